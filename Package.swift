@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         .target(
@@ -31,6 +32,8 @@ let package = Package(
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
             ],
             swiftSettings: strictSettings
         ),
@@ -61,6 +64,11 @@ let package = Package(
         .testTarget(
             name: "DeferrableTests",
             dependencies: ["Deferrable"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "BackendBehaviourTests",
+            dependencies: ["Deferrable", "DeferrableRedis"],
             swiftSettings: strictSettings
         ),
         .testTarget(

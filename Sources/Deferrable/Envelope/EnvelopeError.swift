@@ -1,0 +1,20 @@
+/// Why a stored payload could not be read as a ``JobEnvelope``.
+public enum EnvelopeError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The payload is not a JSON object.
+    case notJSON(String)
+    /// The payload carries a version this library does not read.
+    case unsupportedVersion(Int)
+    /// A required field is missing or has the wrong type.
+    case invalidField(String)
+    /// The payload is larger than the configured maximum envelope size.
+    case tooLarge(size: Int, limit: Int)
+
+    public var description: String {
+        switch self {
+        case .notJSON(let detail): "payload is not a JSON envelope: \(detail)"
+        case .unsupportedVersion(let version): "unsupported envelope version \(version) (this library reads v\(JobEnvelope.currentVersion))"
+        case .invalidField(let field): "envelope field \(field) is missing or invalid"
+        case .tooLarge(let size, let limit): "envelope of \(size) bytes exceeds the limit of \(limit) bytes"
+        }
+    }
+}

@@ -1,0 +1,36 @@
+/// Errors thrown by Deferrable's API for bad input or misuse. Each says what is wrong in one line.
+public enum DeferrableError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A job with this name is already registered on this instance.
+    case duplicateJobName(String)
+    /// An option value or combination is not valid; the message says which and why.
+    case invalidOption(job: String, reason: String)
+    /// A group name is not valid.
+    case invalidGroupName(String, reason: String)
+    /// A metadata provider with this namespace is already registered.
+    case duplicateMetadataNamespace(String)
+    /// The arguments could not be encoded as JSON.
+    case argumentsNotEncodable(job: String, reason: String)
+    /// The encoded envelope is larger than the configured maximum.
+    case envelopeTooLarge(job: String, size: Int, limit: Int)
+    /// The debouncer failed and the job's debounce failure mode is "fail closed".
+    case debounceFailed(job: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .duplicateJobName(let name):
+            "a job named '\(name)' is already registered"
+        case .invalidOption(let job, let reason):
+            "invalid options for job '\(job)': \(reason)"
+        case .invalidGroupName(let name, let reason):
+            "invalid group name '\(name)': \(reason)"
+        case .duplicateMetadataNamespace(let namespace):
+            "a metadata provider for namespace '\(namespace)' is already registered"
+        case .argumentsNotEncodable(let job, let reason):
+            "arguments of job '\(job)' cannot be encoded as JSON: \(reason)"
+        case .envelopeTooLarge(let job, let size, let limit):
+            "job '\(job)' is \(size) bytes once encoded, over the limit of \(limit) bytes"
+        case .debounceFailed(let job, let reason):
+            "debouncing job '\(job)' failed: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,62 @@
+/// Something that happened to a job, delivered to every ``DeferrableObserver`` in registration order.
+///
+/// Event order per outcome: success `pop, complete`; expired `pop, expire, complete`; retry
+/// `pop, retry, complete`; error queue `pop, error, complete`; discard `pop, discard, complete`;
+/// reschedule `pop, reschedule, complete`; nothing runnable `empty`. A `push` follows every `later()`.
+public struct DeferrableEvent: Sendable {
+    /// Kinds of events. More may be added later.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// A job was pushed by `later()`.
+        case push
+        /// A job was taken from the queue.
+        case pop
+        /// Nothing was runnable.
+        case empty
+        /// A popped job is settled (follows every outcome of a popped job except `leaseLost`/`handedBack`).
+        case complete
+        /// The job was past its TTL.
+        case expire
+        /// The job will be retried.
+        case retry
+        /// The job went to the error queue.
+        case error
+        /// The job discarded itself.
+        case discard
+        /// The job rescheduled itself.
+        case reschedule
+        /// The run was cancelled and the job handed back.
+        case handBack
+        /// The debouncer collapsed this call into a pending run.
+        case debounceHit
+        /// The debouncer let this call push.
+        case debounceMiss
+        /// The debouncer failed.
+        case debounceError
+    }
+
+    /// What happened.
+    public let kind: Kind
+    /// The job, when there is one.
+    public let job: JobRef?
+    /// The envelope, when it could be read.
+    public let envelope: JobEnvelope?
+    /// The outcome of the run, for events that close a run.
+    public let outcome: RunOutcome?
+    /// The error record, for `error` events; the failure, for `debounceError`.
+    public let error: ErrorRecord?
+
+    /// Creates an event.
+    public init(
+        kind: Kind,
+        job: JobRef? = nil,
+        envelope: JobEnvelope? = nil,
+        outcome: RunOutcome? = nil,
+        error: ErrorRecord? = nil
+    ) {
+        self.kind = kind
+        self.job = job
+        self.envelope = envelope
+        self.outcome = outcome
+        self.error = error
+    }
+}

@@ -1,0 +1,21 @@
+import Logging
+
+/// What a running job knows about itself.
+public struct JobContext: Sendable {
+    /// The job id, kept across retries.
+    public let id: String
+    /// The registered job name.
+    public let name: String
+    /// The group the job came from.
+    public let group: String
+    /// Which run this is: 1 for the first, 2 for the first retry, …
+    public let attempt: Int
+    /// Total runs allowed.
+    public let maxAttempts: Int
+    /// Time of the first `later()` (epoch ms).
+    public let firstPushedAt: Int64
+    /// Metadata written at `later()` time, by namespace.
+    public let metadata: [String: String]
+    /// A logger with the job's id, name, group and attempt as metadata.
+    public let logger: Logger
+}

@@ -1,0 +1,35 @@
+/// The typed handle of a registered job: `later(_:)` pushes it with arguments of the registered type.
+public struct JobHandle<Args: Codable & Sendable>: Sendable {
+    let deferrable: Deferrable
+    /// The registered job name.
+    public let name: String
+
+    /// Pushes the job with `args`; it runs once its delay has passed.
+    /// - Returns: the receipt (job id, when it becomes runnable).
+    /// - Throws: ``DeferrableError`` for bad input, or the backend's error if the push failed (nothing was pushed then).
+    @discardableResult
+    public func later(_ args: Args) async throws -> JobReceipt {
+        try await deferrable.push(name: name, args: [args])[0]
+    }
+
+    /// Pushes one job per element of `args` in one batch (one round trip on Redis).
+    @discardableResult
+    public func laterMany(_ args: [Args]) async throws -> [JobReceipt] {
+        guard !args.isEmpty else { return [] }
+        return try await deferrable.push(name: name, args: args)
+    }
+}
+
+extension JobHandle where Args == EmptyArguments {
+    /// Pushes a job that takes no arguments.
+    @discardableResult
+    public func later() async throws -> JobReceipt {
+        try await later(EmptyArguments())
+    }
+}
+
+/// The arguments of a job that takes none; encoded as `{}`.
+public struct EmptyArguments: Codable, Sendable, Equatable {
+    /// Creates empty arguments.
+    public init() {}
+}

@@ -1,0 +1,28 @@
+import Foundation
+
+/// What `later()` did.
+public struct JobReceipt: Sendable, Equatable {
+    /// How the push was decided.
+    public enum Disposition: Sendable, Equatable {
+        /// Pushed, runnable at once.
+        case pushedNow
+        /// Pushed, runnable after a delay.
+        case delayed
+    }
+
+    /// The job id.
+    public let id: String
+    /// The job name.
+    public let name: String
+    /// The group it was pushed to.
+    public let group: String
+    /// When the job becomes runnable (producer clock, epoch ms).
+    public let runnableAt: Int64
+    /// How the push was decided.
+    public let disposition: Disposition
+
+    /// ``runnableAt`` as a `Date`.
+    public var runnableDate: Date {
+        Date(timeIntervalSince1970: Double(runnableAt) / 1000)
+    }
+}

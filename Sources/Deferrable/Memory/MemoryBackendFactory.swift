@@ -1,0 +1,40 @@
+import Synchronization
+
+/// The embedded in-memory backend: fast, exact, thread-safe, and gone when the process exits.
+///
+/// Groups made by one factory are shared by everything that uses that factory in the process, so a
+/// producer and a consumer built on the same factory see the same jobs. Use it for tests, demos and
+/// single-process apps that can afford to lose queued jobs on exit; use the Redis backend otherwise.
+public final class MemoryBackendFactory: BackendFactory {
+    private let clock: any DeferrableClock
+    private let limits: ErrorQueueLimits
+    private let stores = Mutex<[String: MemoryGroupStore]>([:])
+
+    /// Creates a factory.
+    /// - Parameters:
+    ///   - clock: the clock for delays and leases (inject a ``ManualClock`` in tests).
+    ///   - errorQueueLimits: bounds of every group's error queue.
+    public init(clock: any DeferrableClock = SystemClock(), errorQueueLimits: ErrorQueueLimits = .init()) {
+        self.clock = clock
+        self.limits = errorQueueLimits
+    }
+
+    public func makeBackend(group: String) throws -> any Backend {
+        try GroupName.validate(group)
+        let store = stores.withLock { stores in
+            if let existing = stores[group] { return existing }
+            let created = MemoryGroupStore(clock: clock, limits: limits)
+            stores[group] = created
+            return created
+        }
+        let queue = MemoryJobQueue(store: store)
+        return MemoryBackend(group: group, queue: queue, errorQueue: MemoryErrorQueue(store: store))
+    }
+}
+
+/// A group's in-memory queues.
+struct MemoryBackend: Backend {
+    let group: String
+    let queue: any JobQueue
+    let errorQueue: any ErrorQueue
+}

@@ -1,0 +1,43 @@
+/// The in-memory error queue of a group.
+struct MemoryErrorQueue: ErrorQueue {
+    let store: MemoryGroupStore
+
+    func list(offset: Int, limit: Int) async throws -> [DeadJob] {
+        store.withState { state, now in
+            state.trimErrors(limits: store.limits, now: now)
+            return Array(state.orderedErrors().dropFirst(max(0, offset)).prefix(max(0, limit)))
+        }
+    }
+
+    func entry(id: String) async throws -> DeadJob? {
+        store.withState { state, _ in state.errors[id] }
+    }
+
+    func count() async throws -> Int {
+        store.withState { state, now in
+            state.trimErrors(limits: store.limits, now: now)
+            return state.errors.count
+        }
+    }
+
+    func requeue(id: String, as job: OutgoingJob) async throws -> Bool {
+        store.mutatingAndWaking { state, now in
+            guard state.errors.removeValue(forKey: id) != nil else { return false }
+            state.insert(id: job.id, payload: job.payload, reclaims: 0, delayMillis: job.delay.milliseconds, now: now)
+            return true
+        } wake: { $0 ? 1 : 0 }
+    }
+
+    func remove(id: String) async throws -> Bool {
+        store.withState { state, _ in state.errors.removeValue(forKey: id) != nil }
+    }
+
+    func purge() async throws -> Int {
+        store.withState { state, _ in
+            let count = state.errors.count
+            state.errors.removeAll()
+            state.errorOrder.removeAll()
+            return count
+        }
+    }
+}

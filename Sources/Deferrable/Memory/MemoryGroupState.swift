@@ -1,0 +1,146 @@
+import DequeModule
+import HeapModule
+
+/// The jobs of one in-memory group and their states. Only ever touched under ``MemoryGroupStore``'s lock.
+struct MemoryGroupState {
+    struct StoredJob {
+        var payload: [UInt8]
+        var reclaims: Int
+    }
+
+    struct TimedID: Comparable {
+        var at: Int64
+        var sequence: UInt64
+        var id: String
+        var token: UInt64 = 0
+
+        static func < (lhs: TimedID, rhs: TimedID) -> Bool {
+            (lhs.at, lhs.sequence) < (rhs.at, rhs.sequence)
+        }
+    }
+
+    struct Lease {
+        var token: UInt64
+        var deadline: Int64
+    }
+
+    var jobs: [String: StoredJob] = [:]
+    var ready = Deque<String>()
+    var delayed = Heap<TimedID>()
+    var delayedIDs = Set<String>()
+    var inFlight: [String: Lease] = [:]
+    var leaseDeadlines = Heap<TimedID>()
+    var errorOrder = Deque<TimedID>()
+    var errors: [String: DeadJob] = [:]
+    var sequence: UInt64 = 0
+    var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+
+    mutating func nextSequence() -> UInt64 {
+        sequence &+= 1
+        return sequence
+    }
+
+    /// Stores a job and makes it ready or delayed; returns whether a waiting consumer should be woken.
+    mutating func insert(id: String, payload: [UInt8], reclaims: Int, delayMillis: Int64, now: Int64) {
+        jobs[id] = StoredJob(payload: payload, reclaims: reclaims)
+        schedule(id: id, delayMillis: delayMillis, now: now)
+    }
+
+    mutating func schedule(id: String, delayMillis: Int64, now: Int64) {
+        if delayMillis > 0 {
+            delayed.insert(TimedID(at: now + delayMillis, sequence: nextSequence(), id: id))
+            delayedIDs.insert(id)
+        } else {
+            ready.append(id)
+        }
+    }
+
+    /// Reclaims lapsed leases and promotes due delayed jobs.
+    mutating func housekeep(now: Int64) {
+        while let first = leaseDeadlines.min, first.at <= now {
+            _ = leaseDeadlines.removeMin()
+            guard let lease = inFlight[first.id], lease.token == first.token, lease.deadline == first.at else { continue }
+            inFlight[first.id] = nil
+            guard jobs[first.id] != nil else { continue }
+            jobs[first.id]?.reclaims += 1
+            ready.append(first.id)
+        }
+        while let first = delayed.min, first.at <= now {
+            _ = delayed.removeMin()
+            guard delayedIDs.remove(first.id) != nil, jobs[first.id] != nil else { continue }
+            ready.append(first.id)
+        }
+    }
+
+    /// Milliseconds until the next delayed job is due or the next lease lapses, if any.
+    func millisUntilNextTimer(now: Int64) -> Int64? {
+        let candidates = [delayed.min?.at, leaseDeadlines.min?.at].compactMap { $0 }
+        return candidates.min().map { max(0, $0 - now) }
+    }
+
+    mutating func takeReady(leaseMillis: Int64, now: Int64) -> LeasedJob? {
+        while let id = ready.popFirst() {
+            guard let job = jobs[id], inFlight[id] == nil else { continue }
+            let token = nextSequence()
+            let deadline = now + leaseMillis
+            inFlight[id] = Lease(token: token, deadline: deadline)
+            leaseDeadlines.insert(TimedID(at: deadline, sequence: token, id: id, token: token))
+            return LeasedJob(id: id, payload: job.payload, reclaims: job.reclaims, leaseToken: String(token), poppedAt: now)
+        }
+        return nil
+    }
+
+    func holds(_ job: LeasedJob) -> Bool {
+        guard let lease = inFlight[job.id] else { return false }
+        return String(lease.token) == job.leaseToken
+    }
+
+    mutating func extend(_ job: LeasedJob, leaseMillis: Int64, now: Int64) -> Bool {
+        guard holds(job), let token = inFlight[job.id]?.token else { return false }
+        let deadline = now + leaseMillis
+        inFlight[job.id] = Lease(token: token, deadline: deadline)
+        leaseDeadlines.insert(TimedID(at: deadline, sequence: nextSequence(), id: job.id, token: token))
+        return true
+    }
+
+    mutating func addError(_ dead: DeadJob, limits: ErrorQueueLimits, now: Int64) {
+        errors[dead.id] = dead
+        errorOrder.append(TimedID(at: dead.error.at, sequence: nextSequence(), id: dead.id))
+        trimErrors(limits: limits, now: now)
+    }
+
+    mutating func trimErrors(limits: ErrorQueueLimits, now: Int64) {
+        let oldest = now - limits.maxAge.milliseconds
+        while let first = errorOrder.first {
+            let live = errors[first.id].map { $0.error.at == first.at } ?? false
+            if !live {
+                errorOrder.removeFirst()
+            } else if first.at < oldest || errors.count > limits.maxEntries {
+                errorOrder.removeFirst()
+                errors[first.id] = nil
+            } else {
+                break
+            }
+        }
+    }
+
+    /// Error entries oldest first.
+    func orderedErrors() -> [DeadJob] {
+        var seen = Set<String>()
+        var result: [DeadJob] = []
+        for item in errorOrder {
+            guard let dead = errors[item.id], dead.error.at == item.at, seen.insert(item.id).inserted else { continue }
+            result.append(dead)
+        }
+        return result
+    }
+
+    mutating func clearJobs() {
+        jobs.removeAll()
+        ready.removeAll()
+        delayed = Heap()
+        delayedIDs.removeAll()
+        inFlight.removeAll()
+        leaseDeadlines = Heap()
+    }
+}

@@ -1,0 +1,78 @@
+/// The in-memory main queue of a group: FIFO, with delays, leases and reclaim of lapsed leases.
+struct MemoryJobQueue: JobQueue {
+    let store: MemoryGroupStore
+
+    func push(_ job: OutgoingJob) async throws {
+        pushNow([job])
+    }
+
+    func pushBatch(_ jobs: [OutgoingJob]) async throws {
+        pushNow(jobs)
+    }
+
+    func pushNow(_ jobs: [OutgoingJob]) {
+        _ = store.mutatingAndWaking { state, now in
+            for job in jobs {
+                state.insert(id: job.id, payload: job.payload, reclaims: 0, delayMillis: job.delay.milliseconds, now: now)
+            }
+            return jobs.count
+        } wake: { $0 }
+    }
+
+    func pop(lease: Duration, waitingUpTo wait: Duration) async throws -> LeasedJob? {
+        let deadline = ContinuousClock.now + wait
+        while true {
+            let (job, nextTimer) = store.withState { state, now -> (LeasedJob?, Int64?) in
+                state.housekeep(now: now)
+                if let job = state.takeReady(leaseMillis: lease.milliseconds, now: now) { return (job, nil) }
+                return (nil, state.millisUntilNextTimer(now: now))
+            }
+            if let job { return job }
+            let remaining = ContinuousClock.now.duration(to: deadline)
+            guard remaining > .zero, !Task.isCancelled else { return nil }
+            let timer = nextTimer.map { Duration.milliseconds(max($0, 1)) } ?? remaining
+            await store.waitForWork(upTo: min(remaining, timer))
+        }
+    }
+
+    func extendLease(_ job: LeasedJob, by lease: Duration) async throws -> Bool {
+        store.withState { state, now in state.extend(job, leaseMillis: lease.milliseconds, now: now) }
+    }
+
+    func settle(_ job: LeasedJob, _ settlement: Settlement) async throws -> Bool {
+        let limits = store.limits
+        return store.mutatingAndWaking { state, now -> (held: Bool, readyNow: Bool) in
+            guard state.holds(job) else { return (false, false) }
+            state.inFlight[job.id] = nil
+            switch settlement {
+            case .complete:
+                state.jobs[job.id] = nil
+                return (true, false)
+            case .requeue(let payload, let delay):
+                if let payload { state.jobs[job.id] = .init(payload: payload, reclaims: 0) }
+                state.schedule(id: job.id, delayMillis: delay.milliseconds, now: now)
+                return (true, delay <= .zero)
+            case .deadLetter(let payload, let error):
+                state.jobs[job.id] = nil
+                state.addError(DeadJob(id: job.id, payload: payload, error: error), limits: limits, now: now)
+                return (true, false)
+            }
+        } wake: { $0.readyNow ? 1 : 0 }.held
+    }
+
+    func flush() async throws {
+        store.withState { state, _ in state.clearJobs() }
+    }
+
+    func stats() async throws -> QueueStats {
+        store.withState { state, now in
+            state.housekeep(now: now)
+            return QueueStats(
+                available: state.ready.count,
+                inFlight: state.inFlight.count,
+                delayed: state.delayedIDs.count,
+                errors: state.errors.count
+            )
+        }
+    }
+}

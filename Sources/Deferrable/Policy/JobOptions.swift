@@ -1,0 +1,65 @@
+/// Options of one job. Every `nil` option falls back to the instance-wide ``JobDefaults``.
+public struct JobOptions: Sendable {
+    /// Total runs allowed (first run plus retries); at least 1.
+    public var maxAttempts: Int?
+    /// Which errors retry.
+    public var retry: RetryPolicy?
+    /// Delay between retries.
+    public var backoff: Backoff?
+    /// Initial delay of the first push (never re-applied on retry).
+    public var delay: DurationSetting?
+    /// Time to live, counted from the first `later()`; an expired job is dropped, not run.
+    public var ttl: DurationSetting?
+    /// Longest a run may take before it is cancelled and fails with ``TimeLimitExceeded``.
+    public var timeLimit: Duration?
+
+    /// Creates options.
+    public init(
+        maxAttempts: Int? = nil,
+        retry: RetryPolicy? = nil,
+        backoff: Backoff? = nil,
+        delay: DurationSetting? = nil,
+        ttl: DurationSetting? = nil,
+        timeLimit: Duration? = nil
+    ) {
+        self.maxAttempts = maxAttempts
+        self.retry = retry
+        self.backoff = backoff
+        self.delay = delay
+        self.ttl = ttl
+        self.timeLimit = timeLimit
+    }
+}
+
+/// Instance-wide defaults of ``JobOptions`` and limits of a ``Deferrable`` instance.
+public struct JobDefaults: Sendable {
+    /// Default total runs: 5, as in the original.
+    public var maxAttempts: Int
+    /// Default retry policy: nothing is retried.
+    public var retry: RetryPolicy
+    /// Default backoff: `min(2 + 2^n, 900)` seconds.
+    public var backoff: Backoff
+    /// Lease (visibility timeout) of a popped job; extended automatically while the job runs.
+    public var lease: Duration
+    /// Largest accepted envelope, checked at `later()` and at pop (default 1 MiB).
+    public var maxEnvelopeBytes: Int
+    /// Default run time limit, if any.
+    public var timeLimit: Duration?
+
+    /// Creates defaults.
+    public init(
+        maxAttempts: Int = 5,
+        retry: RetryPolicy = .never,
+        backoff: Backoff = .exponential(),
+        lease: Duration = .seconds(30),
+        maxEnvelopeBytes: Int = 1 << 20,
+        timeLimit: Duration? = nil
+    ) {
+        self.maxAttempts = maxAttempts
+        self.retry = retry
+        self.backoff = backoff
+        self.lease = lease
+        self.maxEnvelopeBytes = maxEnvelopeBytes
+        self.timeLimit = timeLimit
+    }
+}

@@ -1,0 +1,29 @@
+/// The main queue of a group: where jobs wait, get leased, and are settled.
+///
+/// This is the `Queue` of the original library, named `JobQueue` so it does not clash with other
+/// frameworks' `Queue` types. Implementations must be safe to call from many tasks at once.
+///
+/// Contract:
+/// - ``push(_:)``/``pushBatch(_:)`` make jobs runnable after their delay, in FIFO order of becoming runnable.
+/// - ``pop(lease:waitingUpTo:)`` takes one runnable job and records its lease in one atomic step. Before
+///   looking for a job it reclaims jobs whose lease lapsed (they become runnable again with their reclaim
+///   count increased) and promotes delayed jobs that are due. When nothing is runnable it waits up to
+///   `waitingUpTo` for a job without busy-polling, then returns `nil`.
+/// - ``settle(_:_:)`` ends a lease atomically; it returns `false` (and changes nothing) when the lease is
+///   no longer held by that token.
+public protocol JobQueue: Sendable {
+    /// Pushes one job.
+    func push(_ job: OutgoingJob) async throws
+    /// Pushes many jobs in as few round trips as the backend allows.
+    func pushBatch(_ jobs: [OutgoingJob]) async throws
+    /// Leases the next runnable job, waiting up to `waitingUpTo` for one.
+    func pop(lease: Duration, waitingUpTo: Duration) async throws -> LeasedJob?
+    /// Pushes the lease deadline of a held job to `lease` from now; `false` if the lease is no longer held.
+    func extendLease(_ job: LeasedJob, by lease: Duration) async throws -> Bool
+    /// Ends the lease of a held job as `settlement` says, atomically; `false` if the lease was lost.
+    func settle(_ job: LeasedJob, _ settlement: Settlement) async throws -> Bool
+    /// Removes every job of the group: ready, delayed and in flight (the error queue is left alone).
+    func flush() async throws
+    /// Exact counts by state, error queue included.
+    func stats() async throws -> QueueStats
+}

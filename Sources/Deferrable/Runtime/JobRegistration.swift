@@ -1,0 +1,63 @@
+import Foundation
+
+/// Options of a registered job after instance defaults were applied and fixed values validated.
+struct ResolvedJobOptions: Sendable {
+    var maxAttempts: Int
+    var retry: RetryPolicy
+    var backoff: Backoff
+    var delay: DurationSetting?
+    var ttl: DurationSetting?
+    var timeLimit: Duration?
+
+    init(name: String, options: JobOptions, defaults: JobDefaults) throws(DeferrableError) {
+        maxAttempts = options.maxAttempts ?? defaults.maxAttempts
+        retry = options.retry ?? defaults.retry
+        backoff = options.backoff ?? defaults.backoff
+        delay = options.delay
+        ttl = options.ttl
+        timeLimit = options.timeLimit ?? defaults.timeLimit
+        guard maxAttempts >= 1 else {
+            throw .invalidOption(job: name, reason: "maxAttempts must be at least 1 (got \(maxAttempts))")
+        }
+        if let timeLimit, timeLimit <= .zero {
+            throw .invalidOption(job: name, reason: "timeLimit must be positive (got \(timeLimit))")
+        }
+        let fixedDelay = delay.flatMap { $0.isComputed ? nil : $0.resolve() }
+        let fixedTTL = ttl.flatMap { $0.isComputed ? nil : $0.resolve() }
+        try Self.validate(name: name, delay: fixedDelay, ttl: fixedTTL)
+    }
+
+    /// Checks a delay/TTL pair: no negative delay, a positive TTL, and no delay longer than the TTL.
+    static func validate(name: String, delay: Duration?, ttl: Duration?) throws(DeferrableError) {
+        if let delay, delay < .zero {
+            throw .invalidOption(job: name, reason: "delay must not be negative (got \(delay))")
+        }
+        if let ttl, ttl <= .zero {
+            throw .invalidOption(job: name, reason: "ttl must be positive (got \(ttl))")
+        }
+        if let delay, let ttl, delay > ttl {
+            throw .invalidOption(job: name, reason: "delay (\(delay)) is longer than ttl (\(ttl)): the job would always expire")
+        }
+    }
+}
+
+/// A registered job with its argument type erased.
+struct JobRegistration: Sendable {
+    /// Decodes arguments and returns the run of the body on them.
+    typealias Prepare = @Sendable ([UInt8]) throws -> @Sendable (JobContext) async throws -> Void
+
+    let name: String
+    let options: ResolvedJobOptions
+    let prepare: Prepare
+
+    static func make<Args: Codable & Sendable>(
+        name: String,
+        options: ResolvedJobOptions,
+        body: @escaping @Sendable (Args, JobContext) async throws -> Void
+    ) -> JobRegistration {
+        JobRegistration(name: name, options: options) { bytes in
+            let args = try JSONDecoder().decode(Args.self, from: Data(bytes))
+            return { context in try await body(args, context) }
+        }
+    }
+}

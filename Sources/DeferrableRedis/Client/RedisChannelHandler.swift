@@ -1,0 +1,197 @@
+import NIOCore
+
+/// The NIO handler of one Redis connection.
+///
+/// Requests are enqueued with ``enqueue(_:sink:operation:timeout:)`` (on the event loop). Each request's reply sink
+/// goes into a FIFO; the encoded bytes are written immediately and flushed once per event-loop tick, so concurrent
+/// callers and pipelines share syscalls. Inbound bytes are fed to a hiredis reader (``RedisReplyReader``) and every
+/// complete reply completes the oldest sink, which is what makes pipelining work.
+///
+/// Failure handling:
+/// - an error reply fails only its own request, with ``RedisError/server(message:)``;
+/// - a protocol error, an I/O error or the channel closing fails every pending request and closes the channel;
+/// - if the oldest request is not answered by its deadline it fails with ``RedisError/timedOut(operation:after:)``,
+///   the others with ``RedisError/connectionLost(reason:)``, and the channel is closed (the reply order is lost).
+final class RedisChannelHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// Thrown when a request reaches a connection that is already closed: it was never written, so retrying is safe.
+    struct NotSent: Error {
+        let reason: RedisError
+    }
+
+    /// Where a reply (or replies) go.
+    enum Sink {
+        case single(EventLoopPromise<RedisValue>)
+        case batch(Batch)
+
+        func fail(_ error: any Error) {
+            switch self {
+            case .single(let promise):
+                promise.fail(error)
+            case .batch(let batch):
+                batch.promise.fail(error)
+            }
+        }
+    }
+
+    /// Collects the replies of a pipeline; completed when `expected` replies have arrived.
+    final class Batch {
+        let expected: Int
+        let promise: EventLoopPromise<[Result<RedisValue, RedisError>]>
+        var results: [Result<RedisValue, RedisError>]
+
+        init(expected: Int, promise: EventLoopPromise<[Result<RedisValue, RedisError>]>) {
+            self.expected = expected
+            self.promise = promise
+            self.results = []
+            self.results.reserveCapacity(expected)
+        }
+    }
+
+    private struct Pending {
+        let sink: Sink
+        let deadline: NIODeadline
+        let operation: String
+        let timeout: Duration
+    }
+
+    private let reader = RedisReplyReader()
+    private var pending = CircularBuffer<Pending>(initialCapacity: 16)
+    private var context: ChannelHandlerContext?
+    /// Set once the channel is closing or closed; new requests fail with ``NotSent``.
+    private var closedReason: RedisError?
+    private var timer: Scheduled<Void>?
+    private var flushScheduled = false
+
+    init() {}
+
+    // MARK: - Requests
+
+    /// Queues a request. Must be called on the channel's event loop.
+    func enqueue(_ bytes: ByteBuffer, sink: Sink, operation: String, timeout: Duration) {
+        guard let context, closedReason == nil else {
+            sink.fail(NotSent(reason: closedReason ?? .connectionLost(reason: "connection is closed")))
+            return
+        }
+        let deadline = NIODeadline.now() + TimeAmount(timeout)
+        pending.append(Pending(sink: sink, deadline: deadline, operation: operation, timeout: timeout))
+        if timer == nil {
+            scheduleTimer(at: deadline, context: context)
+        }
+        context.write(wrapOutboundOut(bytes), promise: nil)
+        if !flushScheduled {
+            flushScheduled = true
+            context.eventLoop.assumeIsolated().execute {
+                self.flushScheduled = false
+                self.context?.flush()
+            }
+        }
+    }
+
+    // MARK: - ChannelHandler
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        shutDown(reason: closedReason ?? .connectionLost(reason: "connection closed"))
+        timer?.cancel()
+        timer = nil
+        reader.free()
+        self.context = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        do {
+            try reader.feed(buffer)
+            while closedReason == nil, let value = try reader.next() {
+                deliver(value, context: context)
+            }
+        } catch {
+            fail(with: error, context: context)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        shutDown(reason: closedReason ?? .connectionLost(reason: "connection closed by the server"))
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        fail(with: .connectionLost(reason: "\(error)"), context: context)
+    }
+
+    // MARK: - Internals
+
+    private func deliver(_ value: RedisValue, context: ChannelHandlerContext) {
+        guard let head = pending.first else {
+            fail(with: .protocolError("received a reply while no command was pending"), context: context)
+            return
+        }
+        switch head.sink {
+        case .single(let promise):
+            pending.removeFirst()
+            if case .error(let message) = value {
+                promise.fail(RedisError.server(message: message))
+            } else {
+                promise.succeed(value)
+            }
+        case .batch(let batch):
+            if case .error(let message) = value {
+                batch.results.append(.failure(.server(message: message)))
+            } else {
+                batch.results.append(.success(value))
+            }
+            if batch.results.count == batch.expected {
+                pending.removeFirst()
+                batch.promise.succeed(batch.results)
+            }
+        }
+    }
+
+    /// Fails everything pending with `error` and closes the channel.
+    private func fail(with error: RedisError, context: ChannelHandlerContext) {
+        guard closedReason == nil else {
+            return
+        }
+        shutDown(reason: error)
+        context.close(promise: nil)
+    }
+
+    /// Marks the handler closed and fails every pending request with `reason`.
+    private func shutDown(reason: RedisError) {
+        if closedReason == nil {
+            closedReason = reason
+        }
+        while let entry = pending.popFirst() {
+            entry.sink.fail(reason)
+        }
+    }
+
+    private func scheduleTimer(at deadline: NIODeadline, context: ChannelHandlerContext) {
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
+            self.timerFired()
+        }
+    }
+
+    private func timerFired() {
+        timer = nil
+        guard let context, closedReason == nil, let head = pending.first else {
+            return
+        }
+        if head.deadline > NIODeadline.now() {
+            scheduleTimer(at: head.deadline, context: context)
+            return
+        }
+        pending.removeFirst()
+        head.sink.fail(RedisError.timedOut(operation: head.operation, after: head.timeout))
+        fail(
+            with: .connectionLost(reason: "connection closed because an earlier \(head.operation) timed out"),
+            context: context
+        )
+    }
+}

@@ -1,0 +1,107 @@
+/// How to reach and use a Redis server.
+///
+/// Build it from a URL with ``init(url:)`` or field by field with
+/// ``init(endpoint:username:password:database:connectTimeout:commandTimeout:poolSize:maxBlockingConnections:)``.
+/// The password never appears in ``description``, `debugDescription` or reflection output.
+public struct RedisConfiguration: Sendable, Equatable {
+    /// Where the server listens.
+    public var endpoint: RedisEndpoint
+    /// ACL user name for `AUTH user password` (Redis 6+); `nil` sends `AUTH password`.
+    public var username: String?
+    /// Password for `AUTH`; `nil` means no authentication.
+    public var password: String?
+    /// Logical database selected with `SELECT` after connecting (0 = default, no `SELECT` sent).
+    public var database: Int
+    /// Upper bound for establishing a connection, including `AUTH` and `SELECT`.
+    public var connectTimeout: Duration
+    /// Upper bound for waiting for a reply (blocking commands add their block time).
+    public var commandTimeout: Duration
+    /// Number of shared, pipelined connections used round-robin by ``RedisClient/send(_:)``.
+    public var poolSize: Int
+    /// Maximum number of dedicated connections used concurrently for blocking commands.
+    public var maxBlockingConnections: Int
+
+    /// Creates a configuration from its fields.
+    public init(
+        endpoint: RedisEndpoint,
+        username: String? = nil,
+        password: String? = nil,
+        database: Int = 0,
+        connectTimeout: Duration = .seconds(2),
+        commandTimeout: Duration = .seconds(5),
+        poolSize: Int = 2,
+        maxBlockingConnections: Int = 16
+    ) {
+        self.endpoint = endpoint
+        self.username = username
+        self.password = password
+        self.database = database
+        self.connectTimeout = connectTimeout
+        self.commandTimeout = commandTimeout
+        self.poolSize = poolSize
+        self.maxBlockingConnections = maxBlockingConnections
+    }
+
+    /// Creates a TCP configuration for `host:port`.
+    public init(host: String, port: Int = 6379, password: String? = nil, database: Int = 0) {
+        self.init(endpoint: .tcp(host: host, port: port), password: password, database: database)
+    }
+
+    /// Parses a Redis URL.
+    ///
+    /// Accepted forms:
+    /// - `redis://[[user]:password@]host[:port][/db]` (default port 6379, db 0; IPv6 as `[::1]`;
+    ///   user and password are percent-decoded; `?db=N` is also accepted)
+    /// - `unix:///path/to/redis.sock[?db=N&password=...&username=...]`
+    ///   (also `redis+unix://` and `redis-socket://`; `unix://user:password@/path` works too)
+    ///
+    /// - Throws: ``RedisError/tlsUnsupported`` for `rediss://`, ``RedisError/invalidURL(_:)`` naming what is wrong
+    ///   (the password is never echoed).
+    public init(url: String) throws {
+        self = try RedisURLParser.parse(url)
+    }
+
+    /// The configuration as a URL with the password replaced by `***`.
+    public var redactedURL: String {
+        var userInfo = ""
+        if username != nil || password != nil {
+            userInfo = (username ?? "") + (password != nil ? ":***" : "") + "@"
+        }
+        switch endpoint {
+        case .tcp:
+            return "redis://\(userInfo)\(endpoint)/\(database)"
+        case .unixSocket(let path):
+            return "unix://\(userInfo)\(path)?db=\(database)"
+        }
+    }
+}
+
+extension RedisConfiguration: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// A one-line summary; the password is shown as `***`.
+    public var description: String {
+        "RedisConfiguration(\(redactedURL), connectTimeout: \(connectTimeout), commandTimeout: \(commandTimeout), "
+            + "poolSize: \(poolSize), maxBlockingConnections: \(maxBlockingConnections))"
+    }
+
+    /// Same as ``description``.
+    public var debugDescription: String {
+        description
+    }
+
+    /// A mirror that hides the password, so `dump` and `String(reflecting:)` never reveal it.
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "endpoint": endpoint,
+                "username": username as Any,
+                "password": password == nil ? "nil" : "***",
+                "database": database,
+                "connectTimeout": connectTimeout,
+                "commandTimeout": commandTimeout,
+                "poolSize": poolSize,
+                "maxBlockingConnections": maxBlockingConnections,
+            ]
+        )
+    }
+}

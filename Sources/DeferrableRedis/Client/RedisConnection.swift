@@ -1,0 +1,213 @@
+import NIOCore
+import NIOPosix
+
+/// One connection to Redis: a NIO channel with a ``RedisChannelHandler``.
+///
+/// Many requests may be in flight at once (pipelining); replies complete them in order.
+/// Requests are handed to the event loop without locks or tasks: one promise and one enqueued closure per call.
+final class RedisConnection: Sendable {
+    let channel: any Channel
+    /// The endpoint, for logs and errors.
+    let endpoint: String
+    private let handler: NIOLoopBound<RedisChannelHandler>
+
+    private init(channel: any Channel, handler: NIOLoopBound<RedisChannelHandler>, endpoint: String) {
+        self.channel = channel
+        self.handler = handler
+        self.endpoint = endpoint
+    }
+
+    /// Whether the channel is still open (a cheap atomic read).
+    var isActive: Bool {
+        channel.isActive
+    }
+
+    // MARK: - Connecting
+
+    /// Opens a connection, then authenticates and selects the database (in one round trip).
+    ///
+    /// The whole sequence is bounded by `configuration.connectTimeout`.
+    /// - Throws: ``RedisError/cannotConnect(endpoint:reason:)``.
+    static func connect(configuration: RedisConfiguration, group: any EventLoopGroup) async throws(RedisError) -> RedisConnection {
+        let endpoint = configuration.endpoint.description
+        let start = ContinuousClock.now
+        let bootstrap = ClientBootstrap(group: group)
+            .connectTimeout(TimeAmount(configuration.connectTimeout))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(RedisChannelHandler())
+                }
+            }
+        let connection: RedisConnection
+        do {
+            let channel: any Channel
+            switch configuration.endpoint {
+            case .tcp(let host, let port):
+                channel = try await bootstrap.connect(host: host, port: port).get()
+            case .unixSocket(let path):
+                channel = try await bootstrap.connect(unixDomainSocketPath: path).get()
+            }
+            let handler = try await channel.eventLoop.submit {
+                NIOLoopBound(try channel.pipeline.syncOperations.handler(type: RedisChannelHandler.self), eventLoop: channel.eventLoop)
+            }.get()
+            connection = RedisConnection(channel: channel, handler: handler, endpoint: endpoint)
+        } catch {
+            throw .cannotConnect(endpoint: endpoint, reason: describeConnectError(error, timeout: configuration.connectTimeout))
+        }
+        do {
+            try await connection.handshake(configuration: configuration, remaining: configuration.connectTimeout - (.now - start))
+        } catch {
+            connection.close()
+            throw error
+        }
+        return connection
+    }
+
+    private func handshake(configuration: RedisConfiguration, remaining: Duration) async throws(RedisError) {
+        var commands: [RedisCommand] = []
+        if let password = configuration.password {
+            if let username = configuration.username {
+                commands.append(RedisCommand("AUTH", username, password))
+            } else {
+                commands.append(RedisCommand("AUTH", password))
+            }
+        }
+        if configuration.database != 0 {
+            commands.append(RedisCommand("SELECT", String(configuration.database)))
+        }
+        guard !commands.isEmpty else {
+            return
+        }
+        let results: [Result<RedisValue, RedisError>]
+        do {
+            results = try await pipeline(commands, timeout: max(remaining, .milliseconds(100)))
+        } catch {
+            throw .cannotConnect(endpoint: endpoint, reason: "handshake failed: \(RedisConnection.redisError(error))")
+        }
+        for (command, result) in zip(commands, results) {
+            guard case .failure(let error) = result else {
+                continue
+            }
+            let message: String
+            if case .server(let text) = error {
+                message = text
+            } else {
+                message = error.description
+            }
+            if command.name == "AUTH" {
+                throw .cannotConnect(endpoint: endpoint, reason: "authentication failed: \(message)")
+            }
+            throw .cannotConnect(endpoint: endpoint, reason: "SELECT \(configuration.database) failed: \(message)")
+        }
+    }
+
+    // MARK: - Requests
+
+    /// Sends one command and waits for its reply.
+    ///
+    /// - Throws: ``RedisError/server(message:)`` for an error reply, other ``RedisError``s for connection problems,
+    ///   or ``RedisChannelHandler/NotSent`` if the connection was already closed (the command was not written).
+    func send(_ command: RedisCommand, timeout: Duration) async throws -> RedisValue {
+        let promise = channel.eventLoop.makePromise(of: RedisValue.self)
+        let handler = self.handler
+        channel.eventLoop.execute {
+            handler.value.enqueue(command.encoded, sink: .single(promise), operation: command.name, timeout: timeout)
+        }
+        return try await promise.futureResult.get()
+    }
+
+    /// Sends `commands` with one write and one flush and returns their replies in order.
+    ///
+    /// Error replies are returned as `.failure(.server(...))`; connection problems are thrown.
+    func pipeline(_ commands: [RedisCommand], timeout: Duration) async throws -> [Result<RedisValue, RedisError>] {
+        guard !commands.isEmpty else {
+            return []
+        }
+        var bytes = commands[0].encoded
+        if commands.count > 1 {
+            bytes.reserveCapacity(commands.reduce(0) { $0 + $1.encoded.readableBytes })
+            for command in commands.dropFirst() {
+                var encoded = command.encoded
+                bytes.writeBuffer(&encoded)
+            }
+        }
+        let promise = channel.eventLoop.makePromise(of: [Result<RedisValue, RedisError>].self)
+        let handler = self.handler
+        let operation = commands.count == 1 ? commands[0].name : "pipeline of \(commands.count) commands"
+        let expected = commands.count
+        channel.eventLoop.execute {
+            let batch = RedisChannelHandler.Batch(expected: expected, promise: promise)
+            handler.value.enqueue(bytes, sink: .batch(batch), operation: operation, timeout: timeout)
+        }
+        return try await promise.futureResult.get()
+    }
+
+    // MARK: - Closing
+
+    /// Closes the channel without waiting; pending requests fail with ``RedisError/connectionLost(reason:)``.
+    func close() {
+        channel.close(promise: nil)
+    }
+
+    /// Closes the channel and waits until it is closed.
+    func closeAndWait() async {
+        let promise = channel.eventLoop.makePromise(of: Void.self)
+        channel.close(promise: promise)
+        try? await promise.futureResult.get()
+    }
+
+    // MARK: - Errors
+
+    /// Maps whatever a request threw to a ``RedisError``.
+    static func redisError(_ error: any Error) -> RedisError {
+        switch error {
+        case let error as RedisError:
+            return error
+        case let error as RedisChannelHandler.NotSent:
+            return error.reason
+        default:
+            return .connectionLost(reason: "\(error)")
+        }
+    }
+
+    private static func describeConnectError(_ error: any Error, timeout: Duration) -> String {
+        switch error {
+        case let error as ChannelError:
+            if case .connectTimeout = error {
+                return "connect timed out after \(timeout)"
+            }
+            return "\(error)"
+        case let error as NIOConnectionError:
+            if let first = error.connectionErrors.first {
+                return describeConnectError(first.error, timeout: timeout)
+            }
+            if let dnsError = error.dnsAError ?? error.dnsAAAAError {
+                return "cannot resolve host \(error.host): \(dnsError)"
+            }
+            return "cannot resolve host \(error.host)"
+        case let error as IOError:
+            return describeErrno(error.errnoCode) ?? "\(error)"
+        default:
+            return "\(error)"
+        }
+    }
+
+    private static func describeErrno(_ code: CInt) -> String? {
+        switch code {
+        case 111, 61:
+            return "connection refused"
+        case 2:
+            return "no such socket file"
+        case 13:
+            return "permission denied"
+        case 101, 51:
+            return "network unreachable"
+        case 113, 65:
+            return "host unreachable"
+        case 110, 60:
+            return "connection timed out"
+        default:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Logging
+import NIOCore
+import Synchronization
+
+/// Opens connections for a ``RedisClient``, shared by its pipelined and blocking pools.
+///
+/// It applies the reconnect backoff (while backing off, attempts fail fast with the last error instead of
+/// hammering the server) and logs outages once: a `.warning` when Redis becomes unreachable or a connection is
+/// lost, an `.info` when a connection succeeds again.
+final class RedisConnector: Sendable {
+    let configuration: RedisConfiguration
+    let group: any EventLoopGroup
+    let logger: Logger
+
+    private struct State {
+        var backoff = RedisReconnectBackoff()
+        var inOutage = false
+        var durabilityCheckClaimed = false
+    }
+
+    private let state = Mutex(State())
+
+    init(configuration: RedisConfiguration, group: any EventLoopGroup, logger: Logger) {
+        self.configuration = configuration
+        self.group = group
+        self.logger = logger
+    }
+
+    /// Opens a connection (bounded by the connect timeout), or fails fast while backing off after a failure.
+    func connect() async throws(RedisError) -> RedisConnection {
+        if let refusal = state.withLock({ $0.backoff.refusal() }) {
+            throw refusal
+        }
+        do {
+            let connection = try await RedisConnection.connect(configuration: configuration, group: group)
+            let recovered = state.withLock { state in
+                let wasInOutage = state.inOutage
+                state.inOutage = false
+                state.backoff.reset()
+                return wasInOutage
+            }
+            if recovered {
+                logger.info("Connected to Redis again", metadata: ["redis.endpoint": "\(configuration.endpoint)"])
+            } else {
+                logger.debug("Connected to Redis", metadata: ["redis.endpoint": "\(configuration.endpoint)"])
+            }
+            return connection
+        } catch {
+            let firstInOutage = state.withLock { state in
+                state.backoff.recordFailure(error)
+                defer { state.inOutage = true }
+                return !state.inOutage
+            }
+            if firstInOutage {
+                logger.warning(
+                    "Redis is unreachable; reconnecting with backoff",
+                    metadata: ["redis.endpoint": "\(configuration.endpoint)", "redis.error": "\(error)"]
+                )
+            }
+            throw error
+        }
+    }
+
+    /// Logs (once per outage) that an established connection was found closed.
+    func reportConnectionLost() {
+        let first = state.withLock { state in
+            defer { state.inOutage = true }
+            return !state.inOutage
+        }
+        if first {
+            logger.warning("Connection to Redis lost; reconnecting", metadata: ["redis.endpoint": "\(configuration.endpoint)"])
+        }
+    }
+
+    /// Returns `true` exactly once per client: the caller should run the durability check.
+    func claimDurabilityCheck() -> Bool {
+        state.withLock { state in
+            defer { state.durabilityCheckClaimed = true }
+            return !state.durabilityCheckClaimed
+        }
+    }
+}

@@ -1,0 +1,52 @@
+/// Errors thrown by the Redis client layer.
+///
+/// Every message is a single line and never contains credentials.
+public enum RedisError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A connection to `endpoint` could not be established (refused, unreachable, timed out, handshake failed).
+    case cannotConnect(endpoint: String, reason: String)
+    /// No reply arrived in time. The connection that carried the command is closed.
+    case timedOut(operation: String, after: Duration)
+    /// The connection broke while the command was in flight; the command may or may not have run.
+    case connectionLost(reason: String)
+    /// Redis answered with an error reply; `message` is Redis's text, e.g. `ERR unknown command 'FOO'`.
+    case server(message: String)
+    /// The bytes received from Redis could not be parsed.
+    case protocolError(String)
+    /// A Redis URL could not be parsed; the reason names what is wrong.
+    case invalidURL(String)
+    /// A `rediss://` (TLS) URL was given; hiredis 0.14 has no TLS support.
+    case tlsUnsupported
+    /// The client was closed with ``RedisClient/close()``.
+    case clientClosed
+
+    /// One-line description of the error.
+    public var description: String {
+        switch self {
+        case .cannotConnect(let endpoint, let reason):
+            return "cannot connect to Redis at \(endpoint): \(reason)"
+        case .timedOut(let operation, let after):
+            return "Redis \(operation) timed out after \(after)"
+        case .connectionLost(let reason):
+            return "connection to Redis lost: \(reason)"
+        case .server(let message):
+            return "Redis error: \(message)"
+        case .protocolError(let reason):
+            return "Redis protocol error: \(reason)"
+        case .invalidURL(let reason):
+            return "invalid Redis URL: \(reason)"
+        case .tlsUnsupported:
+            return "rediss:// (TLS) is not supported: hiredis 0.14 has no TLS support; "
+                + "use redis:// on a trusted network or a local TLS tunnel (e.g. stunnel)"
+        case .clientClosed:
+            return "the Redis client has been closed"
+        }
+    }
+
+    /// For ``server(message:)``: the error code, i.e. the first word of Redis's message (`ERR`, `NOSCRIPT`, `WRONGTYPE`, ...).
+    public var serverErrorCode: Substring? {
+        guard case .server(let message) = self else {
+            return nil
+        }
+        return message.prefix { $0 != " " }
+    }
+}

@@ -1,0 +1,120 @@
+import Synchronization
+
+/// One of a ``RedisClient``'s shared, pipelined connections.
+///
+/// Connected lazily on first use; if the connection is found closed, the next use reconnects transparently.
+/// Concurrent callers share a single connection attempt.
+final class RedisSharedConnection: Sendable {
+    private enum State {
+        case disconnected
+        case connecting(Task<RedisConnection, any Error>)
+        case connected(RedisConnection)
+        case closed
+    }
+
+    private enum Action {
+        case use(RedisConnection)
+        case wait(Task<RedisConnection, any Error>)
+        case fail(RedisError)
+    }
+
+    private let state = Mutex(State.disconnected)
+    private let connector: RedisConnector
+    /// Called with the first connection ever established by the client (runs the durability check).
+    private let onFirstConnect: @Sendable (RedisConnection) -> Void
+
+    init(connector: RedisConnector, onFirstConnect: @escaping @Sendable (RedisConnection) -> Void) {
+        self.connector = connector
+        self.onFirstConnect = onFirstConnect
+    }
+
+    /// A live connection, connecting (or reconnecting) if needed.
+    ///
+    /// - Throws: ``RedisError/cannotConnect(endpoint:reason:)`` or ``RedisError/clientClosed``.
+    func connection() async throws(RedisError) -> RedisConnection {
+        let action: Action = state.withLock { state in
+            switch state {
+            case .connected(let connection) where connection.isActive:
+                return .use(connection)
+            case .connected:
+                connector.reportConnectionLost()
+                let task = startConnecting()
+                state = .connecting(task)
+                return .wait(task)
+            case .disconnected:
+                let task = startConnecting()
+                state = .connecting(task)
+                return .wait(task)
+            case .connecting(let task):
+                return .wait(task)
+            case .closed:
+                return .fail(.clientClosed)
+            }
+        }
+        switch action {
+        case .use(let connection):
+            return connection
+        case .wait(let task):
+            do {
+                return try await task.value
+            } catch {
+                throw RedisConnection.redisError(error)
+            }
+        case .fail(let error):
+            throw error
+        }
+    }
+
+    private func startConnecting() -> Task<RedisConnection, any Error> {
+        Task {
+            do {
+                let connection = try await connector.connect()
+                let accepted = state.withLock { state in
+                    if case .closed = state {
+                        return false
+                    }
+                    state = .connected(connection)
+                    return true
+                }
+                guard accepted else {
+                    connection.close()
+                    throw RedisError.clientClosed
+                }
+                if connector.claimDurabilityCheck() {
+                    onFirstConnect(connection)
+                }
+                return connection
+            } catch {
+                state.withLock { state in
+                    if case .closed = state {
+                        return
+                    }
+                    state = .disconnected
+                }
+                throw error
+            }
+        }
+    }
+
+    /// Closes the connection; later calls throw ``RedisError/clientClosed``.
+    func close() async {
+        let previous = state.withLock { state in
+            defer { state = .closed }
+            return state
+        }
+        if case .connected(let connection) = previous {
+            await connection.closeAndWait()
+        }
+    }
+
+    /// Closes without waiting (used from `deinit`).
+    func closeNow() {
+        let previous = state.withLock { state in
+            defer { state = .closed }
+            return state
+        }
+        if case .connected(let connection) = previous {
+            connection.close()
+        }
+    }
+}

@@ -1,0 +1,262 @@
+/// Parses `redis://` and `unix://` URLs into a ``RedisConfiguration``.
+///
+/// Hand-written (no Foundation) so that the behaviour is identical on every platform and
+/// error messages can name the faulty part without ever echoing the password.
+enum RedisURLParser {
+    static func parse(_ url: String) throws -> RedisConfiguration {
+        let trimmed = url.trimmingASCIIWhitespace()
+        guard let schemeEnd = trimmed.firstRange(of: "://") else {
+            throw RedisError.invalidURL("missing scheme; expected redis://host[:port][/db] or unix:///path")
+        }
+        let scheme = trimmed[..<schemeEnd.lowerBound].lowercased()
+        let rest = trimmed[schemeEnd.upperBound...]
+        if rest.contains("#") {
+            throw RedisError.invalidURL("fragments ('#') are not supported; percent-encode '#' in passwords as %23")
+        }
+        switch scheme {
+        case "redis":
+            return try parseTCP(rest)
+        case "rediss":
+            throw RedisError.tlsUnsupported
+        case "unix", "redis+unix", "redis-socket":
+            return try parseUnix(rest)
+        default:
+            let shown = scheme.count <= 16 ? scheme : String(scheme.prefix(16)) + "…"
+            throw RedisError.invalidURL("unsupported scheme '\(shown)'; expected redis:// or unix://")
+        }
+    }
+
+    // MARK: - redis://
+
+    private static func parseTCP(_ rest: Substring) throws -> RedisConfiguration {
+        let (beforeQuery, query) = splitQuery(rest)
+        let authorityEnd = beforeQuery.firstIndex(of: "/") ?? beforeQuery.endIndex
+        let authority = beforeQuery[..<authorityEnd]
+        let path = beforeQuery[authorityEnd...]
+
+        var hostPort = authority
+        var username: String?
+        var password: String?
+        if let at = authority.lastIndex(of: "@") {
+            (username, password) = try parseUserInfo(authority[..<at])
+            hostPort = authority[authority.index(after: at)...]
+        }
+        let (host, port) = try parseHostPort(hostPort)
+
+        var database = 0
+        let dbText = path.drop { $0 == "/" }
+        if path.count > 1 || !dbText.isEmpty {
+            guard path.hasPrefix("/"), !dbText.contains("/") else {
+                throw RedisError.invalidURL("path must be '/<db>' (a database number)")
+            }
+            database = try parseDatabase(dbText)
+        }
+        var configuration = RedisConfiguration(
+            endpoint: .tcp(host: host, port: port),
+            username: username,
+            password: password,
+            database: database
+        )
+        try apply(query: query, to: &configuration, allowCredentials: false)
+        return configuration
+    }
+
+    private static func parseHostPort(_ text: Substring) throws -> (String, Int) {
+        var host: Substring
+        var portText: Substring?
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else {
+                throw RedisError.invalidURL("IPv6 address is missing its closing ']'")
+            }
+            host = text[text.index(after: text.startIndex)..<close]
+            let afterBracket = text[text.index(after: close)...]
+            if !afterBracket.isEmpty {
+                guard afterBracket.hasPrefix(":") else {
+                    throw RedisError.invalidURL("unexpected characters after the IPv6 address; expected ':port'")
+                }
+                portText = afterBracket.dropFirst()
+            }
+            guard !host.isEmpty, host.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." || $0 == "%" }) else {
+                throw RedisError.invalidURL("invalid IPv6 address in brackets")
+            }
+        } else {
+            let colons = text.filter { $0 == ":" }.count
+            if colons > 1 {
+                throw RedisError.invalidURL("IPv6 addresses must be written in brackets, e.g. redis://[::1]:6379")
+            }
+            if let colon = text.firstIndex(of: ":") {
+                host = text[..<colon]
+                portText = text[text.index(after: colon)...]
+            } else {
+                host = text
+            }
+            guard !host.isEmpty else {
+                throw RedisError.invalidURL("missing host")
+            }
+            let allowed = host.unicodeScalars.allSatisfy { scalar in
+                scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-._".unicodeScalars.contains(scalar))
+            }
+            guard allowed else {
+                throw RedisError.invalidURL("host contains invalid characters")
+            }
+        }
+        var port = 6379
+        if let portText {
+            guard !portText.isEmpty, portText.count <= 5, portText.allSatisfy(\.isASCIIDigit), let value = Int(portText),
+                (1...65_535).contains(value)
+            else {
+                throw RedisError.invalidURL("port must be a number between 1 and 65535")
+            }
+            port = value
+        }
+        host = host.lowercased()[...]
+        return (String(host), port)
+    }
+
+    // MARK: - unix://
+
+    private static func parseUnix(_ rest: Substring) throws -> RedisConfiguration {
+        let (beforeQuery, query) = splitQuery(rest)
+        var pathPart = beforeQuery
+        var username: String?
+        var password: String?
+        if !beforeQuery.hasPrefix("/") {
+            // unix://user:password@/path or unix://localhost/path
+            guard let slash = beforeQuery.firstIndex(of: "/") else {
+                throw RedisError.invalidURL("unix socket path must be absolute, e.g. unix:///var/run/redis.sock")
+            }
+            let authority = beforeQuery[..<slash]
+            if let at = authority.lastIndex(of: "@") {
+                (username, password) = try parseUserInfo(authority[..<at])
+                let hostPart = authority[authority.index(after: at)...]
+                guard hostPart.isEmpty || hostPart.lowercased() == "localhost" else {
+                    throw RedisError.invalidURL("unix socket URLs cannot name a host")
+                }
+            } else if authority.lowercased() != "localhost" {
+                throw RedisError.invalidURL("unix socket URLs cannot name a host; use unix:///path/to/socket")
+            }
+            pathPart = beforeQuery[slash...]
+        }
+        let path = try percentDecode(pathPart, what: "socket path")
+        guard path.count > 1 else {
+            throw RedisError.invalidURL("missing unix socket path")
+        }
+        var configuration = RedisConfiguration(endpoint: .unixSocket(path: path), username: username, password: password)
+        try apply(query: query, to: &configuration, allowCredentials: true)
+        return configuration
+    }
+
+    // MARK: - Shared pieces
+
+    private static func splitQuery(_ text: Substring) -> (Substring, Substring?) {
+        guard let question = text.firstIndex(of: "?") else {
+            return (text, nil)
+        }
+        return (text[..<question], text[text.index(after: question)...])
+    }
+
+    private static func parseUserInfo(_ userInfo: Substring) throws -> (String?, String?) {
+        guard let colon = userInfo.firstIndex(of: ":") else {
+            if userInfo.isEmpty {
+                return (nil, nil)
+            }
+            throw RedisError.invalidURL(
+                "user info has no ':'; write redis://:password@host or redis://user:password@host"
+            )
+        }
+        let user = try percentDecode(userInfo[..<colon], what: "user name")
+        let password = try percentDecode(userInfo[userInfo.index(after: colon)...], what: "password")
+        guard !password.isEmpty else {
+            throw RedisError.invalidURL("empty password after ':' in user info")
+        }
+        return (user.isEmpty ? nil : user, password)
+    }
+
+    private static func parseDatabase(_ text: Substring) throws -> Int {
+        guard !text.isEmpty, text.count <= 9, text.allSatisfy(\.isASCIIDigit), let value = Int(text) else {
+            let shown = text.count <= 12 ? String(text) : String(text.prefix(12)) + "…"
+            throw RedisError.invalidURL("database must be a non-negative integer, got '\(shown)'")
+        }
+        return value
+    }
+
+    private static func apply(query: Substring?, to configuration: inout RedisConfiguration, allowCredentials: Bool) throws {
+        guard let query, !query.isEmpty else {
+            return
+        }
+        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let equals = pair.firstIndex(of: "=") ?? pair.endIndex
+            let key = pair[..<equals].lowercased()
+            let rawValue = equals == pair.endIndex ? pair[equals...] : pair[pair.index(after: equals)...]
+            switch key {
+            case "db":
+                configuration.database = try parseDatabase(rawValue)
+            case "password" where allowCredentials:
+                let value = try percentDecode(rawValue, what: "password")
+                configuration.password = value.isEmpty ? nil : value
+            case "username" where allowCredentials, "user" where allowCredentials:
+                let value = try percentDecode(rawValue, what: "user name")
+                configuration.username = value.isEmpty ? nil : value
+            default:
+                let shown = key.count <= 24 ? key : String(key.prefix(24)) + "…"
+                throw RedisError.invalidURL("unsupported query parameter '\(shown)'")
+            }
+        }
+        if configuration.username != nil && configuration.password == nil {
+            throw RedisError.invalidURL("a user name needs a password")
+        }
+    }
+
+    /// Decodes `%XX` escapes; the decoded bytes must be valid UTF-8. `what` names the field in errors.
+    private static func percentDecode(_ text: Substring, what: String) throws -> String {
+        guard text.contains("%") else {
+            return String(text)
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var iterator = text.utf8.makeIterator()
+        while let byte = iterator.next() {
+            guard byte == UInt8(ascii: "%") else {
+                bytes.append(byte)
+                continue
+            }
+            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+                throw RedisError.invalidURL("malformed percent-encoding in \(what)")
+            }
+            bytes.append(high << 4 | low)
+        }
+        guard let decoded = String(validating: bytes, as: UTF8.self) else {
+            throw RedisError.invalidURL("percent-encoded \(what) is not valid UTF-8")
+        }
+        return decoded
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"):
+            return byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"):
+            return byte - UInt8(ascii: "A") + 10
+        default:
+            return nil
+        }
+    }
+}
+
+extension Character {
+    fileprivate var isASCIIDigit: Bool {
+        isASCII && isNumber
+    }
+}
+
+extension String {
+    fileprivate func trimmingASCIIWhitespace() -> Substring {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return self[first...last]
+    }
+}

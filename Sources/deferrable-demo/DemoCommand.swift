@@ -1,0 +1,77 @@
+import Deferrable
+import Logging
+
+#if Redis
+import DeferrableRedis
+#endif
+
+/// `deferrable-demo [--redis URL]`: shows Deferrable's behaviours on the in-memory backend (or on Redis).
+@main
+struct DemoCommand {
+    static func main() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .critical
+            return handler
+        }
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let factory = try makeFactory(arguments)
+        let deferrable = try Deferrable(factory: factory, group: "demo")
+        try await deferrable.flush()
+        _ = try await deferrable.errors.purge()
+        deferrable.addObserver(EventPrinter())
+        let jobs = try DemoJobs(deferrable: deferrable)
+
+        print("Pushing jobs with later():")
+        let receipt = try await jobs.greet.later(.init(name: "Ada"))
+        print("  receipt: job \(receipt.id.prefix(8)) is \(receipt.disposition)")
+        try await jobs.flakyEmail.later(.init(name: "Grace"))
+        try await jobs.charge.later(.init(number: 1017, amountCents: 4_200))
+        let delayed = try await jobs.reminder.later(.init(name: "Linus"))
+        print("  receipt: reminder is \(delayed.disposition), runnable at \(delayed.runnableDate)")
+        try await jobs.offer.later(.init(name: "Barbara"))
+        print("  waiting 150 ms so that limited-offer outlives its 100 ms TTL…")
+        try await Task.sleep(for: .milliseconds(150))
+
+        print("\nConsumer loop with runOnce():")
+        var idleRounds = 0
+        while idleRounds < 2 {
+            let outcome = try await deferrable.runOnce(waitingUpTo: .milliseconds(500))
+            if outcome == .empty {
+                idleRounds += 1
+            } else {
+                idleRounds = 0
+                print("    ⇒ outcome: \(outcome.label)")
+            }
+        }
+
+        print("\nError queue:")
+        for dead in try await deferrable.errors.list() {
+            print("  \(dead.envelope?.name ?? "?") [\(dead.id.prefix(8))]: \(dead.error.type): \(dead.error.message)")
+        }
+        let stats = try await deferrable.stats()
+        print("\nStats: available \(stats.available), in flight \(stats.inFlight), delayed \(stats.delayed), errors \(stats.errors)")
+    }
+
+    static func makeFactory(_ arguments: [String]) throws -> any BackendFactory {
+        guard let index = arguments.firstIndex(of: "--redis") else {
+            print("Backend: in-memory (pass --redis URL to use Redis)\n")
+            return MemoryBackendFactory()
+        }
+        guard index + 1 < arguments.count else {
+            throw DemoError("--redis needs a URL, e.g. --redis redis://127.0.0.1:6379")
+        }
+        #if Redis
+        let configuration = try RedisConfiguration(url: arguments[index + 1])
+        print("Backend: Redis at \(configuration)\n")
+        return RedisBackendFactory(configuration: configuration)
+        #else
+        throw DemoError("this build has no Redis support; run it as: swift run --traits Redis deferrable-demo --redis URL")
+        #endif
+    }
+}
+
+struct DemoError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
