@@ -60,7 +60,7 @@ extension Deferrable {
         let ttl = options.ttl?.resolve()
         try ResolvedJobOptions.validate(name: name, delay: delay, ttl: ttl)
         let now = clock.nowMillis()
-        let delayMillis = delay.milliseconds
+        let delayMillis = delay.wholeMilliseconds
         let envelope = JobEnvelope(
             id: UUID().uuidString.lowercased(),
             name: name,
@@ -69,10 +69,10 @@ extension Deferrable {
             maxAttempts: options.maxAttempts,
             firstPushedAt: now,
             notBefore: delayMillis > 0 ? now + delayMillis : nil,
-            ttlMillis: ttl?.milliseconds,
+            ttlMillis: ttl?.wholeMilliseconds,
             metadata: metadata,
             backoff: options.backoff,
-            timeLimitMillis: options.timeLimit?.milliseconds
+            timeLimitMillis: options.timeLimit?.wholeMilliseconds
         )
         return (envelope, delayMillis > 0 ? delay : .zero)
     }

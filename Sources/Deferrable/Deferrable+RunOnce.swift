@@ -129,7 +129,7 @@ extension Deferrable {
         let now = clock.nowMillis()
         next.attempts = attempts
         next.lastPushedAt = now
-        next.notBefore = delay > .zero ? now + delay.milliseconds : nil
+        next.notBefore = delay > .zero ? now + delay.wholeMilliseconds : nil
         return next
     }
 

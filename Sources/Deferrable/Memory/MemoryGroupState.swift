@@ -110,7 +110,7 @@ struct MemoryGroupState {
     }
 
     mutating func trimErrors(limits: ErrorQueueLimits, now: Int64) {
-        let oldest = now - limits.maxAge.milliseconds
+        let oldest = now - limits.maxAge.wholeMilliseconds
         while let first = errorOrder.first {
             let live = errors[first.id].map { $0.error.at == first.at } ?? false
             if !live {

@@ -13,7 +13,7 @@ struct MemoryJobQueue: JobQueue {
     func pushNow(_ jobs: [OutgoingJob]) {
         _ = store.mutatingAndWaking { state, now in
             for job in jobs {
-                state.insert(id: job.id, payload: job.payload, reclaims: 0, delayMillis: job.delay.milliseconds, now: now)
+                state.insert(id: job.id, payload: job.payload, reclaims: 0, delayMillis: job.delay.wholeMilliseconds, now: now)
             }
             return jobs.count
         } wake: { $0 }
@@ -24,7 +24,7 @@ struct MemoryJobQueue: JobQueue {
         while true {
             let (job, nextTimer) = store.withState { state, now -> (LeasedJob?, Int64?) in
                 state.housekeep(now: now)
-                if let job = state.takeReady(leaseMillis: lease.milliseconds, now: now) { return (job, nil) }
+                if let job = state.takeReady(leaseMillis: lease.wholeMilliseconds, now: now) { return (job, nil) }
                 return (nil, state.millisUntilNextTimer(now: now))
             }
             if let job { return job }
@@ -36,7 +36,7 @@ struct MemoryJobQueue: JobQueue {
     }
 
     func extendLease(_ job: LeasedJob, by lease: Duration) async throws -> Bool {
-        store.withState { state, now in state.extend(job, leaseMillis: lease.milliseconds, now: now) }
+        store.withState { state, now in state.extend(job, leaseMillis: lease.wholeMilliseconds, now: now) }
     }
 
     func settle(_ job: LeasedJob, _ settlement: Settlement) async throws -> Bool {
@@ -50,7 +50,7 @@ struct MemoryJobQueue: JobQueue {
                 return (true, false)
             case .requeue(let payload, let delay):
                 if let payload { state.jobs[job.id] = .init(payload: payload, reclaims: 0) }
-                state.schedule(id: job.id, delayMillis: delay.milliseconds, now: now)
+                state.schedule(id: job.id, delayMillis: delay.wholeMilliseconds, now: now)
                 return (true, delay <= .zero)
             case .deadLetter(let payload, let error):
                 state.jobs[job.id] = nil

@@ -25,18 +25,18 @@ public struct Backoff: Sendable, Equatable, Codable {
 
     /// Every retry waits the same `delay`.
     public static func fixed(_ delay: Duration) -> Backoff {
-        Backoff(kind: .fixed, millis: max(0, delay.milliseconds))
+        Backoff(kind: .fixed, millis: max(0, delay.wholeMilliseconds))
     }
 
     /// The original formula: retry n waits `min(2 + 2^n seconds, cap)`.
     public static func exponential(cap: Duration = .seconds(900)) -> Backoff {
-        Backoff(kind: .exponential, millis: max(0, cap.milliseconds))
+        Backoff(kind: .exponential, millis: max(0, cap.wholeMilliseconds))
     }
 
     /// Like ``exponential(cap:)`` with "equal jitter": a random delay between half and all of the
     /// exponential value, so retries of many jobs that failed together spread out.
     public static func exponentialWithJitter(cap: Duration = .seconds(900)) -> Backoff {
-        Backoff(kind: .exponentialJitter, millis: max(0, cap.milliseconds))
+        Backoff(kind: .exponentialJitter, millis: max(0, cap.wholeMilliseconds))
     }
 
     /// The delay before retry number `retry` (1 for the first retry).
@@ -72,8 +72,8 @@ public struct Backoff: Sendable, Equatable, Codable {
 }
 
 extension Duration {
-    /// The duration in whole milliseconds, rounded toward zero.
-    var milliseconds: Int64 {
+    /// The duration in whole milliseconds, rounded toward zero (the unit of the wire format).
+    public var wholeMilliseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }

@@ -37,6 +37,6 @@ public final class ManualClock: DeferrableClock {
 
     /// Moves the clock forward by `duration`.
     public func advance(by duration: Duration) {
-        current.withLock { $0 += duration.milliseconds }
+        current.withLock { $0 += duration.wholeMilliseconds }
     }
 }

@@ -1,0 +1,66 @@
+import Deferrable
+import Logging
+
+/// Makes Redis backends. One factory owns one ``RedisClient`` (a few pipelined connections plus a pool of
+/// connections for blocking waits) shared by every group it makes.
+///
+/// ```swift
+/// let factory = try RedisBackendFactory(url: "redis://127.0.0.1:6379")
+/// let deferrable = try Deferrable(factory: factory, group: "emails")
+/// ```
+public final class RedisBackendFactory: BackendFactory {
+    /// The client every backend of this factory uses.
+    public let client: RedisClient
+    /// Backend settings.
+    public let settings: RedisBackendSettings
+    private let tokens = LeaseTokens()
+
+    /// Creates a factory that connects with `configuration` (lazily, on first use).
+    public init(
+        configuration: RedisConfiguration,
+        settings: RedisBackendSettings = RedisBackendSettings(),
+        logger: Logger = Logger(label: "deferrable.redis")
+    ) {
+        self.client = RedisClient(configuration: configuration, logger: logger)
+        self.settings = settings
+    }
+
+    /// Creates a factory over an existing client.
+    public init(client: RedisClient, settings: RedisBackendSettings = RedisBackendSettings()) {
+        self.client = client
+        self.settings = settings
+    }
+
+    /// Creates a factory from a Redis URL: `redis://[[user]:password@]host[:port][/db]` or `unix:///path`.
+    /// - Throws: ``RedisError/invalidURL(_:)`` or ``RedisError/tlsUnsupported`` for `rediss://`.
+    public convenience init(url: String, settings: RedisBackendSettings = RedisBackendSettings()) throws {
+        self.init(configuration: try RedisConfiguration(url: url), settings: settings)
+    }
+
+    public func makeBackend(group: String) throws -> any Backend {
+        try GroupName.validate(group)
+        let keys = RedisKeys(prefix: settings.keyPrefix, group: group)
+        let queue = RedisJobQueue(
+            client: client, keys: keys, group: group, settings: settings, tokens: tokens,
+            groupRegistration: GroupRegistration())
+        return RedisBackend(group: group, queue: queue, errorQueue: RedisErrorQueue(client: client, keys: keys))
+    }
+
+    /// Names of the groups that were ever pushed to under this factory's key prefix, sorted.
+    public func knownGroups() async throws -> [String] {
+        let reply = try await client.send(RedisCommand("SMEMBERS", "\(settings.keyPrefix):groups"))
+        return (reply.array ?? []).compactMap(\.string).sorted()
+    }
+
+    /// Closes the client's connections.
+    public func close() async {
+        await client.close()
+    }
+}
+
+/// A group's Redis queues.
+struct RedisBackend: Backend {
+    let group: String
+    let queue: any JobQueue
+    let errorQueue: any ErrorQueue
+}

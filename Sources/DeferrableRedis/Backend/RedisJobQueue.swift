@@ -1,0 +1,118 @@
+import Deferrable
+import Foundation
+import Synchronization
+
+/// The main queue of a group on Redis. Every step that touches more than one key is one Lua script.
+struct RedisJobQueue: JobQueue {
+    let client: RedisClient
+    let keys: RedisKeys
+    let group: String
+    let settings: RedisBackendSettings
+    let tokens: LeaseTokens
+    let groupRegistration: GroupRegistration
+
+    func push(_ job: OutgoingJob) async throws {
+        try await groupRegistration.registerOnce(client: client, keys: keys, group: group)
+        _ = try await client.evalScript(.push, keys: pushKeys, binaryArgs: Self.pushArguments([job]))
+    }
+
+    func pushBatch(_ jobs: [OutgoingJob]) async throws {
+        guard !jobs.isEmpty else { return }
+        try await groupRegistration.registerOnce(client: client, keys: keys, group: group)
+        let calls = stride(from: 0, to: jobs.count, by: settings.pushChunkSize).map { start in
+            (keys: pushKeys, args: Self.pushArguments(jobs[start..<min(start + settings.pushChunkSize, jobs.count)]))
+        }
+        for result in try await client.evalScriptPipelined(.push, calls: calls) {
+            _ = try result.get()
+        }
+    }
+
+    private var pushKeys: [String] { [keys.jobs, keys.ready, keys.delayed, keys.signal] }
+
+    private static func pushArguments(_ jobs: some Collection<OutgoingJob>) -> [[UInt8]] {
+        var arguments: [[UInt8]] = []
+        arguments.reserveCapacity(jobs.count * 3)
+        for job in jobs {
+            arguments.append(Array(job.id.utf8))
+            arguments.append(job.payload)
+            arguments.append(Array(String(max(0, job.delay.wholeMilliseconds)).utf8))
+        }
+        return arguments
+    }
+
+    func pop(lease: Duration, waitingUpTo wait: Duration) async throws -> LeasedJob? {
+        let deadline = ContinuousClock.now + wait
+        while true {
+            let token = tokens.next()
+            let reply = try await client.evalScript(
+                .pop, keys: keys.popKeys, args: [String(max(1, lease.wholeMilliseconds)), token])
+            guard let fields = reply.array else {
+                throw RedisError.protocolError("pop script returned \(reply)")
+            }
+            if fields.count == 4 {
+                guard let id = fields[0].string, let payload = fields[1].bytes, let reclaims = fields[2].int,
+                    let now = fields[3].int
+                else { throw RedisError.protocolError("pop script returned malformed job fields") }
+                return LeasedJob(id: id, payload: payload, reclaims: Int(reclaims), leaseToken: token, poppedAt: now)
+            }
+            let remaining = ContinuousClock.now.duration(to: deadline)
+            guard remaining > .zero, !Task.isCancelled else { return nil }
+            var block = min(remaining, settings.maxBlock)
+            if let wake = fields.first?.int, wake >= 0 {
+                block = min(block, .milliseconds(max(wake, 1)))
+            }
+            let seconds = String(format: "%.3f", max(Double(block.wholeMilliseconds) / 1000, 0.001))
+            _ = try await client.sendBlocking(RedisCommand("BLPOP", keys.signal, seconds), blockFor: block)
+        }
+    }
+
+    func extendLease(_ job: LeasedJob, by lease: Duration) async throws -> Bool {
+        let reply = try await client.evalScript(
+            .extendLease, keys: [keys.inflight, keys.leases],
+            args: [job.id, job.leaseToken, String(max(1, lease.wholeMilliseconds))])
+        return reply.int == 1
+    }
+
+    func settle(_ job: LeasedJob, _ settlement: Settlement) async throws -> Bool {
+        var mode = "complete"
+        var payload: [UInt8] = []
+        var hasPayload = "0"
+        var delay: Int64 = 0
+        var record: [UInt8] = []
+        switch settlement {
+        case .complete:
+            break
+        case .requeue(let newPayload, let requeueDelay):
+            mode = "requeue"
+            if let newPayload {
+                payload = newPayload
+                hasPayload = "1"
+            }
+            delay = max(0, requeueDelay.wholeMilliseconds)
+        case .deadLetter(let deadPayload, let error):
+            mode = "dead"
+            payload = deadPayload
+            hasPayload = "1"
+            record = Array(try JSONEncoder().encode(error))
+        }
+        let arguments: [[UInt8]] = [
+            Array(job.id.utf8), Array(job.leaseToken.utf8), Array(mode.utf8), payload, Array(hasPayload.utf8),
+            Array(String(delay).utf8), record, Array(String(settings.errorQueueLimits.maxEntries).utf8),
+            Array(String(settings.errorQueueLimits.maxAge.wholeMilliseconds).utf8),
+        ]
+        let reply = try await client.evalScript(.settle, keys: keys.settleKeys, binaryArgs: arguments)
+        return reply.int == 1
+    }
+
+    func flush() async throws {
+        _ = try await client.evalScript(.flush, keys: keys.popKeys)
+    }
+
+    func stats() async throws -> QueueStats {
+        let reply = try await client.evalScript(.stats, keys: [keys.ready, keys.delayed, keys.inflight, keys.errors])
+        guard let values = reply.array?.compactMap(\.int), values.count == 4 else {
+            throw RedisError.protocolError("stats script returned \(reply)")
+        }
+        return QueueStats(available: Int(values[0]), inFlight: Int(values[1]), delayed: Int(values[2]), errors: Int(values[3]))
+    }
+}

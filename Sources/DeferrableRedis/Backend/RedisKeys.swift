@@ -1,0 +1,51 @@
+/// The Redis keys of one group. The group is a hash tag (`{group}`), so all of a group's keys live in one
+/// Redis Cluster slot and every multi-key script is legal there.
+///
+/// | key | type | content |
+/// |---|---|---|
+/// | `P:{G}:jobs` | HASH | job id → envelope (ready, delayed and in-flight jobs) |
+/// | `P:{G}:ready` | LIST | ids of runnable jobs (LPUSH in, RPOP out: FIFO) |
+/// | `P:{G}:delayed` | ZSET | id → due time (server ms) |
+/// | `P:{G}:inflight` | ZSET | id → lease deadline (server ms) |
+/// | `P:{G}:leases` | HASH | id → lease token of the consumer holding it |
+/// | `P:{G}:reclaims` | HASH | id → times its lease lapsed since its payload was written |
+/// | `P:{G}:signal` | LIST | wake-up tokens for consumers blocked in `BLPOP` |
+/// | `P:{G}:errors` | ZSET | id → time it entered the error queue (server ms) |
+/// | `P:{G}:errors:payloads` | HASH | id → payload as it was |
+/// | `P:{G}:errors:records` | HASH | id → error record JSON |
+/// | `P:groups` | SET | names of groups that were used (for tools) |
+struct RedisKeys: Sendable {
+    let jobs: String
+    let ready: String
+    let delayed: String
+    let inflight: String
+    let leases: String
+    let reclaims: String
+    let signal: String
+    let errors: String
+    let errorPayloads: String
+    let errorRecords: String
+    let groups: String
+
+    init(prefix: String, group: String) {
+        let base = "\(prefix):{\(group)}:"
+        jobs = base + "jobs"
+        ready = base + "ready"
+        delayed = base + "delayed"
+        inflight = base + "inflight"
+        leases = base + "leases"
+        reclaims = base + "reclaims"
+        signal = base + "signal"
+        errors = base + "errors"
+        errorPayloads = base + "errors:payloads"
+        errorRecords = base + "errors:records"
+        groups = "\(prefix):groups"
+    }
+
+    /// Keys of the pop script, in its KEYS order.
+    var popKeys: [String] { [jobs, ready, delayed, inflight, leases, reclaims, signal] }
+    /// Keys of the settle script, in its KEYS order.
+    var settleKeys: [String] { popKeys + errorKeys }
+    /// Keys of the error queue.
+    var errorKeys: [String] { [errors, errorPayloads, errorRecords] }
+}
