@@ -1,3 +1,4 @@
+import Logging
 import Synchronization
 import Foundation
 
@@ -9,37 +10,97 @@ extension Deferrable {
         }
         let metadata = await produceMetadata()
         let encoder = JSONEncoder()
-        var outgoing: [OutgoingJob] = []
-        var receipts: [JobReceipt] = []
-        var envelopes: [JobEnvelope] = []
-        outgoing.reserveCapacity(args.count)
+        encoder.outputFormatting = .sortedKeys
+        var prepared: [PreparedJob] = []
+        prepared.reserveCapacity(args.count)
         for value in args {
-            let (envelope, delay) = try makeEnvelope(registration: registration, args: value, metadata: metadata, encoder: encoder)
-            let payload = EnvelopeCodec.encode(envelope)
-            guard payload.count <= defaults.maxEnvelopeBytes else {
-                throw DeferrableError.envelopeTooLarge(job: name, size: payload.count, limit: defaults.maxEnvelopeBytes)
+            prepared.append(try prepare(registration: registration, args: value, metadata: metadata, encoder: encoder))
+        }
+        if let debounce = registration.options.debounce, let debouncer {
+            var receipts: [JobReceipt] = []
+            for job in prepared {
+                receipts.append(try await pushDebounced(job, debounce: debounce, debouncer: debouncer, ttl: registration.options.ttl))
             }
-            outgoing.append(OutgoingJob(id: envelope.id, payload: payload, delay: delay))
-            envelopes.append(envelope)
-            receipts.append(
-                JobReceipt(
-                    id: envelope.id,
-                    name: name,
-                    group: group,
-                    runnableAt: envelope.notBefore ?? envelope.firstPushedAt,
-                    disposition: delay > .zero ? .delayed : .pushedNow
-                )
-            )
+            return receipts
         }
-        if outgoing.count == 1 {
-            try await backend.queue.push(outgoing[0])
+        if prepared.count == 1 {
+            try await backend.queue.push(prepared[0].outgoing)
         } else {
-            try await backend.queue.pushBatch(outgoing)
+            try await backend.queue.pushBatch(prepared.map(\.outgoing))
         }
-        for envelope in envelopes {
+        for job in prepared {
+            await emit(DeferrableEvent(kind: .push, job: job.envelope.ref, envelope: job.envelope))
+        }
+        return prepared.map { receipt(for: $0.envelope, id: $0.envelope.id, runnableAt: $0.envelope.notBefore ?? $0.envelope.firstPushedAt, disposition: $0.outgoing.delay > .zero ? .delayed : .pushedNow) }
+    }
+
+    /// An envelope ready to push.
+    struct PreparedJob {
+        var envelope: JobEnvelope
+        var outgoing: OutgoingJob
+    }
+
+    private func receipt(for envelope: JobEnvelope, id: String, runnableAt: Int64, disposition: JobReceipt.Disposition) -> JobReceipt {
+        JobReceipt(id: id, name: envelope.name, group: group, runnableAt: runnableAt, disposition: disposition)
+    }
+
+    private func prepare<Args: Encodable>(
+        registration: JobRegistration,
+        args: Args,
+        metadata: [String: String],
+        encoder: JSONEncoder
+    ) throws -> PreparedJob {
+        let (envelope, delay) = try makeEnvelope(registration: registration, args: args, metadata: metadata, encoder: encoder)
+        let payload = EnvelopeCodec.encode(envelope)
+        guard payload.count <= defaults.maxEnvelopeBytes else {
+            throw DeferrableError.envelopeTooLarge(job: envelope.name, size: payload.count, limit: defaults.maxEnvelopeBytes)
+        }
+        return PreparedJob(envelope: envelope, outgoing: OutgoingJob(id: envelope.id, payload: payload, delay: delay))
+    }
+
+    private func pushDebounced(
+        _ job: PreparedJob,
+        debounce: Debounce,
+        debouncer: any Debouncer,
+        ttl: DurationSetting?
+    ) async throws -> JobReceipt {
+        let envelope = job.envelope
+        let window = debounce.window.resolve()
+        try ResolvedJobOptions.validate(name: envelope.name, debounceWindow: window, ttl: envelope.ttlMillis.map { .milliseconds($0) })
+        let request = DebounceRequest(
+            key: DebounceKey.make(group: group, name: envelope.name, argsJSON: envelope.argsJSON),
+            window: window, mode: debounce.mode, job: job.outgoing)
+        let decision: DebounceDecision
+        do {
+            decision = try await debouncer.submit(request, to: backend)
+        } catch {
+            let record = ErrorRecord(
+                type: "DebounceError", message: String(describing: error), attempts: 0, host: hostName, at: clock.nowMillis())
+            logger.error("debouncer failed", metadata: ["job.name": "\(envelope.name)", "error": "\(error)"])
+            await emit(DeferrableEvent(kind: .debounceError, job: envelope.ref, envelope: envelope, error: record))
+            guard debounce.onFailure == .failOpen else {
+                throw DeferrableError.debounceFailed(job: envelope.name, reason: String(describing: error))
+            }
+            try await backend.queue.push(job.outgoing)
             await emit(DeferrableEvent(kind: .push, job: envelope.ref, envelope: envelope))
+            return receipt(for: envelope, id: envelope.id, runnableAt: envelope.firstPushedAt, disposition: .pushedNow)
         }
-        return receipts
+        switch decision {
+        case .pushedNow(let id, let at):
+            await emit(DeferrableEvent(kind: .debounceMiss, job: envelope.ref, envelope: envelope))
+            await emit(DeferrableEvent(kind: .push, job: envelope.ref, envelope: envelope))
+            return receipt(for: envelope, id: id, runnableAt: at, disposition: .pushedNow)
+        case .pushedDelayed(let id, let runnableAt):
+            await emit(DeferrableEvent(kind: .debounceMiss, job: envelope.ref, envelope: envelope))
+            await emit(DeferrableEvent(kind: .push, job: envelope.ref, envelope: envelope))
+            return receipt(for: envelope, id: id, runnableAt: runnableAt, disposition: .delayed)
+        case .joined(let id, let runnableAt):
+            await emit(DeferrableEvent(kind: .debounceHit, job: JobRef(id: id, name: envelope.name, group: group), envelope: envelope))
+            return receipt(for: envelope, id: id, runnableAt: runnableAt, disposition: .joined)
+        case .extended(let id, let runnableAt):
+            await emit(DeferrableEvent(kind: .debounceHit, job: JobRef(id: id, name: envelope.name, group: group), envelope: envelope))
+            return receipt(for: envelope, id: id, runnableAt: runnableAt, disposition: .extended)
+        }
     }
 
     private func makeEnvelope<Args: Encodable>(

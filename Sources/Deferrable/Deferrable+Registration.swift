@@ -19,6 +19,10 @@ extension Deferrable {
     ) throws -> JobHandle<Args> {
         guard !name.isEmpty else { throw DeferrableError.invalidOption(job: name, reason: "the job name is empty") }
         let resolved = try ResolvedJobOptions(name: name, options: options, defaults: defaults)
+        if resolved.debounce != nil, debouncer == nil {
+            throw DeferrableError.invalidOption(
+                job: name, reason: "debounce needs a debouncer: pass one to Deferrable(…, debouncer:)")
+        }
         let registration = JobRegistration.make(name: name, options: resolved, body: body)
         try registry.withLock { registry throws(DeferrableError) in
             guard registry.jobs[name] == nil else { throw .duplicateJobName(name) }

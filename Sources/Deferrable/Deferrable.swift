@@ -25,6 +25,8 @@ public final class Deferrable: Sendable {
     public let defaults: JobDefaults
     /// The clock used for push times and TTL on the producer side.
     public let clock: any DeferrableClock
+    /// The debouncer used by jobs with ``JobOptions/debounce``, if any.
+    public let debouncer: (any Debouncer)?
     let logger: Logger
     let registry = Mutex(Registry())
     let leaseKeeper: LeaseKeeper
@@ -36,14 +38,18 @@ public final class Deferrable: Sendable {
     ///   - backend: the group's queues.
     ///   - defaults: instance-wide defaults (5 attempts, no retriable errors, exponential backoff, 30 s lease).
     ///   - clock: the wall clock (inject a ``ManualClock`` in tests).
+    ///   - debouncer: decides debounced pushes (``MemoryDebouncer`` or `RedisDebouncer`); needed by jobs with
+    ///     ``JobOptions/debounce``.
     ///   - logger: where Deferrable logs.
     public init(
         backend: any Backend,
         defaults: JobDefaults = JobDefaults(),
         clock: any DeferrableClock = SystemClock(),
+        debouncer: (any Debouncer)? = nil,
         logger: Logger = Logger(label: "deferrable")
     ) {
         self.backend = backend
+        self.debouncer = debouncer
         self.defaults = defaults
         self.clock = clock
         var logger = logger
@@ -60,9 +66,11 @@ public final class Deferrable: Sendable {
         group: String = GroupName.default,
         defaults: JobDefaults = JobDefaults(),
         clock: any DeferrableClock = SystemClock(),
+        debouncer: (any Debouncer)? = nil,
         logger: Logger = Logger(label: "deferrable")
     ) throws {
-        self.init(backend: try factory.makeBackend(group: group), defaults: defaults, clock: clock, logger: logger)
+        self.init(
+            backend: try factory.makeBackend(group: group), defaults: defaults, clock: clock, debouncer: debouncer, logger: logger)
     }
 
     /// The group name.

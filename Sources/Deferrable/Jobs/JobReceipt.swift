@@ -8,6 +8,10 @@ public struct JobReceipt: Sendable, Equatable {
         case pushedNow
         /// Pushed, runnable after a delay.
         case delayed
+        /// Debounced: joined a pending copy (the receipt's id is that copy's), nothing was pushed.
+        case joined
+        /// Debounced: pushed the pending copy (the receipt's id) back to ``JobReceipt/runnableAt``.
+        case extended
     }
 
     /// The job id.

@@ -27,7 +27,7 @@ struct MemoryGroupState {
     var jobs: [String: StoredJob] = [:]
     var ready = Deque<String>()
     var delayed = Heap<TimedID>()
-    var delayedIDs = Set<String>()
+    var delayedDue: [String: Int64] = [:]
     var inFlight: [String: Lease] = [:]
     var leaseDeadlines = Heap<TimedID>()
     var errorOrder = Deque<TimedID>()
@@ -49,7 +49,7 @@ struct MemoryGroupState {
     mutating func schedule(id: String, delayMillis: Int64, now: Int64) {
         if delayMillis > 0 {
             delayed.insert(TimedID(at: now + delayMillis, sequence: nextSequence(), id: id))
-            delayedIDs.insert(id)
+            delayedDue[id] = now + delayMillis
         } else {
             ready.append(id)
         }
@@ -67,7 +67,9 @@ struct MemoryGroupState {
         }
         while let first = delayed.min, first.at <= now {
             _ = delayed.removeMin()
-            guard delayedIDs.remove(first.id) != nil, jobs[first.id] != nil else { continue }
+            guard delayedDue[first.id] == first.at else { continue }
+            delayedDue[first.id] = nil
+            guard jobs[first.id] != nil else { continue }
             ready.append(first.id)
         }
     }
@@ -100,6 +102,15 @@ struct MemoryGroupState {
         let deadline = now + leaseMillis
         inFlight[job.id] = Lease(token: token, deadline: deadline)
         leaseDeadlines.insert(TimedID(at: deadline, sequence: nextSequence(), id: job.id, token: token))
+        return true
+    }
+
+    /// Moves a delayed job's due time to `now + delayMillis`; `false` if the job is not delayed.
+    mutating func postpone(id: String, delayMillis: Int64, now: Int64) -> Bool {
+        guard delayedDue[id] != nil, jobs[id] != nil else { return false }
+        let due = now + max(delayMillis, 0)
+        delayedDue[id] = due
+        delayed.insert(TimedID(at: due, sequence: nextSequence(), id: id))
         return true
     }
 
@@ -139,7 +150,7 @@ struct MemoryGroupState {
         jobs.removeAll()
         ready.removeAll()
         delayed = Heap()
-        delayedIDs.removeAll()
+        delayedDue.removeAll()
         inFlight.removeAll()
         leaseDeadlines = Heap()
     }

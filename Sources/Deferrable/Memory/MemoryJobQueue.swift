@@ -60,6 +60,12 @@ struct MemoryJobQueue: JobQueue {
         } wake: { $0.readyNow ? 1 : 0 }.held
     }
 
+    func postpone(id: String, by delay: Duration) async throws -> Bool {
+        store.mutatingAndWaking { state, now in
+            state.postpone(id: id, delayMillis: delay.wholeMilliseconds, now: now)
+        } wake: { $0 ? 1 : 0 }
+    }
+
     func flush() async throws {
         store.withState { state, _ in state.clearJobs() }
     }
@@ -70,7 +76,7 @@ struct MemoryJobQueue: JobQueue {
             return QueueStats(
                 available: state.ready.count,
                 inFlight: state.inFlight.count,
-                delayed: state.delayedIDs.count,
+                delayed: state.delayedDue.count,
                 errors: state.errors.count
             )
         }

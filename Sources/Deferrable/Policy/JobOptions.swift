@@ -12,6 +12,8 @@ public struct JobOptions: Sendable {
     public var ttl: DurationSetting?
     /// Longest a run may take before it is cancelled and fails with ``TimeLimitExceeded``.
     public var timeLimit: Duration?
+    /// Debounce settings; needs a ``Debouncer`` on the ``Deferrable`` instance.
+    public var debounce: Debounce?
 
     /// Creates options.
     public init(
@@ -20,7 +22,8 @@ public struct JobOptions: Sendable {
         backoff: Backoff? = nil,
         delay: DurationSetting? = nil,
         ttl: DurationSetting? = nil,
-        timeLimit: Duration? = nil
+        timeLimit: Duration? = nil,
+        debounce: Debounce? = nil
     ) {
         self.maxAttempts = maxAttempts
         self.retry = retry
@@ -28,6 +31,7 @@ public struct JobOptions: Sendable {
         self.delay = delay
         self.ttl = ttl
         self.timeLimit = timeLimit
+        self.debounce = debounce
     }
 }
 

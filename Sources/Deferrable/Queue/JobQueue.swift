@@ -22,6 +22,9 @@ public protocol JobQueue: Sendable {
     func extendLease(_ job: LeasedJob, by lease: Duration) async throws -> Bool
     /// Ends the lease of a held job as `settlement` says, atomically; `false` if the lease was lost.
     func settle(_ job: LeasedJob, _ settlement: Settlement) async throws -> Bool
+    /// Moves the due time of a job that is still delayed to `delay` from now (used by debouncing);
+    /// `false`, changing nothing, when the job is not delayed (already runnable, running or gone).
+    func postpone(id: String, by delay: Duration) async throws -> Bool
     /// Removes every job of the group: ready, delayed and in flight (the error queue is left alone).
     func flush() async throws
     /// Exact counts by state, error queue included.

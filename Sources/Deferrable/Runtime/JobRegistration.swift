@@ -8,6 +8,7 @@ struct ResolvedJobOptions: Sendable {
     var delay: DurationSetting?
     var ttl: DurationSetting?
     var timeLimit: Duration?
+    var debounce: Debounce?
 
     init(name: String, options: JobOptions, defaults: JobDefaults) throws(DeferrableError) {
         maxAttempts = options.maxAttempts ?? defaults.maxAttempts
@@ -16,6 +17,7 @@ struct ResolvedJobOptions: Sendable {
         delay = options.delay
         ttl = options.ttl
         timeLimit = options.timeLimit ?? defaults.timeLimit
+        debounce = options.debounce
         guard maxAttempts >= 1 else {
             throw .invalidOption(job: name, reason: "maxAttempts must be at least 1 (got \(maxAttempts))")
         }
@@ -25,6 +27,24 @@ struct ResolvedJobOptions: Sendable {
         let fixedDelay = delay.flatMap { $0.isComputed ? nil : $0.resolve() }
         let fixedTTL = ttl.flatMap { $0.isComputed ? nil : $0.resolve() }
         try Self.validate(name: name, delay: fixedDelay, ttl: fixedTTL)
+        if let debounce {
+            guard delay == nil else {
+                throw .invalidOption(job: name, reason: "delay and debounce cannot be combined (debounce decides the delay)")
+            }
+            if !debounce.window.isComputed {
+                try Self.validate(name: name, debounceWindow: debounce.window.resolve(), ttl: fixedTTL)
+            }
+        }
+    }
+
+    /// Checks a debounce window: positive, and no longer than the TTL.
+    static func validate(name: String, debounceWindow: Duration, ttl: Duration?) throws(DeferrableError) {
+        guard debounceWindow > .zero else {
+            throw .invalidOption(job: name, reason: "the debounce window must be positive (got \(debounceWindow))")
+        }
+        if let ttl, debounceWindow > ttl {
+            throw .invalidOption(job: name, reason: "the debounce window (\(debounceWindow)) is longer than ttl (\(ttl))")
+        }
     }
 
     /// Checks a delay/TTL pair: no negative delay, a positive TTL, and no delay longer than the TTL.

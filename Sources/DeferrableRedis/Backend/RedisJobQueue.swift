@@ -104,8 +104,24 @@ struct RedisJobQueue: JobQueue {
         return reply.int == 1
     }
 
+    func postpone(id: String, by delay: Duration) async throws -> Bool {
+        let reply = try await client.evalScript(
+            .postpone, keys: [keys.delayed, keys.signal], args: [id, String(max(0, delay.wholeMilliseconds))])
+        return reply.int == 1
+    }
+
     func flush() async throws {
         _ = try await client.evalScript(.flush, keys: keys.popKeys)
+        var cursor = "0"
+        repeat {
+            let reply = try await client.send(RedisCommand("SCAN", cursor, "MATCH", keys.debounce("*"), "COUNT", "1000"))
+            guard let parts = reply.array, parts.count == 2, let next = parts[0].string else {
+                throw RedisError.protocolError("SCAN returned \(reply)")
+            }
+            let found = (parts[1].array ?? []).compactMap(\.string)
+            if !found.isEmpty { _ = try await client.send(RedisCommand(["DEL"] + found)) }
+            cursor = next
+        } while cursor != "0"
     }
 
     func stats() async throws -> QueueStats {

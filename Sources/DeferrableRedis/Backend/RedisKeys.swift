@@ -13,6 +13,7 @@
 /// | `P:{G}:errors` | ZSET | id → time it entered the error queue (server ms) |
 /// | `P:{G}:errors:payloads` | HASH | id → payload as it was |
 /// | `P:{G}:errors:records` | HASH | id → error record JSON |
+/// | `P:{G}:debounce:<sha1>` | HASH | debounce state of one job identity: `at`, `id`, `first` (expires) |
 /// | `P:groups` | SET | names of groups that were used (for tools) |
 struct RedisKeys: Sendable {
     let jobs: String
@@ -26,9 +27,11 @@ struct RedisKeys: Sendable {
     let errorPayloads: String
     let errorRecords: String
     let groups: String
+    let base: String
 
     init(prefix: String, group: String) {
         let base = "\(prefix):{\(group)}:"
+        self.base = base
         jobs = base + "jobs"
         ready = base + "ready"
         delayed = base + "delayed"
@@ -40,6 +43,11 @@ struct RedisKeys: Sendable {
         errorPayloads = base + "errors:payloads"
         errorRecords = base + "errors:records"
         groups = "\(prefix):groups"
+    }
+
+    /// The debounce state key of a job identity.
+    func debounce(_ key: String) -> String {
+        base + "debounce:" + key
     }
 
     /// Keys of the pop script, in its KEYS order.

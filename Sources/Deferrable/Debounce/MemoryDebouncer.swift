@@ -1,0 +1,72 @@
+import Synchronization
+
+/// A debouncer for one process, with the same rule as the Redis debouncer.
+///
+/// The decision and its record are one step under a lock; the push that follows is a second step on the
+/// backend. If the push fails, the record is rolled back so later calls are not joined to a job that does
+/// not exist.
+public final class MemoryDebouncer: Debouncer {
+    private let clock: any DeferrableClock
+    private let states = Mutex<[String: DebounceRule.State]>([:])
+
+    /// Creates a debouncer that reads `clock` (use the backend's clock).
+    public init(clock: any DeferrableClock = SystemClock()) {
+        self.clock = clock
+    }
+
+    public func submit(_ request: DebounceRequest, to backend: any Backend) async throws -> DebounceDecision {
+        let now = clock.nowMillis()
+        let window = request.window.wholeMilliseconds
+        let (action, previous) = states.withLock { states -> (DebounceRule.Action, DebounceRule.State?) in
+            if states.count > 10_000 {
+                states = states.filter { $0.value.runnableAt + window > now }
+            }
+            let previous = states[request.key]
+            let action = DebounceRule.decide(state: previous, pendingIsWaiting: true, now: now, window: window, mode: request.mode)
+            switch action {
+            case .push(let runnableAt):
+                states[request.key] = .init(runnableAt: runnableAt, id: request.job.id, burstStart: now)
+            case .postpone(let runnableAt):
+                states[request.key]?.runnableAt = runnableAt
+            case .join:
+                break
+            }
+            return (action, previous)
+        }
+        switch action {
+        case .join:
+            guard let previous else { preconditionFailure("a join always has a pending copy") }
+            return .joined(id: previous.id, runnableAt: previous.runnableAt)
+        case .push(let runnableAt):
+            return try await push(request, runnableAt: runnableAt, now: now, backend: backend, restoring: previous)
+        case .postpone(let runnableAt):
+            guard let previous else { preconditionFailure("a postpone always has a pending copy") }
+            if try await backend.queue.postpone(id: previous.id, by: .milliseconds(runnableAt - now)) {
+                return .extended(id: previous.id, runnableAt: runnableAt)
+            }
+            // The pending copy is no longer waiting: push a new copy for this call instead.
+            states.withLock { $0[request.key] = .init(runnableAt: runnableAt, id: request.job.id, burstStart: previous.burstStart) }
+            return try await push(request, runnableAt: runnableAt, now: now, backend: backend, restoring: previous)
+        }
+    }
+
+    private func push(
+        _ request: DebounceRequest,
+        runnableAt: Int64,
+        now: Int64,
+        backend: any Backend,
+        restoring previous: DebounceRule.State?
+    ) async throws -> DebounceDecision {
+        var job = request.job
+        job.delay = .milliseconds(max(0, runnableAt - now))
+        do {
+            try await backend.queue.push(job)
+        } catch {
+            states.withLock { states in
+                if states[request.key]?.id == job.id { states[request.key] = previous }
+            }
+            throw error
+        }
+        return runnableAt > now ? .pushedDelayed(id: job.id, runnableAt: runnableAt) : .pushedNow(id: job.id, at: now)
+    }
+}

@@ -1,0 +1,90 @@
+import Deferrable
+
+/// A debouncer whose decisions live in Redis, shared by every producer process.
+///
+/// When the job's backend is a Redis backend on the same client and key prefix, the decision, its record
+/// and the push are one Lua script on Redis time: two producers racing can never both push. With any
+/// other backend it takes two steps: the script decides and records, then the job is pushed (or postponed)
+/// on that backend; if that push fails the record is rolled back (best effort), and between the two steps
+/// another producer may join a copy that is not pushed yet.
+public final class RedisDebouncer: Debouncer {
+    private let client: RedisClient
+    private let keyPrefix: String
+
+    /// Creates a debouncer on `client`, with keys under `keyPrefix`.
+    public init(client: RedisClient, keyPrefix: String = "deferrable") {
+        self.client = client
+        self.keyPrefix = keyPrefix
+    }
+
+    /// Creates a debouncer sharing the factory's client and key prefix (the one-script path).
+    public convenience init(factory: RedisBackendFactory) {
+        self.init(client: factory.client, keyPrefix: factory.settings.keyPrefix)
+    }
+
+    public func submit(_ request: DebounceRequest, to backend: any Backend) async throws -> DebounceDecision {
+        let keys = RedisKeys(prefix: keyPrefix, group: backend.group)
+        let sameStore = (backend.queue as? RedisJobQueue).map { $0.client === client && $0.keys.jobs == keys.jobs } ?? false
+        let maxWait: Int64
+        if case .extend(let wait?) = request.mode { maxWait = wait.wholeMilliseconds } else { maxWait = -1 }
+        let mode =
+            switch request.mode {
+            case .leading: "leading"
+            case .alwaysDelay: "alwaysDelay"
+            case .extend: "extend"
+            }
+        let reply = try await client.evalScript(
+            .debounce,
+            keys: [keys.debounce(request.key), keys.jobs, keys.ready, keys.delayed, keys.signal],
+            binaryArgs: [
+                Array(mode.utf8), Array(String(request.window.wholeMilliseconds).utf8), Array(String(maxWait).utf8),
+                Array(request.job.id.utf8), request.job.payload, Array((sameStore ? "1" : "0").utf8),
+            ])
+        guard let fields = reply.array, fields.count == 4, let action = fields[0].string, let id = fields[1].string,
+            let runnableAt = fields[2].int, let now = fields[3].int
+        else { throw RedisError.protocolError("debounce script returned \(reply)") }
+        let decision: DebounceDecision =
+            switch action {
+            case "now": .pushedNow(id: id, at: now)
+            case "delayed": .pushedDelayed(id: id, runnableAt: runnableAt)
+            case "extended": .extended(id: id, runnableAt: runnableAt)
+            default: .joined(id: id, runnableAt: runnableAt)
+            }
+        if sameStore { return decision }
+        return try await perform(decision, request: request, now: now, backend: backend, stateKey: keys.debounce(request.key))
+    }
+
+    /// The second step when the backend is not this Redis.
+    private func perform(
+        _ decision: DebounceDecision,
+        request: DebounceRequest,
+        now: Int64,
+        backend: any Backend,
+        stateKey: String
+    ) async throws -> DebounceDecision {
+        switch decision {
+        case .joined:
+            return decision
+        case .pushedNow, .pushedDelayed:
+            let runnableAt: Int64 = if case .pushedDelayed(_, let at) = decision { at } else { now }
+            var job = request.job
+            job.delay = .milliseconds(max(0, runnableAt - now))
+            do {
+                try await backend.queue.push(job)
+            } catch {
+                _ = try? await client.send(RedisCommand("DEL", stateKey))
+                throw error
+            }
+            return decision
+        case .extended(let id, let runnableAt):
+            if try await backend.queue.postpone(id: id, by: .milliseconds(max(0, runnableAt - now))) {
+                return decision
+            }
+            var job = request.job
+            job.delay = .milliseconds(max(0, runnableAt - now))
+            try await backend.queue.push(job)
+            _ = try await client.send(RedisCommand("HSET", stateKey, "id", job.id))
+            return .pushedDelayed(id: job.id, runnableAt: runnableAt)
+        }
+    }
+}

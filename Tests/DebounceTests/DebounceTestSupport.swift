@@ -1,0 +1,65 @@
+import Deferrable
+import DeferrableRedis
+import Foundation
+import Synchronization
+
+/// A debouncer and backend pairing under test.
+enum DebounceSetup: Sendable, CustomStringConvertible {
+    /// Memory backend with the memory debouncer.
+    case memory
+    /// Redis backend with the Redis debouncer on the same client (the one-script path).
+    case redis
+    /// Memory backend with the Redis debouncer (the two-step path).
+    case redisDebouncerMemoryBackend
+
+    static var redisURL: String? { ProcessInfo.processInfo.environment["REDIS_URL"] }
+
+    static var all: [DebounceSetup] {
+        redisURL == nil ? [.memory] : [.memory, .redis, .redisDebouncerMemoryBackend]
+    }
+
+    var description: String {
+        switch self {
+        case .memory: "memory"
+        case .redis: "redis"
+        case .redisDebouncerMemoryBackend: "redis-debouncer+memory-backend"
+        }
+    }
+
+    /// A fresh instance on a unique group.
+    func makeDeferrable(group: String = "deb-\(UUID().uuidString.prefix(8))") throws -> Deferrable {
+        switch self {
+        case .memory:
+            return try Deferrable(factory: MemoryBackendFactory(), group: group, debouncer: MemoryDebouncer())
+        case .redis:
+            let factory = try RedisBackendFactory(url: Self.redisURL!)
+            return try Deferrable(factory: factory, group: group, debouncer: RedisDebouncer(factory: factory))
+        case .redisDebouncerMemoryBackend:
+            let client = RedisClient(configuration: try RedisConfiguration(url: Self.redisURL!))
+            return try Deferrable(
+                factory: MemoryBackendFactory(), group: group, debouncer: RedisDebouncer(client: client, keyPrefix: "deb-test"))
+        }
+    }
+}
+
+/// Records when each run of a job started, by job id.
+final class RunLog: Sendable {
+    private let runs = Mutex<[(id: String, value: Int, startedAt: ContinuousClock.Instant)]>([])
+
+    func record(id: String, value: Int) {
+        runs.withLock { $0.append((id, value, .now)) }
+    }
+
+    var count: Int { runs.withLock { $0.count } }
+    var values: [Int] { runs.withLock { $0.map(\.value) } }
+    var ids: [String] { runs.withLock { $0.map(\.id) } }
+    var starts: [ContinuousClock.Instant] { runs.withLock { $0.map(\.startedAt) } }
+}
+
+/// Runs jobs until `deadline` passes, waiting briefly for each.
+func drain(_ deferrable: Deferrable, for duration: Duration) async throws {
+    let deadline = ContinuousClock.now + duration
+    while ContinuousClock.now < deadline {
+        _ = try await deferrable.runOnce(waitingUpTo: .milliseconds(20))
+    }
+}
