@@ -10,7 +10,10 @@ struct MemoryErrorQueue: ErrorQueue {
     }
 
     func entry(id: String) async throws -> DeadJob? {
-        store.withState { state, _ in state.errors[id] }
+        store.withState { state, now in
+            state.trimErrors(limits: store.limits, now: now)
+            return state.errors[id]
+        }
     }
 
     func count() async throws -> Int {
@@ -22,21 +25,20 @@ struct MemoryErrorQueue: ErrorQueue {
 
     func requeue(id: String, as job: OutgoingJob) async throws -> Bool {
         store.mutatingAndWaking { state, now in
-            guard state.errors.removeValue(forKey: id) != nil else { return false }
+            guard state.removeError(id: id) else { return false }
             state.insert(id: job.id, payload: job.payload, reclaims: 0, delayMillis: job.delay.wholeMilliseconds, now: now)
             return true
         } wake: { $0 ? 1 : 0 }
     }
 
     func remove(id: String) async throws -> Bool {
-        store.withState { state, _ in state.errors.removeValue(forKey: id) != nil }
+        store.withState { state, _ in state.removeError(id: id) }
     }
 
     func purge() async throws -> Int {
         store.withState { state, _ in
             let count = state.errors.count
-            state.errors.removeAll()
-            state.errorOrder.removeAll()
+            state.removeAllErrors()
             return count
         }
     }

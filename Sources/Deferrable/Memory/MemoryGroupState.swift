@@ -32,7 +32,11 @@ struct MemoryGroupState {
     var leaseDeadlines = Heap<TimedID>()
     var errorOrder = Deque<TimedID>()
     var errors: [String: DeadJob] = [:]
+    /// Sequence number of each error entry's current position in `errorOrder`.
+    var errorSequence: [String: UInt64] = [:]
     var sequence: UInt64 = 0
+    /// Grows whenever a job becomes runnable; a consumer about to wait compares it to what it saw.
+    var pushEpoch: UInt64 = 0
     var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
 
     mutating func nextSequence() -> UInt64 {
@@ -115,35 +119,48 @@ struct MemoryGroupState {
     }
 
     mutating func addError(_ dead: DeadJob, limits: ErrorQueueLimits, now: Int64) {
+        let sequence = nextSequence()
         errors[dead.id] = dead
-        errorOrder.append(TimedID(at: dead.error.at, sequence: nextSequence(), id: dead.id))
+        errorSequence[dead.id] = sequence
+        errorOrder.append(TimedID(at: dead.error.at, sequence: sequence, id: dead.id))
         trimErrors(limits: limits, now: now)
     }
 
     mutating func trimErrors(limits: ErrorQueueLimits, now: Int64) {
         let oldest = now - limits.maxAge.wholeMilliseconds
         while let first = errorOrder.first {
-            let live = errors[first.id].map { $0.error.at == first.at } ?? false
-            if !live {
+            if !isCurrent(first) {
                 errorOrder.removeFirst()
             } else if first.at < oldest || errors.count > limits.maxEntries {
                 errorOrder.removeFirst()
-                errors[first.id] = nil
+                removeError(id: first.id)
             } else {
                 break
             }
         }
     }
 
+    /// Whether a position in `errorOrder` is the current one of its entry.
+    private func isCurrent(_ item: TimedID) -> Bool {
+        errorSequence[item.id] == item.sequence
+    }
+
+    /// Removes an error entry; `true` if there was one.
+    @discardableResult
+    mutating func removeError(id: String) -> Bool {
+        errorSequence[id] = nil
+        return errors.removeValue(forKey: id) != nil
+    }
+
+    mutating func removeAllErrors() {
+        errors.removeAll()
+        errorSequence.removeAll()
+        errorOrder.removeAll()
+    }
+
     /// Error entries oldest first.
     func orderedErrors() -> [DeadJob] {
-        var seen = Set<String>()
-        var result: [DeadJob] = []
-        for item in errorOrder {
-            guard let dead = errors[item.id], dead.error.at == item.at, seen.insert(item.id).inserted else { continue }
-            result.append(dead)
-        }
-        return result
+        errorOrder.compactMap { item in isCurrent(item) ? errors[item.id] : nil }
     }
 
     mutating func clearJobs() {

@@ -23,6 +23,7 @@ final class MemoryGroupStore: Sendable {
             let result = body(&state, now)
             var woken: [CheckedContinuation<Void, Never>] = []
             var count = wake(result)
+            if count > 0 { state.pushEpoch &+= 1 }
             while count > 0, let key = state.waiters.keys.first {
                 woken.append(state.waiters.removeValue(forKey: key)!)
                 count -= 1
@@ -33,12 +34,22 @@ final class MemoryGroupStore: Sendable {
         return result
     }
 
-    /// Waits until a push wakes this consumer, or `duration` passes, or the task is cancelled.
-    func waitForWork(upTo duration: Duration) async {
+    /// Waits until a push wakes this consumer, or `duration` passes, or the task is cancelled. Returns at
+    /// once if a job became runnable after the caller read `epoch` (no wake-up is lost between the caller's
+    /// check and this wait).
+    func waitForWork(upTo duration: Duration, unlessPushedSince epoch: UInt64) async {
         let key = state.withLock { $0.nextSequence() }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                state.withLock { $0.waiters[key] = continuation }
+                let waitNow = state.withLock { state in
+                    guard state.pushEpoch == epoch, !Task.isCancelled else { return false }
+                    state.waiters[key] = continuation
+                    return true
+                }
+                guard waitNow else {
+                    continuation.resume()
+                    return
+                }
                 Task { [weak self] in
                     try? await Task.sleep(for: duration)
                     self?.resumeWaiter(key)

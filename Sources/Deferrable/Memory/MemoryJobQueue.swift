@@ -22,16 +22,16 @@ struct MemoryJobQueue: JobQueue {
     func pop(lease: Duration, waitingUpTo wait: Duration) async throws -> LeasedJob? {
         let deadline = ContinuousClock.now + wait
         while true {
-            let (job, nextTimer) = store.withState { state, now -> (LeasedJob?, Int64?) in
+            let (job, nextTimer, epoch) = store.withState { state, now -> (LeasedJob?, Int64?, UInt64) in
                 state.housekeep(now: now)
-                if let job = state.takeReady(leaseMillis: lease.wholeMilliseconds, now: now) { return (job, nil) }
-                return (nil, state.millisUntilNextTimer(now: now))
+                if let job = state.takeReady(leaseMillis: lease.wholeMilliseconds, now: now) { return (job, nil, 0) }
+                return (nil, state.millisUntilNextTimer(now: now), state.pushEpoch)
             }
             if let job { return job }
             let remaining = ContinuousClock.now.duration(to: deadline)
             guard remaining > .zero, !Task.isCancelled else { return nil }
             let timer = nextTimer.map { Duration.milliseconds(max($0, 1)) } ?? remaining
-            await store.waitForWork(upTo: min(remaining, timer))
+            await store.waitForWork(upTo: min(remaining, timer), unlessPushedSince: epoch)
         }
     }
 
@@ -73,6 +73,7 @@ struct MemoryJobQueue: JobQueue {
     func stats() async throws -> QueueStats {
         store.withState { state, now in
             state.housekeep(now: now)
+            state.trimErrors(limits: store.limits, now: now)
             return QueueStats(
                 available: state.ready.count,
                 inFlight: state.inFlight.count,

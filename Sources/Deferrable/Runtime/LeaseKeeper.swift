@@ -23,14 +23,14 @@ final class LeaseKeeper: Sendable {
     /// Runs `body` while keeping `job`'s lease alive.
     func holding<T>(_ job: LeasedJob, _ body: () async throws -> T) async throws -> T {
         let start = state.withLock { state in
-            state.held[job.leaseToken + job.id] = job
+            state.held[job.id + "\u{0}" + job.leaseToken] = job
             defer { state.running = true }
             return !state.running
         }
         if start {
             Task { await self.extendWhileHeld() }
         }
-        defer { _ = state.withLock { $0.held.removeValue(forKey: job.leaseToken + job.id) } }
+        defer { _ = state.withLock { $0.held.removeValue(forKey: job.id + "\u{0}" + job.leaseToken) } }
         return try await body()
     }
 

@@ -1,0 +1,185 @@
+import Deferrable
+import Testing
+
+/// The public `Deferrable` API end to end on each backend.
+@Suite("Deferrable behaviour")
+struct DeferrableBehaviourTests {
+    @Test("later/runOnce run jobs in FIFO order", arguments: TestBackend.all)
+    func fifo(backend: TestBackend) async throws {
+        let deferrable = try backend.makeDeferrable()
+        let seen = Locked<[Int]>([])
+        let handle = try deferrable.register("fifo") { (args: Numbered, _) in seen.withLock { $0.append(args.n) } }
+        for n in 0..<10 { try await handle.later(Numbered(n: n)) }
+        let outcomes = try await drain(deferrable)
+        #expect(outcomes.count == 10)
+        #expect(outcomes.allSatisfy { $0.label == "completed" })
+        #expect(seen.value == Array(0..<10))
+    }
+
+    @Test("laterMany pushes a batch that runs in order", arguments: TestBackend.all)
+    func laterMany(backend: TestBackend) async throws {
+        let deferrable = try backend.makeDeferrable()
+        let seen = Locked<[Int]>([])
+        let handle = try deferrable.register("batch") { (args: Numbered, _) in seen.withLock { $0.append(args.n) } }
+        let receipts = try await handle.laterMany((0..<100).map(Numbered.init(n:)))
+        #expect(Set(receipts.map(\.id)).count == 100)
+        #expect(try await deferrable.stats() == QueueStats(available: 100, inFlight: 0, delayed: 0, errors: 0))
+        let outcomes = try await drain(deferrable)
+        #expect(outcomes.map(\.job?.id) == receipts.map(\.id))
+        #expect(seen.value == Array(0..<100))
+    }
+
+    @Test("a delayed job is not runnable at once, then runs", arguments: TestBackend.all)
+    func delayed(backend: TestBackend) async throws {
+        let deferrable = try backend.makeDeferrable()
+        let runs = Locked(0)
+        let handle = try deferrable.register("delayed", options: JobOptions(delay: .milliseconds(300))) { (_: Numbered, _) in
+            runs.withLock { $0 += 1 }
+        }
+        let receipt = try await handle.later(Numbered(n: 1))
+        #expect(receipt.disposition == .delayed)
+        #expect(try await deferrable.runOnce(waitingUpTo: .zero) == .empty)
+        #expect(try await deferrable.stats().delayed == 1)
+        #expect(try await runEventually(deferrable) == .completed(JobRef(id: receipt.id, name: "delayed", group: deferrable.group)))
+        #expect(runs.value == 1)
+    }
+
+    @Test("a job abandoned by a consumer runs again, counting the lost run as an attempt", arguments: TestBackend.all)
+    func abandonedJobRunsAgain(backend: TestBackend) async throws {
+        let deferrable = try backend.makeDeferrable()
+        let attempts = Locked<[Int]>([])
+        let handle = try deferrable.register("abandoned", options: JobOptions(maxAttempts: 3)) { (_: Numbered, context) in
+            attempts.withLock { $0.append(context.attempt) }
+        }
+        try await handle.later(Numbered(n: 1))
+        _ = try #require(try await deferrable.backend.queue.pop(lease: .milliseconds(200), waitingUpTo: .zero))
+        #expect(try await runEventually(deferrable).label == "completed")
+        #expect(attempts.value == [2])
+    }
+
+    @Test("a long run keeps its lease alive and is not run twice", arguments: TestBackend.all)
+    func leaseKeptAlive(backend: TestBackend) async throws {
+        let deferrable = try backend.makeDeferrable(defaults: JobDefaults(lease: .milliseconds(500)))
+        let runs = Locked(0)
+        let started = AsyncGate()
+        let handle = try deferrable.register("long") { (_: Numbered, _) in
+            runs.withLock { $0 += 1 }
+            started.open()
+            try await Task.sleep(for: .milliseconds(1500))
+        }
+        try await handle.later(Numbered(n: 1))
+        let first = Task { try await deferrable.runOnce(waitingUpTo: .zero) }
+        await started.wait()
+        // A second consumer polls for longer than two leases while the first one runs: the job must stay held.
+        let second = try await deferrable.runOnce(waitingUpTo: .milliseconds(1200))
+        #expect(second == .empty)
+        #expect(try await first.value.label == "completed")
+        #expect(runs.value == 1)
+    }
+
+    @Test("retries run exactly maxAttempts times, then the job is in the error queue", arguments: TestBackend.all)
+    func retries(backend: TestBackend) async throws {
+        let deferrable = try backend.makeDeferrable()
+        let attempts = Locked<[Int]>([])
+        let handle = try deferrable.register(
+            "retrying", options: JobOptions(maxAttempts: 3, retry: .on(BoomError.self), backoff: .fixed(.milliseconds(100)))
+        ) { (_: Numbered, context) in
+            attempts.withLock { $0.append(context.attempt) }
+            throw BoomError()
+        }
+        let receipt = try await handle.later(Numbered(n: 1))
+        var labels: [String] = []
+        while labels.last != "failed" {
+            let outcome = try await runEventually(deferrable)
+            if outcome == .empty { break }
+            labels.append(outcome.label)
+        }
+        #expect(labels == ["retried", "retried", "failed"])
+        #expect(attempts.value == [1, 2, 3])
+        let entry = try #require(try await deferrable.errors.entry(id: receipt.id))
+        #expect(entry.error.type == "BoomError")
+        #expect(entry.error.attempts == 3)
+        #expect(try await deferrable.stats() == QueueStats(available: 0, inFlight: 0, delayed: 0, errors: 1))
+    }
+
+    @Test("error queue admin: requeue runs the job again with attempts reset", arguments: TestBackend.all)
+    func requeueFromErrorQueue(backend: TestBackend) async throws {
+        let deferrable = try backend.makeDeferrable()
+        let attempts = Locked<[Int]>([])
+        let handle = try deferrable.register("flaky") { (_: Numbered, context) in
+            let count = attempts.withLock { list -> Int in
+                list.append(context.attempt)
+                return list.count
+            }
+            if count == 1 { throw BoomError() }
+        }
+        let receipt = try await handle.later(Numbered(n: 1))
+        #expect(try await deferrable.runOnce(waitingUpTo: .zero).isFailed)
+        #expect(try await deferrable.errors.list().map(\.id) == [receipt.id])
+        #expect(try await deferrable.errors.requeue(id: receipt.id))
+        #expect(try await deferrable.errors.count() == 0)
+        #expect(try await deferrable.runOnce(waitingUpTo: .zero) == .completed(JobRef(id: receipt.id, name: "flaky", group: deferrable.group)))
+        #expect(attempts.value == [1, 1])
+    }
+
+    @Test("error queue admin: requeueAll, remove and purge", arguments: TestBackend.all)
+    func adminOperations(backend: TestBackend) async throws {
+        let deferrable = try backend.makeDeferrable()
+        let handle = try deferrable.register("always-fails") { (_: Numbered, _) in throw BoomError() }
+        let receipts = try await handle.laterMany((0..<4).map(Numbered.init(n:)))
+        #expect(try await drain(deferrable).allSatisfy(\.isFailed))
+        #expect(try await deferrable.errors.list().map(\.id) == receipts.map(\.id))
+        #expect(try await deferrable.errors.remove(id: receipts[0].id))
+        #expect(try await deferrable.errors.requeueAll() == 3)
+        #expect(try await deferrable.stats() == QueueStats(available: 3, inFlight: 0, delayed: 0, errors: 0))
+        #expect(try await drain(deferrable).count == 3)
+        #expect(try await deferrable.errors.purge() == 3)
+        #expect(try await deferrable.stats() == QueueStats(available: 0, inFlight: 0, delayed: 0, errors: 0))
+    }
+
+    @Test("error queue trimming through the public API", arguments: TestBackend.all)
+    func trimming(backend: TestBackend) async throws {
+        let deferrable = try backend.makeDeferrable(errorQueueLimits: ErrorQueueLimits(maxEntries: 3))
+        let handle = try deferrable.register("trimmed") { (_: Numbered, _) in throw BoomError() }
+        var ids: [String] = []
+        for n in 0..<5 {
+            ids.append(try await handle.later(Numbered(n: n)).id)
+            #expect(try await deferrable.runOnce(waitingUpTo: .zero).isFailed)
+        }
+        #expect(try await deferrable.errors.count() == 3)
+        #expect(try await deferrable.errors.list().map(\.id) == Array(ids.suffix(3)))
+    }
+
+    @Test("flush through the public API keeps the error queue", arguments: TestBackend.all)
+    func flush(backend: TestBackend) async throws {
+        let deferrable = try backend.makeDeferrable()
+        let fails = try deferrable.register("fails") { (_: Numbered, _) in throw BoomError() }
+        let later = try deferrable.register("later", options: JobOptions(delay: .seconds(60))) { (_: Numbered, _) in }
+        let now = try deferrable.register("now") { (_: Numbered, _) in }
+        try await fails.later(Numbered(n: 0))
+        #expect(try await deferrable.runOnce(waitingUpTo: .zero).isFailed)
+        try await later.later(Numbered(n: 1))
+        try await now.laterMany([Numbered(n: 2), Numbered(n: 3)])
+        _ = try #require(try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .zero))
+        #expect(try await deferrable.stats() == QueueStats(available: 1, inFlight: 1, delayed: 1, errors: 1))
+        try await deferrable.flush()
+        #expect(try await deferrable.stats() == QueueStats(available: 0, inFlight: 0, delayed: 0, errors: 1))
+        #expect(try await deferrable.runOnce(waitingUpTo: .zero) == .empty)
+    }
+
+    @Test("an idle runOnce wakes promptly when a job is pushed", arguments: TestBackend.all)
+    func idleRunOnceWakes(backend: TestBackend) async throws {
+        let deferrable = try backend.makeDeferrable()
+        let handle = try deferrable.register("wake") { (_: Numbered, _) in }
+        let waiter = Task { () -> (RunOutcome, Duration) in
+            let start = ContinuousClock.now
+            let outcome = try await deferrable.runOnce(waitingUpTo: .seconds(1))
+            return (outcome, ContinuousClock.now - start)
+        }
+        try await Task.sleep(for: .milliseconds(50))  // let the waiter start waiting
+        let receipt = try await handle.later(Numbered(n: 1))
+        let (outcome, waited) = try await waiter.value
+        #expect(outcome == .completed(JobRef(id: receipt.id, name: "wake", group: deferrable.group)))
+        #expect(waited < .milliseconds(900), "runOnce should return when the job arrives (\(waited))")
+    }
+}

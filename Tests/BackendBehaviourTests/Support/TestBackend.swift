@@ -1,0 +1,147 @@
+import Deferrable
+import DeferrableRedis
+import Foundation
+import Synchronization
+import Testing
+
+/// The backends the behaviour suite runs against. Every test takes one as its argument:
+/// `@Test(arguments: TestBackend.all)`.
+///
+/// The suite uses real time (Redis uses its server clock, so no `ManualClock`): short delays and leases,
+/// waits bounded by a deadline, and assertions on order and counts, never on exact timings.
+enum TestBackend: Sendable, CustomTestStringConvertible {
+    case memory
+    /// A real Redis server at this URL (from `REDIS_URL`), each test on its own group.
+    case redis(url: String)
+
+    /// Every backend available in this run: memory always, Redis when `REDIS_URL` is set.
+    static var all: [TestBackend] {
+        guard let url = ProcessInfo.processInfo.environment["REDIS_URL"] else { return [.memory] }
+        return [.memory, .redis(url: url)]
+    }
+
+    var testDescription: String {
+        switch self {
+        case .memory: "memory"
+        case .redis: "redis"
+        }
+    }
+
+    /// A fresh factory for this backend.
+    func makeFactory(errorQueueLimits: ErrorQueueLimits = ErrorQueueLimits()) throws -> any BackendFactory {
+        switch self {
+        case .memory:
+            MemoryBackendFactory(errorQueueLimits: errorQueueLimits)
+        case .redis(let url):
+            try RedisBackendFactory(url: url, settings: RedisBackendSettings(keyPrefix: "bt", errorQueueLimits: errorQueueLimits))
+        }
+    }
+
+    /// A group name of its own for one test: `t-` and 8 hex characters.
+    static func uniqueGroup() -> String {
+        "t-\(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    /// The backend of a fresh group.
+    func makeBackend(errorQueueLimits: ErrorQueueLimits = ErrorQueueLimits()) throws -> any Backend {
+        try makeFactory(errorQueueLimits: errorQueueLimits).makeBackend(group: Self.uniqueGroup())
+    }
+
+    /// A `Deferrable` over a fresh group.
+    func makeDeferrable(
+        defaults: JobDefaults = JobDefaults(),
+        errorQueueLimits: ErrorQueueLimits = ErrorQueueLimits()
+    ) throws -> Deferrable {
+        try Deferrable(factory: makeFactory(errorQueueLimits: errorQueueLimits), group: Self.uniqueGroup(), defaults: defaults)
+    }
+}
+
+/// How long a test waits for something that should happen soon before it fails.
+let patience = Duration.seconds(10)
+
+/// Pops until a job comes or `patience` runs out.
+func popEventually(_ queue: any JobQueue, lease: Duration) async throws -> LeasedJob? {
+    let deadline = ContinuousClock.now + patience
+    while ContinuousClock.now < deadline {
+        if let job = try await queue.pop(lease: lease, waitingUpTo: .milliseconds(100)) { return job }
+    }
+    return nil
+}
+
+/// Calls `runOnce` until it returns something other than `.empty`, or `patience` runs out.
+func runEventually(_ deferrable: Deferrable) async throws -> RunOutcome {
+    let deadline = ContinuousClock.now + patience
+    while ContinuousClock.now < deadline {
+        let outcome = try await deferrable.runOnce(waitingUpTo: .milliseconds(100))
+        if outcome != .empty { return outcome }
+    }
+    return .empty
+}
+
+/// Runs until nothing is runnable right now; returns every non-empty outcome.
+func drain(_ deferrable: Deferrable) async throws -> [RunOutcome] {
+    var outcomes: [RunOutcome] = []
+    while true {
+        let outcome = try await deferrable.runOnce(waitingUpTo: .zero)
+        if outcome == .empty { return outcomes }
+        outcomes.append(outcome)
+    }
+}
+
+/// Test payloads: opaque bytes are enough for the queue protocols.
+func payload(_ text: String) -> [UInt8] {
+    Array(text.utf8)
+}
+
+/// A thread-safe value, for state shared with job bodies.
+final class Locked<Value: Sendable>: Sendable {
+    private let storage: Mutex<Value>
+
+    init(_ value: Value) {
+        storage = Mutex(value)
+    }
+
+    var value: Value { storage.withLock { $0 } }
+
+    @discardableResult
+    func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R {
+        storage.withLock { body(&$0) }
+    }
+}
+
+struct Numbered: Codable, Sendable, Equatable {
+    var n: Int
+}
+
+struct BoomError: Error {}
+
+extension RunOutcome {
+    var isFailed: Bool {
+        if case .failed = self { true } else { false }
+    }
+}
+
+/// A one-shot gate: `wait()` suspends until `open()` was called.
+final class AsyncGate: Sendable {
+    private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func open() {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.open = true
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let resumeNow = state.withLock { state -> Bool in
+                if state.open { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+    }
+}
