@@ -1,3 +1,4 @@
+import Deferrable
 /// A Lua script run with `EVALSHA`.
 ///
 /// The SHA-1 is computed locally when the script is created, so the first call is a plain `EVALSHA`;
@@ -15,7 +16,7 @@ public struct RedisScript: Sendable, Hashable, CustomStringConvertible {
     public init(name: String, source: String) {
         self.name = name
         self.source = source
-        self.sha1 = RedisSHA1.hexDigest(source.utf8)
+        self.sha1 = SHA1.hexDigest(source.utf8)
     }
 
     /// `RedisScript(name, sha1-prefix)`.
