@@ -84,7 +84,7 @@ final class RedisBlockingConnectionPool: Sendable {
         case .connection(let connection):
             return connection
         case .permit:
-            do {
+            do throws(RedisError) {
                 let connection = try await connector.connect()
                 let accepted = state.withLock { state in
                     if state.closed {

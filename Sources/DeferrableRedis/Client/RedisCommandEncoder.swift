@@ -33,7 +33,8 @@ enum RedisCommandEncoder {
 
     private static func format(argv: [UnsafePointer<CChar>?], lengths: [Int]) -> ByteBuffer {
         var target: UnsafeMutablePointer<CChar>?
-        let length = argv.withUnsafeBufferPointer { argvBuffer in
+        var argv = argv
+        let length = argv.withUnsafeMutableBufferPointer { argvBuffer in
             lengths.withUnsafeBufferPointer { lengthBuffer in
                 redisFormatCommandArgv(&target, Int32(argvBuffer.count), argvBuffer.baseAddress, lengthBuffer.baseAddress)
             }

@@ -38,21 +38,26 @@ final class RedisConnection: Sendable {
                     try channel.pipeline.syncOperations.addHandler(RedisChannelHandler())
                 }
             }
-        let connection: RedisConnection
+        let channel: any Channel
         do {
-            let channel: any Channel
             switch configuration.endpoint {
             case .tcp(let host, let port):
                 channel = try await bootstrap.connect(host: host, port: port).get()
             case .unixSocket(let path):
                 channel = try await bootstrap.connect(unixDomainSocketPath: path).get()
             }
+        } catch {
+            throw .cannotConnect(endpoint: endpoint, reason: describeConnectError(error, timeout: configuration.connectTimeout))
+        }
+        let connection: RedisConnection
+        do {
             let handler = try await channel.eventLoop.submit {
                 NIOLoopBound(try channel.pipeline.syncOperations.handler(type: RedisChannelHandler.self), eventLoop: channel.eventLoop)
             }.get()
             connection = RedisConnection(channel: channel, handler: handler, endpoint: endpoint)
         } catch {
-            throw .cannotConnect(endpoint: endpoint, reason: describeConnectError(error, timeout: configuration.connectTimeout))
+            channel.close(promise: nil)
+            throw .cannotConnect(endpoint: endpoint, reason: "connection closed during setup: \(error)")
         }
         do {
             try await connection.handshake(configuration: configuration, remaining: configuration.connectTimeout - (.now - start))
@@ -135,9 +140,10 @@ final class RedisConnection: Sendable {
         let handler = self.handler
         let operation = commands.count == 1 ? commands[0].name : "pipeline of \(commands.count) commands"
         let expected = commands.count
+        let request = bytes
         channel.eventLoop.execute {
             let batch = RedisChannelHandler.Batch(expected: expected, promise: promise)
-            handler.value.enqueue(bytes, sink: .batch(batch), operation: operation, timeout: timeout)
+            handler.value.enqueue(request, sink: .batch(batch), operation: operation, timeout: timeout)
         }
         return try await promise.futureResult.get()
     }

@@ -53,7 +53,7 @@ final class RedisConnector: Sendable {
             }
             if firstInOutage {
                 logger.warning(
-                    "Redis is unreachable; reconnecting with backoff",
+                    "Cannot connect to Redis; will retry with backoff",
                     metadata: ["redis.endpoint": "\(configuration.endpoint)", "redis.error": "\(error)"]
                 )
             }

@@ -32,12 +32,13 @@ final class RedisSharedConnection: Sendable {
     ///
     /// - Throws: ``RedisError/cannotConnect(endpoint:reason:)`` or ``RedisError/clientClosed``.
     func connection() async throws(RedisError) -> RedisConnection {
+        var lost = false
         let action: Action = state.withLock { state in
             switch state {
             case .connected(let connection) where connection.isActive:
                 return .use(connection)
             case .connected:
-                connector.reportConnectionLost()
+                lost = true
                 let task = startConnecting()
                 state = .connecting(task)
                 return .wait(task)
@@ -50,6 +51,9 @@ final class RedisSharedConnection: Sendable {
             case .closed:
                 return .fail(.clientClosed)
             }
+        }
+        if lost {
+            connector.reportConnectionLost()
         }
         switch action {
         case .use(let connection):

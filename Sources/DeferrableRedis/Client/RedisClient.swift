@@ -1,0 +1,277 @@
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// A Redis client: a few shared pipelined connections plus a pool of dedicated connections for blocking commands.
+///
+/// - ``send(_:)`` and ``pipeline(_:)`` use `poolSize` shared connections round-robin; many commands are in flight on
+///   each connection at once. Connections open lazily and reconnect transparently on the next call after a failure
+///   (with capped exponential backoff between failed attempts; during the backoff calls fail fast).
+/// - ``sendBlocking(_:blockFor:)`` runs on a dedicated connection so a consumer waiting on an empty list never stalls
+///   other callers.
+/// - Errors are always ``RedisError`` (``sendBlocking(_:blockFor:)`` may also throw `CancellationError`).
+///
+/// A call never waits more than `connectTimeout` for a connection, nor more than `commandTimeout` (plus the block
+/// time for blocking commands) for a reply; a timed-out connection is closed. Call ``close()`` when done.
+public final class RedisClient: Sendable {
+    /// The configuration the client was created with.
+    public let configuration: RedisConfiguration
+    private let logger: Logger
+    private let connector: RedisConnector
+    private let shared: [RedisSharedConnection]
+    private let blocking: RedisBlockingConnectionPool
+    private let nextShared = Atomic<Int>(0)
+    private let isClosed = Atomic<Bool>(false)
+
+    /// Creates a client. No connection is opened until the first call.
+    ///
+    /// - Parameters:
+    ///   - configuration: where and how to connect.
+    ///   - logger: used for reconnect warnings and the durability check; never logs the password.
+    ///   - eventLoopGroup: the NIO event loops to use; defaults to `MultiThreadedEventLoopGroup.singleton`.
+    public init(
+        configuration: RedisConfiguration,
+        logger: Logger = Logger(label: "deferrable.redis"),
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
+        var logger = logger
+        logger[metadataKey: "redis.endpoint"] = "\(configuration.endpoint)"
+        self.configuration = configuration
+        self.logger = logger
+        let connector = RedisConnector(configuration: configuration, group: eventLoopGroup, logger: logger)
+        self.connector = connector
+        let timeout = configuration.commandTimeout
+        let checkLogger = logger
+        let onFirstConnect: @Sendable (RedisConnection) -> Void = { connection in
+            Task {
+                _ = await RedisDurabilityCheck.run(on: connection, timeout: timeout, logger: checkLogger, warningLevel: .warning)
+            }
+        }
+        self.shared = (0..<max(1, configuration.poolSize)).map { _ in
+            RedisSharedConnection(connector: connector, onFirstConnect: onFirstConnect)
+        }
+        self.blocking = RedisBlockingConnectionPool(connector: connector, limit: configuration.maxBlockingConnections)
+    }
+
+    /// Creates a client from a Redis URL (see ``RedisConfiguration/init(url:)``).
+    public convenience init(
+        url: String,
+        logger: Logger = Logger(label: "deferrable.redis"),
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) throws {
+        self.init(configuration: try RedisConfiguration(url: url), logger: logger, eventLoopGroup: eventLoopGroup)
+    }
+
+    deinit {
+        for connection in shared {
+            connection.closeNow()
+        }
+        blocking.closeNow()
+    }
+
+    // MARK: - Commands
+
+    /// Sends one command on a shared connection and returns its reply.
+    ///
+    /// - Throws: ``RedisError/server(message:)`` if Redis replies with an error; other ``RedisError`` cases for
+    ///   connection problems, timeouts, or a closed client.
+    public func send(_ command: RedisCommand) async throws -> RedisValue {
+        let slot = try nextSlot()
+        let timeout = configuration.commandTimeout
+        do {
+            return try await slot.connection().send(command, timeout: timeout)
+        } catch let error as RedisChannelHandler.NotSent {
+            // The connection closed before the command was written: retrying cannot run it twice.
+            return try await retryingOnce(notSent: error) { try await slot.connection().send(command, timeout: timeout) }
+        }
+    }
+
+    /// Sends `commands` on one shared connection with a single write and flush (one round trip) and returns the
+    /// replies in order.
+    ///
+    /// - Returns: one result per command; error replies are `.failure(.server(...))`.
+    /// - Throws: ``RedisError`` for connection problems (then the commands may or may not have run).
+    public func pipeline(_ commands: [RedisCommand]) async throws -> [Result<RedisValue, RedisError>] {
+        guard !commands.isEmpty else {
+            try checkOpen()
+            return []
+        }
+        let slot = try nextSlot()
+        let timeout = configuration.commandTimeout
+        do {
+            return try await slot.connection().pipeline(commands, timeout: timeout)
+        } catch let error as RedisChannelHandler.NotSent {
+            return try await retryingOnce(notSent: error) { try await slot.connection().pipeline(commands, timeout: timeout) }
+        }
+    }
+
+    /// Sends a blocking command (`BLPOP`, `BLMOVE`, `BZPOPMIN`, `XREAD BLOCK`, ...) on a dedicated connection.
+    ///
+    /// The reply timeout is `blockFor + commandTimeout`, so `blockFor` must be at least the block time given to
+    /// Redis in the command (use a finite block time; `0` = forever is not supported). If the task is cancelled,
+    /// the connection is closed to abort the wait and `CancellationError` is thrown.
+    ///
+    /// - Throws: ``RedisError/server(message:)`` for error replies, other ``RedisError`` cases for connection problems.
+    public func sendBlocking(_ command: RedisCommand, blockFor: Duration) async throws -> RedisValue {
+        try checkOpen()
+        let timeout = blockFor + configuration.commandTimeout
+        do {
+            return try await sendOnDedicatedConnection(command, timeout: timeout)
+        } catch let error as RedisChannelHandler.NotSent {
+            return try await retryingOnce(notSent: error) { try await sendOnDedicatedConnection(command, timeout: timeout) }
+        }
+    }
+
+    private func sendOnDedicatedConnection(_ command: RedisCommand, timeout: Duration) async throws -> RedisValue {
+        let connection = try await blocking.lease()
+        do {
+            let value = try await withTaskCancellationHandler {
+                try await connection.send(command, timeout: timeout)
+            } onCancel: {
+                connection.close()
+            }
+            blocking.release(connection, reusable: true)
+            return value
+        } catch let error as RedisError {
+            if case .server = error {
+                blocking.release(connection, reusable: true)
+                throw error
+            }
+            blocking.release(connection, reusable: false)
+            if Task.isCancelled {
+                throw CancellationError()
+            }
+            throw error
+        } catch {
+            blocking.release(connection, reusable: false)
+            throw error
+        }
+    }
+
+    // MARK: - Scripts
+
+    /// Runs `script` with `EVALSHA`; on `NOSCRIPT` it loads the script with `SCRIPT LOAD` and retries once.
+    ///
+    /// - Throws: ``RedisError/server(message:)`` for script errors, other ``RedisError`` cases for connection problems.
+    public func evalScript(_ script: RedisScript, keys: [String], args: [String] = []) async throws -> RedisValue {
+        try await evalScript(script, keys: keys, binaryArgs: args.map { Array($0.utf8) })
+    }
+
+    /// Runs `script` with binary arguments; see ``evalScript(_:keys:args:)``.
+    public func evalScript(_ script: RedisScript, keys: [String], binaryArgs: [[UInt8]]) async throws -> RedisValue {
+        let command = Self.evalSHA(script, keys: keys, args: binaryArgs)
+        do {
+            return try await send(command)
+        } catch let error as RedisError where error.serverErrorCode == "NOSCRIPT" {
+            try await loadScript(script)
+            return try await send(command)
+        }
+    }
+
+    /// Runs `script` once per call, all `EVALSHA`s pipelined in one round trip; results are in call order.
+    ///
+    /// Calls that fail with `NOSCRIPT` (and only those, since the others ran) are retried after `SCRIPT LOAD`,
+    /// again as one pipeline.
+    public func evalScriptPipelined(
+        _ script: RedisScript,
+        calls: [(keys: [String], args: [[UInt8]])]
+    ) async throws -> [Result<RedisValue, RedisError>] {
+        let commands = calls.map { Self.evalSHA(script, keys: $0.keys, args: $0.args) }
+        var results = try await pipeline(commands)
+        let missing = results.indices.filter { index in
+            if case .failure(let error) = results[index], error.serverErrorCode == "NOSCRIPT" {
+                return true
+            }
+            return false
+        }
+        guard !missing.isEmpty else {
+            return results
+        }
+        try await loadScript(script)
+        let retried = try await pipeline(missing.map { commands[$0] })
+        for (index, result) in zip(missing, retried) {
+            results[index] = result
+        }
+        return results
+    }
+
+    /// Loads `script` into Redis's script cache (`SCRIPT LOAD`), checking that Redis computed the same SHA-1.
+    public func loadScript(_ script: RedisScript) async throws {
+        let reply = try await send(RedisCommand("SCRIPT", "LOAD", script.source))
+        guard reply.string?.lowercased() == script.sha1 else {
+            throw RedisError.protocolError("SCRIPT LOAD of '\(script.name)' returned \(reply), expected \(script.sha1)")
+        }
+        logger.debug("Loaded Redis script", metadata: ["redis.script": "\(script.name)", "redis.sha1": "\(script.sha1)"])
+    }
+
+    private static func evalSHA(_ script: RedisScript, keys: [String], args: [[UInt8]]) -> RedisCommand {
+        var arguments: [[UInt8]] = [Array(script.sha1.utf8), Array(String(keys.count).utf8)]
+        arguments.reserveCapacity(2 + keys.count + args.count)
+        arguments.append(contentsOf: keys.map { Array($0.utf8) })
+        arguments.append(contentsOf: args)
+        return RedisCommand("EVALSHA", arguments)
+    }
+
+    // MARK: - Helpers
+
+    /// The server's clock (`TIME`) in milliseconds since the Unix epoch.
+    public func serverTimeMillis() async throws -> Int64 {
+        let reply = try await send(RedisCommand("TIME"))
+        guard let parts = reply.array, parts.count == 2, let seconds = parts[0].int, let micros = parts[1].int else {
+            throw RedisError.protocolError("unexpected TIME reply \(reply)")
+        }
+        return seconds * 1000 + micros / 1000
+    }
+
+    /// Checks `maxmemory-policy`, `save` and `appendonly` and returns warnings (empty if fine or not permitted).
+    ///
+    /// The client runs this once by itself after its first connection, logging the warnings at `.warning`.
+    public func checkDurabilitySettings() async -> [String] {
+        do {
+            let connection = try await nextSlot().connection()
+            return await RedisDurabilityCheck.run(
+                on: connection,
+                timeout: configuration.commandTimeout,
+                logger: logger,
+                warningLevel: .debug
+            )
+        } catch {
+            logger.debug("Could not check Redis durability settings", metadata: ["redis.error": "\(error)"])
+            return []
+        }
+    }
+
+    // MARK: - Lifecycle
+
+    /// Closes every connection; blocked commands fail. Idempotent; later calls throw ``RedisError/clientClosed``.
+    public func close() async {
+        guard !isClosed.exchange(true, ordering: .acquiringAndReleasing) else {
+            return
+        }
+        for connection in shared {
+            await connection.close()
+        }
+        await blocking.close()
+    }
+
+    private func checkOpen() throws(RedisError) {
+        if isClosed.load(ordering: .relaxed) {
+            throw RedisError.clientClosed
+        }
+    }
+
+    private func nextSlot() throws(RedisError) -> RedisSharedConnection {
+        try checkOpen()
+        let index = nextShared.wrappingAdd(1, ordering: .relaxed).oldValue
+        return shared[Int(UInt(bitPattern: index) % UInt(shared.count))]
+    }
+
+    private func retryingOnce<T>(notSent: RedisChannelHandler.NotSent, _ operation: () async throws -> T) async throws -> T {
+        do {
+            return try await operation()
+        } catch {
+            throw RedisConnection.redisError(error)
+        }
+    }
+}

@@ -1,0 +1,164 @@
+import DeferrableRedis
+import Testing
+
+@Suite("Redis URL parsing and configuration")
+struct ClientConfigurationTests {
+    struct ValidCase: Sendable, CustomTestStringConvertible {
+        let url: String
+        let endpoint: RedisEndpoint
+        var username: String?
+        var password: String?
+        var database = 0
+
+        var testDescription: String {
+            url
+        }
+    }
+
+    static let validCases: [ValidCase] = [
+        ValidCase(url: "redis://localhost", endpoint: .tcp(host: "localhost", port: 6379)),
+        ValidCase(url: "redis://127.0.0.1:6390", endpoint: .tcp(host: "127.0.0.1", port: 6390)),
+        ValidCase(url: "REDIS://Example.COM:7000/", endpoint: .tcp(host: "example.com", port: 7000)),
+        ValidCase(url: "redis://host/3", endpoint: .tcp(host: "host", port: 6379), database: 3),
+        ValidCase(url: "redis://host:1234/15", endpoint: .tcp(host: "host", port: 1234), database: 15),
+        ValidCase(url: "redis://host?db=4", endpoint: .tcp(host: "host", port: 6379), database: 4),
+        ValidCase(url: "redis://:secret@host", endpoint: .tcp(host: "host", port: 6379), password: "secret"),
+        ValidCase(
+            url: "redis://alice:wonder%40land%3A%2F@host:6380/2",
+            endpoint: .tcp(host: "host", port: 6380),
+            username: "alice",
+            password: "wonder@land:/",
+            database: 2
+        ),
+        ValidCase(url: "redis://:p@ss@host", endpoint: .tcp(host: "host", port: 6379), password: "p@ss"),
+        ValidCase(url: "redis://b%C3%B6b:pw@host", endpoint: .tcp(host: "host", port: 6379), username: "böb", password: "pw"),
+        ValidCase(url: "redis://[::1]", endpoint: .tcp(host: "::1", port: 6379)),
+        ValidCase(url: "redis://[::1]:6390/1", endpoint: .tcp(host: "::1", port: 6390), database: 1),
+        ValidCase(url: "redis://:pw@[fe80::1]:7000", endpoint: .tcp(host: "fe80::1", port: 7000), password: "pw"),
+        ValidCase(url: "  redis://host  ", endpoint: .tcp(host: "host", port: 6379)),
+        ValidCase(url: "unix:///tmp/redis.sock", endpoint: .unixSocket(path: "/tmp/redis.sock")),
+        ValidCase(
+            url: "unix:///var/run/redis/redis.sock?db=2&password=s%26cret",
+            endpoint: .unixSocket(path: "/var/run/redis/redis.sock"),
+            password: "s&cret",
+            database: 2
+        ),
+        ValidCase(
+            url: "unix://alice:pw@/tmp/r.sock",
+            endpoint: .unixSocket(path: "/tmp/r.sock"),
+            username: "alice",
+            password: "pw"
+        ),
+        ValidCase(
+            url: "redis+unix:///tmp/r.sock?username=bob&password=x",
+            endpoint: .unixSocket(path: "/tmp/r.sock"),
+            username: "bob",
+            password: "x"
+        ),
+        ValidCase(url: "redis-socket:///tmp/r.sock", endpoint: .unixSocket(path: "/tmp/r.sock")),
+    ]
+
+    @Test("valid URLs", arguments: validCases)
+    func validURL(_ valid: ValidCase) throws {
+        let configuration = try RedisConfiguration(url: valid.url)
+        #expect(configuration.endpoint == valid.endpoint)
+        #expect(configuration.username == valid.username)
+        #expect(configuration.password == valid.password)
+        #expect(configuration.database == valid.database)
+        #expect(configuration.connectTimeout == .seconds(2))
+        #expect(configuration.commandTimeout == .seconds(5))
+        #expect(configuration.poolSize == 2)
+        #expect(configuration.maxBlockingConnections == 16)
+    }
+
+    static let invalidCases: [(url: String, reasonFragment: String)] = [
+        ("", "missing scheme"),
+        ("localhost:6379", "missing scheme"),
+        ("http://host", "unsupported scheme 'http'"),
+        ("redis://", "missing host"),
+        ("redis://:6379", "missing host"),
+        ("redis://host:notaport", "port"),
+        ("redis://host:0", "port"),
+        ("redis://host:70000", "port"),
+        ("redis://host/abc", "database"),
+        ("redis://host/-1", "database"),
+        ("redis://host/1/2", "path"),
+        ("redis://::1:6379", "brackets"),
+        ("redis://[::1", "']'"),
+        ("redis://[::1]x", "after the IPv6"),
+        ("redis://ho st", "host"),
+        ("redis://host?timeout=5", "query parameter 'timeout'"),
+        ("redis://:topsecret%zz@host", "percent-encoding in password"),
+        ("redis://onlyuser@host", "user info"),
+        ("unix://", "path"),
+        ("unix://relative/path.sock", "host"),
+    ]
+
+    @Test("invalid URLs are rejected with a reason", arguments: invalidCases)
+    func invalidURL(_ invalid: (url: String, reasonFragment: String)) {
+        do {
+            _ = try RedisConfiguration(url: invalid.url)
+            Issue.record("expected \(invalid.url) to be rejected")
+        } catch let error as RedisError {
+            guard case .invalidURL(let reason) = error else {
+                Issue.record("expected .invalidURL, got \(error)")
+                return
+            }
+            #expect(reason.contains(invalid.reasonFragment), "reason was: \(reason)")
+            #expect(!error.description.contains("topsecret"))
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test("rediss:// is refused as unsupported TLS")
+    func tlsRefused() {
+        #expect(throws: RedisError.tlsUnsupported) {
+            try RedisConfiguration(url: "rediss://:pw@host:6380")
+        }
+        #expect(RedisError.tlsUnsupported.description.contains("hiredis 0.14"))
+    }
+
+    @Test("description, debugDescription and dump never reveal the password")
+    func passwordIsHidden() throws {
+        let configuration = try RedisConfiguration(url: "redis://alice:hunter2@host:6390/1")
+        #expect(!configuration.description.contains("hunter2"))
+        #expect(configuration.description.contains("***"))
+        #expect(configuration.description.contains("alice"))
+        #expect(configuration.description.contains("host:6390"))
+        #expect(!String(reflecting: configuration).contains("hunter2"))
+        var dumped = ""
+        dump(configuration, to: &dumped)
+        #expect(!dumped.contains("hunter2"))
+        #expect(configuration.redactedURL == "redis://alice:***@host:6390/1")
+        let unix = try RedisConfiguration(url: "unix:///tmp/r.sock?password=hunter2")
+        #expect(!unix.description.contains("hunter2"))
+    }
+
+    @Test("endpoint descriptions")
+    func endpointDescriptions() {
+        #expect(RedisEndpoint.tcp(host: "::1", port: 6379).description == "[::1]:6379")
+        #expect(RedisEndpoint.tcp(host: "redis", port: 1).description == "redis:1")
+        #expect(RedisEndpoint.unixSocket(path: "/tmp/s").description == "unix:/tmp/s")
+    }
+
+    @Test("script SHA-1 matches known digests")
+    func scriptSHA1() {
+        #expect(RedisScript(name: "empty", source: "").sha1 == "da39a3ee5e6b4b0d3255bfef95601890afd80709")
+        #expect(RedisScript(name: "abc", source: "abc").sha1 == "a9993e364706816aba3e25717850c26c9cd0d89d")
+        let long = String(repeating: "a", count: 1000)
+        #expect(RedisScript(name: "long", source: long).sha1 == "291e9a6c66994949b57ba5e650361e98fc36b1ba")
+        #expect(RedisScript(name: "ret", source: "return 1").sha1 == "e0e1f9fabfc9d4800c877a703b823ac0578ff8db")
+    }
+
+    @Test("RedisValue accessors")
+    func valueAccessors() {
+        #expect(RedisValue.bulkString(Array("42".utf8)).int == 42)
+        #expect(RedisValue.simpleString("OK").string == "OK")
+        #expect(RedisValue.integer(7).int == 7)
+        #expect(RedisValue.integer(7).string == nil)
+        #expect(RedisValue.null.isNull)
+        #expect(RedisValue.array([.integer(1)]).array == [.integer(1)])
+        #expect(RedisValue.bulkString(Array("x".utf8)).int == nil)
+    }
+}
