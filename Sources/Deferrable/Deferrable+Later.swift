@@ -1,6 +1,6 @@
+import Foundation
 import Logging
 import Synchronization
-import Foundation
 
 /// The producer side: building envelopes and pushing them.
 extension Deferrable {
@@ -31,7 +31,11 @@ extension Deferrable {
         for job in prepared {
             await emit(DeferrableEvent(kind: .push, job: job.envelope.ref, envelope: job.envelope))
         }
-        return prepared.map { receipt(for: $0.envelope, id: $0.envelope.id, runnableAt: $0.envelope.notBefore ?? $0.envelope.firstPushedAt, disposition: $0.outgoing.delay > .zero ? .delayed : .pushedNow) }
+        return prepared.map {
+            receipt(
+                for: $0.envelope, id: $0.envelope.id, runnableAt: $0.envelope.notBefore ?? $0.envelope.firstPushedAt,
+                disposition: $0.outgoing.delay > .zero ? .delayed : .pushedNow)
+        }
     }
 
     /// An envelope ready to push.

@@ -1,4 +1,5 @@
 import Synchronization
+
 /// Registration of jobs.
 extension Deferrable {
     /// Registers a job under `name` with a closure body.

@@ -1,5 +1,5 @@
-import Foundation
 import Deferrable
+import Foundation
 
 /// Prints every event on one readable line.
 struct EventPrinter: DeferrableObserver {

@@ -28,7 +28,9 @@ struct MemoryErrorQueue: ErrorQueue {
             guard state.removeError(id: id) else { return false }
             state.insert(id: job.id, payload: job.payload, reclaims: 0, delayMillis: job.delay.wholeMilliseconds, now: now)
             return true
-        } wake: { $0 ? 1 : 0 }
+        } wake: {
+            $0 ? 1 : 0
+        }
     }
 
     func remove(id: String) async throws -> Bool {

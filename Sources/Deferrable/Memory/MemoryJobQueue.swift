@@ -16,7 +16,9 @@ struct MemoryJobQueue: JobQueue {
                 state.insert(id: job.id, payload: job.payload, reclaims: 0, delayMillis: job.delay.wholeMilliseconds, now: now)
             }
             return jobs.count
-        } wake: { $0 }
+        } wake: {
+            $0
+        }
     }
 
     func pop(lease: Duration, waitingUpTo wait: Duration) async throws -> LeasedJob? {
@@ -57,13 +59,17 @@ struct MemoryJobQueue: JobQueue {
                 state.addError(DeadJob(id: job.id, payload: payload, error: error), limits: limits, now: now)
                 return (true, false)
             }
-        } wake: { $0.readyNow ? 1 : 0 }.held
+        } wake: {
+            $0.readyNow ? 1 : 0
+        }.held
     }
 
     func postpone(id: String, by delay: Duration) async throws -> Bool {
         store.mutatingAndWaking { state, now in
             state.postpone(id: id, delayMillis: delay.wholeMilliseconds, now: now)
-        } wake: { $0 ? 1 : 0 }
+        } wake: {
+            $0 ? 1 : 0
+        }
     }
 
     func flush() async throws {
