@@ -40,7 +40,7 @@ struct JobQueueBehaviourTests {
     @Test("a delayed job is invisible until due, then runnable", arguments: TestBackend.all)
     func delayed(backend: TestBackend) async throws {
         let queue = try backend.makeBackend().queue
-        try await queue.push(OutgoingJob(id: "later", payload: payload("l"), delay: .milliseconds(300)))
+        try await queue.push(OutgoingJob(id: "later", payload: payload("l"), delay: .seconds(1)))
         try await queue.push(OutgoingJob(id: "now", payload: payload("n")))
         #expect(try await queue.stats() == QueueStats(available: 1, inFlight: 0, delayed: 1, errors: 0))
         let now = try #require(try await queue.pop(lease: Self.lease, waitingUpTo: .zero))
@@ -54,9 +54,9 @@ struct JobQueueBehaviourTests {
     @Test("delayed jobs become runnable in due order", arguments: TestBackend.all)
     func dueOrder(backend: TestBackend) async throws {
         let queue = try backend.makeBackend().queue
-        try await queue.push(OutgoingJob(id: "c", payload: payload("c"), delay: .milliseconds(300)))
-        try await queue.push(OutgoingJob(id: "a", payload: payload("a"), delay: .milliseconds(100)))
-        try await queue.push(OutgoingJob(id: "b", payload: payload("b"), delay: .milliseconds(200)))
+        try await queue.push(OutgoingJob(id: "c", payload: payload("c"), delay: .milliseconds(1500)))
+        try await queue.push(OutgoingJob(id: "a", payload: payload("a"), delay: .milliseconds(500)))
+        try await queue.push(OutgoingJob(id: "b", payload: payload("b"), delay: .milliseconds(1000)))
         var popped: [String] = []
         while popped.count < 3, let job = try await popEventually(queue, lease: Self.lease) {
             popped.append(job.id)
@@ -233,14 +233,14 @@ struct JobQueueBehaviourTests {
         let queue = try backend.makeBackend().queue
         let waiter = Task { () -> (LeasedJob?, Duration) in
             let start = ContinuousClock.now
-            let job = try await queue.pop(lease: Self.lease, waitingUpTo: .seconds(1))
+            let job = try await queue.pop(lease: Self.lease, waitingUpTo: .seconds(10))
             return (job, ContinuousClock.now - start)
         }
         try await Task.sleep(for: .milliseconds(50))  // let the waiter start waiting
         try await queue.push(OutgoingJob(id: "wake", payload: payload("w")))
         let (job, waited) = try await waiter.value
         #expect(job?.id == "wake")
-        #expect(waited < .milliseconds(900), "the pop should return when the job arrives, not at its timeout (\(waited))")
+        #expect(waited < .seconds(5), "the pop should return when the job arrives, not at its 10 s timeout (\(waited))")
     }
 
     @Test("an idle pop with nothing pushed returns nil after its wait", arguments: TestBackend.all)

@@ -10,7 +10,7 @@ struct DebounceTimelineTests {
     func leading(setup: DebounceSetup) async throws {
         let deferrable = try setup.makeDeferrable()
         let log = RunLog()
-        let job = try deferrable.register("touch", options: JobOptions(debounce: .leading(.milliseconds(200)))) { (value: Int, context) in
+        let job = try deferrable.register("touch", options: JobOptions(debounce: .leading(.seconds(1)))) { (value: Int, context) in
             log.record(id: context.id, value: value)
         }
         let first = try await job.later(7)
@@ -18,15 +18,15 @@ struct DebounceTimelineTests {
         let third = try await job.later(7)
         #expect(first.disposition == .pushedNow)
         #expect(second.disposition == .delayed)
-        #expect(second.runnableAt - first.runnableAt >= 200)
+        #expect(second.runnableAt - first.runnableAt >= 1000)
         #expect(third.disposition == .joined)
         #expect(third.id == second.id)
-        try await drain(deferrable, for: .milliseconds(400))
+        try await drain(deferrable, for: .milliseconds(1500))
         #expect(log.ids == [first.id, second.id])
         // After the delayed copy started, a new call is not lost: it gets a copy of its own.
         let fourth = try await job.later(7)
         #expect(fourth.disposition != .joined)
-        try await drain(deferrable, for: .milliseconds(400))
+        try await drain(deferrable, for: .milliseconds(1500))
         #expect(log.count == 3)
     }
 
@@ -46,7 +46,7 @@ struct DebounceTimelineTests {
     func alwaysDelay(setup: DebounceSetup) async throws {
         let deferrable = try setup.makeDeferrable()
         let log = RunLog()
-        let job = try deferrable.register("touch", options: JobOptions(debounce: .alwaysDelay(.milliseconds(150)))) { (value: Int, context) in
+        let job = try deferrable.register("touch", options: JobOptions(debounce: .alwaysDelay(.seconds(1)))) { (value: Int, context) in
             log.record(id: context.id, value: value)
         }
         let first = try await job.later(1)
@@ -57,7 +57,7 @@ struct DebounceTimelineTests {
             #expect(again.id == first.id)
         }
         #expect(try await deferrable.runOnce(waitingUpTo: .zero) == .empty)
-        try await drain(deferrable, for: .milliseconds(400))
+        try await drain(deferrable, for: .milliseconds(1500))
         #expect(log.ids == [first.id])
     }
 
@@ -66,13 +66,13 @@ struct DebounceTimelineTests {
         let deferrable = try setup.makeDeferrable()
         let log = RunLog()
         let job = try deferrable.register(
-            "touch", options: JobOptions(debounce: .extend(.milliseconds(300), maxWait: .milliseconds(600)))
+            "touch", options: JobOptions(debounce: .extend(.seconds(1), maxWait: .seconds(2)))
         ) { (value: Int, context) in
             log.record(id: context.id, value: value)
         }
         let first = try await job.later(1)
         #expect(first.disposition == .delayed)
-        let cap = first.runnableAt - 300 + 600
+        let cap = first.runnableAt - 1000 + 2000
         var latest = first.runnableAt
         for _ in 0..<4 {
             try await Task.sleep(for: .milliseconds(50))
@@ -85,7 +85,7 @@ struct DebounceTimelineTests {
             latest = again.runnableAt
         }
         #expect(log.count == 0)
-        try await drain(deferrable, for: .milliseconds(900))
+        try await drain(deferrable, for: .milliseconds(2500))
         #expect(log.ids == [first.id])
     }
 

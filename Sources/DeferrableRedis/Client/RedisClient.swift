@@ -268,8 +268,11 @@ public final class RedisClient: Sendable {
     }
 
     private func retryingOnce<T>(notSent: RedisChannelHandler.NotSent, _ operation: () async throws -> T) async throws -> T {
+        if Task.isCancelled { throw CancellationError() }
         do {
             return try await operation()
+        } catch is CancellationError {
+            throw CancellationError()
         } catch {
             throw RedisConnection.redisError(error)
         }
