@@ -2,7 +2,8 @@
 public struct DeadJob: Sendable {
     /// The job id.
     public var id: String
-    /// The payload as it was stored (kept byte for byte, even when it is not a valid envelope).
+    /// The payload: a valid envelope is stored with `attempts` and `lastPushedAt` brought up to date; a payload
+    /// that does not decode is kept byte for byte.
     public var payload: [UInt8]
     /// The error record.
     public var error: ErrorRecord

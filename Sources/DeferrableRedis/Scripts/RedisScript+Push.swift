@@ -11,12 +11,14 @@ extension RedisScript {
             for i = 1, #ARGV, 3 do
                 local id = ARGV[i]
                 local delay = tonumber(ARGV[i + 2])
-                redis.call('HSET', KEYS[1], id, ARGV[i + 1])
+                -- The id goes in first: if a key has the wrong type the script stops before storing a payload
+                -- that nothing points to (pop skips ids without a payload).
                 if delay > 0 then
                     redis.call('ZADD', KEYS[3], now + delay, id)
                 else
                     redis.call('LPUSH', KEYS[2], id)
                 end
+                redis.call('HSET', KEYS[1], id, ARGV[i + 1])
                 woken = woken + 1
             end
             signal(KEYS[4], woken)

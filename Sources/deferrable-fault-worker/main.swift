@@ -1,0 +1,224 @@
+// A small worker/producer process for the fault tests (Tests/FaultTests). Not a product.
+//
+//   deferrable-fault-worker --redis URL --group G --mode work|crash-every-job|produce
+//       [--count N] [--concurrency C] [--out FILE] [--lease-ms L] [--sleep-ms S]
+//       [--max-attempts A] [--key-prefix P] [--max-seconds T] [--log-level warning]
+//
+// Modes:
+// - work: C slots call `runOnce` in a loop (backing off on backend errors) and run the job `fault-job`,
+//   whose body sleeps S ms and then appends its job id and a newline to FILE with one `write(2)` (so a line
+//   survives a SIGKILL of this process). With `--count N` the process exits 0 after N completed runs.
+// - crash-every-job: like work, but the job body appends `crash <id>` to FILE and ends the process at once
+//   with `_exit(137)`, the status of a SIGKILLed process: the job's lease is never settled.
+// - produce: pushes N `fault-job`s one at a time and appends the id of every `later()` that returned;
+//   a failed `later()` is retried (with a fresh id) after a short pause.
+//
+// The process always ends after `--max-seconds` (default 120) so that it can never outlive a test run.
+import Deferrable
+import DeferrableRedis
+import Foundation
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Arguments of the `fault-job` job.
+struct FaultArgs: Codable, Sendable {
+    var n: Int
+}
+
+struct Options {
+    var redis = ""
+    var group = ""
+    var mode = "work"
+    var count = 0
+    var concurrency = 8
+    var out: String?
+    var leaseMillis = 1000
+    var sleepMillis = 20
+    var maxAttempts = 5
+    var keyPrefix = "deferrable"
+    var maxSeconds = 120
+    var logLevel = Logger.Level.warning
+
+    static func parse(_ arguments: [String]) -> Options {
+        var options = Options()
+        var index = 0
+        func value(_ flag: String) -> String {
+            index += 1
+            guard index < arguments.count else { fail("missing value for \(flag)") }
+            return arguments[index]
+        }
+        func number(_ flag: String) -> Int {
+            let text = value(flag)
+            guard let number = Int(text), number >= 0 else { fail("\(flag) needs a non-negative integer, got '\(text)'") }
+            return number
+        }
+        while index < arguments.count {
+            let flag = arguments[index]
+            switch flag {
+            case "--redis": options.redis = value(flag)
+            case "--group": options.group = value(flag)
+            case "--mode": options.mode = value(flag)
+            case "--count": options.count = number(flag)
+            case "--concurrency": options.concurrency = max(1, number(flag))
+            case "--out": options.out = value(flag)
+            case "--lease-ms": options.leaseMillis = max(1, number(flag))
+            case "--sleep-ms": options.sleepMillis = number(flag)
+            case "--max-attempts": options.maxAttempts = max(1, number(flag))
+            case "--key-prefix": options.keyPrefix = value(flag)
+            case "--max-seconds": options.maxSeconds = max(1, number(flag))
+            case "--log-level":
+                let text = value(flag)
+                guard let level = Logger.Level(rawValue: text) else { fail("unknown log level '\(text)'") }
+                options.logLevel = level
+            default: fail("unknown argument '\(flag)'")
+            }
+            index += 1
+        }
+        guard !options.redis.isEmpty, !options.group.isEmpty else { fail("--redis and --group are required") }
+        guard ["work", "crash-every-job", "produce"].contains(options.mode) else { fail("unknown mode '\(options.mode)'") }
+        return options
+    }
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("deferrable-fault-worker: \(message)\n".utf8))
+    exit(2)
+}
+
+/// Appends lines to a file with one `write(2)` per line (O_APPEND), so lines are whole and survive SIGKILL.
+final class LineFile: Sendable {
+    private let fd: Mutex<Int32>
+
+    init(path: String) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        guard fd >= 0 else { fail("cannot open \(path): errno \(errno)") }
+        self.fd = Mutex(fd)
+    }
+
+    func append(_ line: String) {
+        let bytes = Array((line + "\n").utf8)
+        fd.withLock { fd in
+            var written = 0
+            while written < bytes.count {
+                let result = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    fail("write failed: errno \(errno)")
+                }
+                written += result
+            }
+        }
+    }
+}
+
+let options = Options.parse(Array(CommandLine.arguments.dropFirst()))
+let logger: Logger = {
+    var logger = Logger(label: "fault-worker") { label in StreamLogHandler.standardError(label: label) }
+    logger.logLevel = options.logLevel
+    logger[metadataKey: "pid"] = "\(getpid())"
+    return logger
+}()
+
+// Never outlive a test run.
+Thread.detachNewThread {
+    Thread.sleep(forTimeInterval: TimeInterval(options.maxSeconds))
+    FileHandle.standardError.write(Data("deferrable-fault-worker: --max-seconds \(options.maxSeconds) reached\n".utf8))
+    exit(3)
+}
+
+let output = options.out.map(LineFile.init(path:))
+let factory: RedisBackendFactory
+let deferrable: Deferrable
+do {
+    factory = RedisBackendFactory(
+        configuration: try RedisConfiguration(url: options.redis),
+        settings: RedisBackendSettings(keyPrefix: options.keyPrefix, maxBlock: .milliseconds(500)),
+        logger: logger)
+    deferrable = try Deferrable(
+        factory: factory, group: options.group,
+        defaults: JobDefaults(maxAttempts: options.maxAttempts, lease: .milliseconds(options.leaseMillis)),
+        logger: logger)
+} catch {
+    fail("\(error)")
+}
+
+let completed = Atomic<Int>(0)
+let crash = options.mode == "crash-every-job"
+let sleepMillis = options.sleepMillis
+let target = options.count
+let job: JobHandle<FaultArgs>
+do {
+    job = try deferrable.register("fault-job") { (_: FaultArgs, context: JobContext) in
+        if crash {
+            output?.append("crash \(context.id)")
+            _exit(137)
+        }
+        if sleepMillis > 0 { try await Task.sleep(for: .milliseconds(sleepMillis)) }
+        output?.append(context.id)
+        let done = completed.add(1, ordering: .relaxed).newValue
+        if target > 0, done >= target {
+            // Give the slot a moment to settle this run, then stop.
+            Task {
+                try? await Task.sleep(for: .milliseconds(200))
+                exit(0)
+            }
+        }
+    }
+} catch {
+    fail("\(error)")
+}
+
+/// One consumer slot: `runOnce` forever, backing off (50 ms doubling to 1 s) while the backend fails.
+func runSlot(_ slot: Int) async {
+    var failures = 0
+    while true {
+        do {
+            _ = try await deferrable.runOnce(waitingUpTo: .milliseconds(500))
+            if failures > 0 { logger.notice("backend is back", metadata: ["slot": "\(slot)"]) }
+            failures = 0
+        } catch {
+            failures += 1
+            if failures == 1 { logger.warning("backend failed; backing off", metadata: ["slot": "\(slot)", "error": "\(error)"]) }
+            let delay = min(50 * (1 << min(failures - 1, 5)), 1000)
+            try? await Task.sleep(for: .milliseconds(delay))
+        }
+    }
+}
+
+func produce() async {
+    var pushed = 0
+    var failures = 0
+    while pushed < options.count {
+        do {
+            let receipt = try await job.later(FaultArgs(n: pushed))
+            output?.append(receipt.id)
+            pushed += 1
+            failures = 0
+        } catch {
+            failures += 1
+            if failures == 1 { logger.warning("later() failed; retrying", metadata: ["error": "\(error)"]) }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+    }
+    await factory.close()
+}
+
+FileHandle.standardError.write(Data("deferrable-fault-worker: pid \(getpid()) mode \(options.mode) ready\n".utf8))
+switch options.mode {
+case "produce":
+    await produce()
+default:
+    await withDiscardingTaskGroup { group in
+        for slot in 0..<options.concurrency {
+            group.addTask { await runSlot(slot) }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import Deferrable
+import DeferrableRedis
+import Foundation
+import Logging
+import Synchronization
+
+/// What the environment offers the fault suite.
+enum FaultEnv {
+    /// `REDIS_URL`: a server the suite may write to (each test uses key prefixes and groups of its own).
+    static let redisURL: String? = {
+        guard let url = ProcessInfo.processInfo.environment["REDIS_URL"], !url.isEmpty else { return nil }
+        return url
+    }()
+
+    /// `DEFERRABLE_LONG_TESTS=1` turns on the long variants.
+    static let long = ProcessInfo.processInfo.environment["DEFERRABLE_LONG_TESTS"] == "1"
+
+    /// Tests that use `REDIS_URL` and the fault worker.
+    static var hasRedis: Bool { redisURL != nil }
+
+    /// Tests that start their own `redis-server`.
+    static var canStartRedis: Bool { RedisServerProcess.isAvailable }
+
+    /// The `REDIS_URL` server (only call from tests enabled by ``hasRedis``).
+    static var url: String { redisURL ?? "redis://127.0.0.1:6379" }
+}
+
+/// A key prefix of its own for one test, so tests never see each other's keys.
+func uniquePrefix(_ label: String) -> String {
+    "fault-\(label)-\(UUID().uuidString.prefix(8).lowercased())"
+}
+
+/// A group name of its own for one test.
+func uniqueGroup() -> String {
+    "g-\(UUID().uuidString.prefix(8).lowercased())"
+}
+
+/// The Redis key of `name` (e.g. `ready`) of a group, as `RedisKeys` builds it.
+func redisKey(prefix: String, group: String, _ name: String) -> String {
+    "\(prefix):{\(group)}:\(name)"
+}
+
+/// A logger that drops everything below `.critical` (the suite provokes many errors on purpose).
+func quietLogger(_ label: String = "fault-test") -> Logger {
+    var logger = Logger(label: label) { label in StreamLogHandler.standardError(label: label) }
+    logger.logLevel = .critical
+    return logger
+}
+
+/// Prints one line of measured figures; the lead copies them into the README.
+func report(_ test: String, _ figures: KeyValuePairs<String, Any>) {
+    let text = figures.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+    print("FAULT-REPORT \(test): \(text)")
+}
+
+/// A thread-safe value shared with job bodies.
+final class Locked<Value: Sendable>: Sendable {
+    private let storage: Mutex<Value>
+
+    init(_ value: Value) {
+        storage = Mutex(value)
+    }
+
+    var value: Value { storage.withLock { $0 } }
+
+    @discardableResult
+    func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R {
+        storage.withLock { body(&$0) }
+    }
+}
+
+/// Collects every log record (message and metadata) in memory.
+final class LogCapture: Sendable {
+    struct Record: Sendable {
+        let level: Logger.Level
+        let label: String
+        let message: String
+        let metadata: [String: String]
+
+        /// The record as one line of text.
+        var text: String {
+            "\(level) \(label) \(message) " + metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        }
+    }
+
+    private let records = Mutex<[Record]>([])
+
+    var all: [Record] { records.withLock { $0 } }
+
+    func logger(label: String) -> Logger {
+        var logger = Logger(label: label) { label in Handler(capture: self, label: label) }
+        logger.logLevel = .trace
+        return logger
+    }
+
+    func append(_ record: Record) {
+        records.withLock { $0.append(record) }
+    }
+
+    struct Handler: LogHandler {
+        let capture: LogCapture
+        let label: String
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            var merged = metadata
+            if let extra = event.metadata { merged.merge(extra) { $1 } }
+            capture.append(
+                Record(level: event.level, label: label, message: "\(event.message)", metadata: merged.mapValues { "\($0)" }))
+        }
+    }
+}
+
+/// Arguments of the `fault-job` job the fault worker runs (same shape as in `deferrable-fault-worker`).
+struct FaultArgs: Codable, Sendable {
+    var n: Int
+}
+
+/// A `Deferrable` on the Redis server at `url` for a group, with `fault-job` registered as a no-op (the
+/// producer side of the process tests: jobs are run by the fault worker process).
+func makeProducer(url: String, prefix: String, group: String, defaults: JobDefaults = JobDefaults()) throws -> (
+    RedisBackendFactory, Deferrable, JobHandle<FaultArgs>
+) {
+    let factory = RedisBackendFactory(
+        configuration: try RedisConfiguration(url: url), settings: RedisBackendSettings(keyPrefix: prefix), logger: quietLogger())
+    let deferrable = try Deferrable(factory: factory, group: group, defaults: defaults, logger: quietLogger())
+    let handle = try deferrable.register("fault-job") { (_: FaultArgs, _: JobContext) in }
+    return (factory, deferrable, handle)
+}
+
+/// Every id in a group's error queue, with its record.
+func errorEntries(_ deferrable: Deferrable) async throws -> [String: ErrorRecord] {
+    var result: [String: ErrorRecord] = [:]
+    var offset = 0
+    while true {
+        let page = try await deferrable.backend.errorQueue.list(offset: offset, limit: 1000)
+        for entry in page { result[entry.id] = entry.error }
+        if page.count < 1000 { return result }
+        offset += page.count
+    }
+}

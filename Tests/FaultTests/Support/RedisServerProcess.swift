@@ -1,0 +1,194 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A private `redis-server` on a free loopback port, in a temporary directory of its own.
+///
+/// Started with `Process`, stopped by its pid only (SIGTERM, then SIGKILL after a deadline), restartable on the
+/// same port and directory (so an append-only file is reloaded). Always call ``stop()`` in a `defer`.
+final class RedisServerProcess: @unchecked Sendable {
+    let port: Int
+    let directory: URL
+    let extraArguments: [String]
+    private let lock = NSLock()
+    private var process: Process?
+
+    /// Starts a server and waits until it answers `PING` (or `-NOAUTH`), for at most 10 s.
+    /// - Parameter arguments: extra `redis-server` arguments, e.g. `["--appendonly", "yes"]`.
+    init(arguments: [String] = []) throws {
+        self.port = try freeLoopbackPort()
+        self.directory = FileManager.default.temporaryDirectory.appendingPathComponent("deferrable-fault-redis-\(UUID().uuidString.prefix(8))")
+        self.extraArguments = arguments
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try start()
+    }
+
+    /// `redis://127.0.0.1:PORT` (add credentials yourself).
+    var url: String { "redis://127.0.0.1:\(port)" }
+
+    /// The pid of the running server, if any.
+    var pid: Int32? { lock.withLock { process.map(\.processIdentifier) } }
+
+    static var isAvailable: Bool { executablePath("redis-server") != nil }
+
+    /// Starts the server (again) on the same port and directory and waits until it answers.
+    func start() throws {
+        guard let executable = Self.executablePath("redis-server") else { throw FaultTestError("redis-server is not on PATH") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        // Defaults first so that `extraArguments` can override them.
+        process.arguments =
+            [
+                "--port", "\(port)", "--bind", "127.0.0.1", "--dir", directory.path, "--save", "", "--appendonly", "no",
+                "--daemonize", "no", "--logfile", directory.appendingPathComponent("redis.log").path,
+            ] + extraArguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try runWithUnblockedSignals(process)
+        lock.withLock { self.process = process }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if !process.isRunning { throw FaultTestError("redis-server exited at start (status \(process.terminationStatus))") }
+            if rawPing(port: port) { return }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        stop()
+        throw FaultTestError("redis-server on port \(port) did not answer PING within 10 s")
+    }
+
+    /// Stops the server by its pid: SIGTERM (or `signal`), then SIGKILL if it is still running after 10 s.
+    func stop(signal: Int32 = SIGTERM) {
+        guard let process = lock.withLock({ () -> Process? in
+            defer { self.process = nil }
+            return self.process
+        }) else { return }
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, signal)
+        if !waitForProcessExit(process, within: .seconds(10)) {
+            kill(process.processIdentifier, SIGKILL)
+            _ = waitForProcessExit(process, within: .seconds(5))
+        }
+    }
+
+    /// Stops the server and removes its directory.
+    func stopAndRemove() {
+        stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Stops and starts the server again on the same port and directory.
+    func restart(signal: Int32 = SIGTERM) throws {
+        stop(signal: signal)
+        try start()
+    }
+
+    static func executablePath(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for directory in path.split(separator: ":") {
+            let candidate = "\(directory)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+}
+
+/// Waits up to `limit` for `process` to end; `true` if it did.
+@discardableResult
+func waitForProcessExit(_ process: Process, within limit: Duration) -> Bool {
+    let deadline = ContinuousClock.now + limit
+    while process.isRunning {
+        if ContinuousClock.now >= deadline { return false }
+        Thread.sleep(forTimeInterval: 0.01)
+    }
+    return true
+}
+
+/// Sends `signal` to `pid` (a process this test started).
+func signalProcess(_ pid: Int32, _ signal: Int32) {
+    _ = kill(pid, signal)
+}
+
+/// Starts `process` from a fresh thread whose signal mask is empty.
+///
+/// A child inherits the signal mask of the thread that spawns it, and the threads of Swift concurrency and
+/// Dispatch block most signals: spawned from a test, `redis-server` would ignore SIGTERM until SIGKILLed.
+func runWithUnblockedSignals(_ process: Process) throws {
+    let result = Locked<(any Error)?>(nil)
+    let done = DispatchSemaphore(value: 0)
+    let thread = Thread {
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        pthread_sigmask(SIG_SETMASK, &empty, nil)
+        do {
+            try process.run()
+        } catch {
+            result.withLock { $0 = error }
+        }
+        done.signal()
+    }
+    thread.start()
+    done.wait()
+    if let error = result.value { throw error }
+}
+
+/// Closes a file descriptor this test opened.
+func closeDescriptor(_ fd: Int32) {
+    _ = close(fd)
+}
+
+/// A loopback port that was free a moment ago: bind port 0, read the port, close.
+func freeLoopbackPort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw FaultTestError("socket() failed: errno \(errno)") }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard bound == 0 else { throw FaultTestError("bind() failed: errno \(errno)") }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let named = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
+    guard named == 0 else { throw FaultTestError("getsockname() failed: errno \(errno)") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// Sends `PING` on a fresh loopback connection (1 s timeouts); `true` for `+PONG` or an auth error.
+func rawPing(port: Int) -> Bool {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    var timeout = timeval(tv_sec: 1, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = UInt16(port).bigEndian
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else { return false }
+    let ping = Array("*1\r\n$4\r\nPING\r\n".utf8)
+    guard ping.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, 0) }) == ping.count else { return false }
+    var buffer = [UInt8](repeating: 0, count: 128)
+    let received = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+    guard received > 0 else { return false }
+    let reply = String(decoding: buffer[..<received], as: UTF8.self)
+    return reply.hasPrefix("+PONG") || reply.hasPrefix("-NOAUTH")
+}
+
+struct FaultTestError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
