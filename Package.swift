@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "Deferrable", targets: ["Deferrable"]),
         .library(name: "DeferrableRedis", targets: ["DeferrableRedis"]),
         .executable(name: "deferrable-demo", targets: ["deferrable-demo"]),
+        .executable(name: "deferrable", targets: ["deferrable-cli"]),
+        .executable(name: "deferrable-bench", targets: ["deferrable-bench"]),
     ],
     traits: [
         .trait(
@@ -25,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         .target(
@@ -34,6 +38,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -61,19 +66,95 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .executableTarget(
+            name: "deferrable-cli",
+            dependencies: [
+                "Deferrable",
+                "DeferrableRedis",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "deferrable-bench",
+            dependencies: [
+                "Deferrable",
+                "DeferrableRedis",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "worker-example",
+            dependencies: [
+                "Deferrable",
+                "DeferrableRedis",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            path: "Examples/WorkerExample",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "WorkerTests",
+            dependencies: [
+                "Deferrable",
+                "DeferrableRedis",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["Deferrable", "DeferrableRedis"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "DeferrableTestSupport",
+            path: "Tests/DeferrableTestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "DeferrableTests",
-            dependencies: ["Deferrable"],
+            dependencies: ["Deferrable", "DeferrableTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DebounceTests",
+            dependencies: ["Deferrable", "DeferrableRedis"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "BackendBehaviourTests",
-            dependencies: ["Deferrable", "DeferrableRedis"],
+            dependencies: ["Deferrable", "DeferrableTestSupport", "DeferrableRedis"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "DeferrableRedisTests",
             dependencies: ["Deferrable", "DeferrableRedis", "CHiredis"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "deferrable-fault-worker",
+            dependencies: [
+                "Deferrable",
+                "DeferrableRedis",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "FaultTests",
+            dependencies: [
+                "Deferrable", "DeferrableTestSupport",
+                "DeferrableRedis",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
     ],

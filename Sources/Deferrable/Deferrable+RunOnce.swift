@@ -18,7 +18,8 @@ extension Deferrable {
         return try await process(leased)
     }
 
-    func process(_ leased: LeasedJob) async throws -> RunOutcome {
+    /// Runs and settles a popped job; `defaultTimeLimit` applies when neither the job nor the instance sets one.
+    func process(_ leased: LeasedJob, defaultTimeLimit: Duration? = nil) async throws -> RunOutcome {
         let envelope: JobEnvelope
         do {
             envelope = try EnvelopeCodec.decode(leased.payload, maxSize: defaults.maxEnvelopeBytes)
@@ -65,7 +66,7 @@ extension Deferrable {
         let context = JobContext(
             id: ref.id, name: ref.name, group: group, attempt: attempt, maxAttempts: envelope.maxAttempts,
             firstPushedAt: envelope.firstPushedAt, metadata: envelope.metadata, logger: jobLogger)
-        let timeLimit = envelope.timeLimitMillis.map { Duration.milliseconds($0) } ?? registration.options.timeLimit
+        let timeLimit = envelope.timeLimitMillis.map { Duration.milliseconds($0) } ?? registration.options.timeLimit ?? defaultTimeLimit
         do {
             try await leaseKeeper.holding(leased) {
                 try await runWithMetadata(envelope.metadata) {

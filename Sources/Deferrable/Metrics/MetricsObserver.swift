@@ -1,0 +1,158 @@
+import CoreMetrics
+import Metrics
+import Synchronization
+
+/// Reports job events to swift-metrics.
+///
+/// Add it to an instance with `deferrable.addObserver(MetricsObserver())` (a ``Worker`` adds one by default).
+/// With no metrics backend bootstrapped (`MetricsSystem.bootstrap`), swift-metrics discards the values.
+///
+/// | metric | type | dimensions | when |
+/// |---|---|---|---|
+/// | `deferrable_jobs_pushed_total` | counter | group, job | a job was pushed (`later()`) |
+/// | `deferrable_jobs_completed_total` | counter | group, job | a run succeeded |
+/// | `deferrable_jobs_retried_total` | counter | group, job | a run failed and the job will be retried |
+/// | `deferrable_jobs_failed_total` | counter | group, job | a job went to the error queue |
+/// | `deferrable_jobs_expired_total` | counter | group, job | a job was past its TTL and dropped |
+/// | `deferrable_jobs_debounced_total` | counter | group, job | a debounced call collapsed into a pending run |
+/// | `deferrable_job_runs_total` | counter | group, job, outcome | every popped job, by ``RunOutcome/label`` |
+/// | `deferrable_job_run_duration` | timer | group, job, outcome | from pop to settlement of a job |
+/// | `deferrable_job_queue_wait` | timer | group, job | from runnable (`notBefore` or last push) to pop |
+/// | `deferrable_jobs_in_flight` | meter | group | jobs popped and not yet settled in this process |
+///
+/// The `job` dimension is the job name (`?` when a payload could not be read); `outcome` is
+/// ``RunOutcome/label``.
+public final class MetricsObserver: DeferrableObserver, Sendable {
+    /// Metric labels.
+    public enum Label {
+        /// Jobs pushed.
+        public static let pushed = "deferrable_jobs_pushed_total"
+        /// Jobs that ran successfully.
+        public static let completed = "deferrable_jobs_completed_total"
+        /// Runs that failed and will be retried.
+        public static let retried = "deferrable_jobs_retried_total"
+        /// Jobs sent to the error queue.
+        public static let failed = "deferrable_jobs_failed_total"
+        /// Jobs dropped because they expired.
+        public static let expired = "deferrable_jobs_expired_total"
+        /// Debounced calls collapsed into a pending run.
+        public static let debounced = "deferrable_jobs_debounced_total"
+        /// Popped jobs by outcome.
+        public static let runs = "deferrable_job_runs_total"
+        /// Run duration, pop to settlement.
+        public static let runDuration = "deferrable_job_run_duration"
+        /// Wait from runnable to pop.
+        public static let queueWait = "deferrable_job_queue_wait"
+        /// Jobs in flight in this process.
+        public static let inFlight = "deferrable_jobs_in_flight"
+    }
+
+    private struct RunKey: Hashable {
+        let group: String
+        let id: String
+    }
+
+    private struct State {
+        var started: [RunKey: ContinuousClock.Instant] = [:]
+        var inFlight: [String: Int] = [:]
+    }
+
+    private let factory: (any MetricsFactory)?
+    private let clock: any DeferrableClock
+    private let state = Mutex(State())
+
+    /// Creates an observer.
+    /// - Parameters:
+    ///   - factory: where metrics go; `nil` (the default) uses the bootstrapped `MetricsSystem.factory`.
+    ///   - clock: the consumer's wall clock, for queue wait (use the instance's ``Deferrable/clock``).
+    public init(factory: (any MetricsFactory)? = nil, clock: any DeferrableClock = SystemClock()) {
+        self.factory = factory
+        self.clock = clock
+    }
+
+    public func handle(_ event: DeferrableEvent) async throws {
+        let group = event.job?.group ?? event.envelope?.group ?? "?"
+        let name = event.job?.name ?? event.envelope?.name ?? "?"
+        switch event.kind {
+        case .push:
+            counter(Label.pushed, group: group, name: name)
+        case .debounceHit:
+            counter(Label.debounced, group: group, name: name)
+        case .retry:
+            counter(Label.retried, group: group, name: name)
+        case .error:
+            counter(Label.failed, group: group, name: name)
+        case .expire:
+            counter(Label.expired, group: group, name: name)
+        case .pop:
+            runStarted(event, group: group, name: name)
+        case .complete, .handBack:
+            runEnded(event, group: group, name: name)
+        default:
+            break
+        }
+    }
+
+    /// Ends the tracking of a run that produced no closing event (its lease was lost).
+    func runAbandoned(_ ref: JobRef) {
+        let remaining = state.withLock { state -> Int? in
+            guard state.started.removeValue(forKey: RunKey(group: ref.group, id: ref.id)) != nil else { return nil }
+            state.inFlight[ref.group, default: 1] -= 1
+            return state.inFlight[ref.group]
+        }
+        if let remaining { meter(group: ref.group).set(remaining) }
+    }
+
+    private func runStarted(_ event: DeferrableEvent, group: String, name: String) {
+        guard let job = event.job else { return }
+        let key = RunKey(group: group, id: job.id)
+        let count = state.withLock { state -> Int in
+            if state.started.updateValue(.now, forKey: key) == nil {
+                state.inFlight[group, default: 0] += 1
+            }
+            return state.inFlight[group, default: 0]
+        }
+        meter(group: group).set(count)
+        if let envelope = event.envelope {
+            let runnable = envelope.notBefore ?? envelope.lastPushedAt
+            let waited = max(0, clock.nowMillis() - runnable)
+            timer(Label.queueWait, [("group", group), ("job", name)]).recordMilliseconds(waited)
+        }
+    }
+
+    private func runEnded(_ event: DeferrableEvent, group: String, name: String) {
+        guard let job = event.job else { return }
+        let key = RunKey(group: group, id: job.id)
+        let ended = state.withLock { state -> (ContinuousClock.Instant, Int)? in
+            guard let start = state.started.removeValue(forKey: key) else { return nil }
+            state.inFlight[group, default: 1] -= 1
+            return (start, state.inFlight[group, default: 0])
+        }
+        let outcome = event.outcome?.label ?? (event.kind == .handBack ? "handedBack" : "unknown")
+        if case .completed = event.outcome {
+            counter(Label.completed, group: group, name: name)
+        }
+        make { Counter(label: Label.runs, dimensions: [("group", group), ("job", name), ("outcome", outcome)], factory: $0) }
+            .increment()
+        guard let (start, remaining) = ended else { return }
+        meter(group: group).set(remaining)
+        timer(Label.runDuration, [("group", group), ("job", name), ("outcome", outcome)])
+            .record(duration: start.duration(to: .now))
+    }
+
+    private func counter(_ label: String, group: String, name: String) {
+        make { Counter(label: label, dimensions: [("group", group), ("job", name)], factory: $0) }.increment()
+    }
+
+    private func timer(_ label: String, _ dimensions: [(String, String)]) -> Timer {
+        make { Timer(label: label, dimensions: dimensions, factory: $0) }
+    }
+
+    private func meter(group: String) -> Meter {
+        make { Meter(label: Label.inFlight, dimensions: [("group", group)], factory: $0) }
+    }
+
+    private func make<Metric>(_ body: (any MetricsFactory) -> Metric) -> Metric {
+        body(factory ?? MetricsSystem.factory)
+    }
+}

@@ -1,0 +1,287 @@
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Runs jobs of one or more groups, `concurrency` at a time, until its service group shuts down.
+///
+/// A `Worker` is a swift-service-lifecycle `Service`: add it to the `ServiceGroup` of a Vapor or Hummingbird
+/// application, or run it in a `ServiceGroup` of its own:
+///
+/// ```swift
+/// let emails = try Deferrable(factory: factory, group: "emails")
+/// _ = try emails.register("send-welcome") { (userID: Int, context) in … }
+/// let worker = Worker(emails, configuration: .init(concurrency: 10))
+/// let group = ServiceGroup(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+/// try await group.run()
+/// ```
+///
+/// Behaviour:
+/// - **Graceful shutdown** (SIGTERM/SIGINT through the service group, or ``shutdownGracefully()``): the worker
+///   stops taking jobs at once (idle waits end), lets running jobs finish for up to
+///   ``Configuration/gracePeriod``, then cancels them; a cancelled job is handed back to its queue, runnable at
+///   once with its attempt count unchanged. ``run()`` returns when every slot has stopped. If the task running
+///   ``run()`` is cancelled, running jobs are cancelled (and handed back) right away.
+/// - **Time limits**: ``Configuration/defaultTimeLimit`` applies to jobs that set none; a job over its limit is
+///   cancelled and fails with ``TimeLimitExceeded``. Runs slower than ``Configuration/slowJobThreshold`` are
+///   logged at `warning`.
+/// - **Backend outages**: when the backend fails, each slot pauses with capped, jittered exponential backoff
+///   and retries; the outage is logged once at `warning` (then at `debug`) and its end at `notice`. The worker
+///   never exits because of a backend error.
+/// - **Metrics**: unless ``Configuration/reportsMetrics`` is off, a ``MetricsObserver`` is added to every
+///   instance that has none.
+///
+/// Job bodies must honour task cancellation (most `async` APIs do) for the grace period and time limits to
+/// take effect.
+public final class Worker: Service, Sendable {
+    /// The instances whose jobs this worker runs.
+    public let deferrables: [Deferrable]
+    /// The configuration.
+    public let configuration: Configuration
+    private let logger: Logger
+    private let outages: OutageLog
+    private let retryDelay: BackendRetryDelay
+    private let state = Mutex(RunState())
+
+    private struct RunState {
+        var started = false
+        var shutdownRequested = false
+        var scopes: Scopes?
+        var graceTimer: Task<Void, Never>?
+    }
+
+    private final class Scopes: Sendable {
+        let intake = CancellationScope()
+        let jobs = CancellationScope()
+        let running = Atomic<Int>(0)
+    }
+
+    /// Creates a worker over several instances (groups). Slots take jobs from every group in turn.
+    /// - Parameters:
+    ///   - deferrables: the instances to run jobs of; must not be empty.
+    ///   - configuration: concurrency, grace period, time limit, slow-job threshold, backoff.
+    ///   - logger: where the worker logs (jobs log through their context's logger).
+    public init(
+        _ deferrables: [Deferrable],
+        configuration: Configuration = Configuration(),
+        logger: Logger = Logger(label: "deferrable.worker")
+    ) {
+        precondition(!deferrables.isEmpty, "a Worker needs at least one Deferrable instance")
+        self.deferrables = deferrables
+        var configuration = configuration
+        configuration.concurrency = max(1, configuration.concurrency)
+        self.configuration = configuration
+        self.logger = logger
+        self.outages = OutageLog(logger: logger)
+        self.retryDelay = BackendRetryDelay(
+            initial: configuration.backendRetryInitialDelay, maximum: configuration.backendRetryMaxDelay)
+        if configuration.reportsMetrics {
+            for deferrable in deferrables {
+                deferrable.addObserverUnlessPresent(MetricsObserver(clock: deferrable.clock))
+            }
+        }
+    }
+
+    /// Creates a worker over one instance (group).
+    public convenience init(
+        _ deferrable: Deferrable,
+        configuration: Configuration = Configuration(),
+        logger: Logger = Logger(label: "deferrable.worker")
+    ) {
+        self.init([deferrable], configuration: configuration, logger: logger)
+    }
+
+    /// Runs jobs until a graceful shutdown completes or the task is cancelled.
+    ///
+    /// A worker runs once: calling `run()` again, or while it runs, returns at once.
+    public func run() async throws {
+        let scopes = Scopes()
+        let proceed = state.withLock { state -> Bool in
+            guard !state.started, !state.shutdownRequested else { return false }
+            state.started = true
+            state.scopes = scopes
+            return true
+        }
+        guard proceed else {
+            logger.warning("Worker.run() called on a worker that already ran or was shut down; returning")
+            return
+        }
+        let groups = deferrables.map(\.group)
+        logger.info(
+            "worker started",
+            metadata: ["groups": "\(groups.joined(separator: ","))", "concurrency": "\(configuration.concurrency)"])
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await withDiscardingTaskGroup { group in
+                    for slot in 0..<configuration.concurrency {
+                        group.addTask { await self.runSlot(slot, scopes: scopes) }
+                    }
+                }
+            } onGracefulShutdown: {
+                self.shutdownGracefully()
+            }
+        } onCancel: {
+            scopes.intake.cancel()
+            scopes.jobs.cancel()
+        }
+        state.withLock { $0.graceTimer }?.cancel()
+        logger.info("worker stopped", metadata: ["groups": "\(groups.joined(separator: ","))"])
+    }
+
+    /// Begins a graceful shutdown: stop taking jobs, let running ones finish within the grace period, then
+    /// cancel them. ``run()`` returns once all slots stopped. Called by the service group on shutdown; call it
+    /// yourself when not running in a `ServiceGroup`. Idempotent.
+    public func shutdownGracefully() {
+        let scopes = state.withLock { state -> Scopes? in
+            guard !state.shutdownRequested else { return nil }
+            state.shutdownRequested = true
+            return state.scopes
+        }
+        guard let scopes else { return }
+        let running = scopes.running.load(ordering: .relaxed)
+        logger.info(
+            "worker shutting down: no new jobs; waiting for running jobs",
+            metadata: ["running": "\(running)", "grace_period": "\(HumanDuration(configuration.gracePeriod))"])
+        scopes.intake.cancel()
+        let grace = configuration.gracePeriod
+        let logger = self.logger
+        let timer = Task {
+            try? await Task.sleep(for: grace)
+            guard !Task.isCancelled else { return }
+            let still = scopes.running.load(ordering: .relaxed)
+            if still > 0 {
+                logger.warning(
+                    "grace period over: cancelling running jobs; they are handed back to their queues",
+                    metadata: ["running": "\(still)"])
+            }
+            scopes.jobs.cancel()
+        }
+        state.withLock { $0.graceTimer = timer }
+    }
+
+    // MARK: - Slots
+
+    private func runSlot(_ slot: Int, scopes: Scopes) async {
+        var failures = 0
+        var rotation = slot % deferrables.count
+        while !scopes.intake.isCancelled {
+            rotation = (rotation + 1) % deferrables.count
+            let home = deferrables[rotation % deferrables.count]
+            let taken: (Deferrable, LeasedJob)?
+            do {
+                let start = rotation
+                taken = try await scopes.intake.run { try await self.take(startingAt: start) }
+            } catch {
+                if scopes.intake.isCancelled { break }
+                failures += 1
+                await pause(after: error, group: (error as? WorkerBackendError)?.group ?? home.group, failures: failures, scopes: scopes)
+                continue
+            }
+            failures = 0
+            guard let (deferrable, leased) = taken else { continue }
+            if scopes.intake.isCancelled {
+                await handBackUntouched(leased, of: deferrable)
+                break
+            }
+            do {
+                try await runJob(leased, of: deferrable, scopes: scopes)
+            } catch {
+                failures += 1
+                await pause(after: error, group: deferrable.group, failures: failures, scopes: scopes)
+            }
+        }
+    }
+
+    /// Takes the next job: probes each group without waiting (rotating the starting group), then blocks on one
+    /// group for up to the idle wait.
+    private func take(startingAt rotation: Int) async throws -> (Deferrable, LeasedJob)? {
+        let count = deferrables.count
+        if count > 1 {
+            for offset in 0..<count {
+                let deferrable = deferrables[(rotation + offset) % count]
+                if let leased = try await pop(deferrable, waitingUpTo: .zero) { return (deferrable, leased) }
+            }
+        }
+        let home = deferrables[rotation % count]
+        if let leased = try await pop(home, waitingUpTo: configuration.idleWait) { return (home, leased) }
+        if !Task.isCancelled {
+            await home.emit(DeferrableEvent(kind: .empty))
+        }
+        return nil
+    }
+
+    private func pop(_ deferrable: Deferrable, waitingUpTo wait: Duration) async throws -> LeasedJob? {
+        do {
+            let leased = try await deferrable.backend.queue.pop(lease: deferrable.defaults.lease, waitingUpTo: wait)
+            outages.succeeded(group: deferrable.group)
+            return leased
+        } catch is CancellationError {
+            return nil
+        } catch {
+            if Task.isCancelled { return nil }
+            throw WorkerBackendError(group: deferrable.group, underlying: error)
+        }
+    }
+
+    private func runJob(_ leased: LeasedJob, of deferrable: Deferrable, scopes: Scopes) async throws {
+        scopes.running.add(1, ordering: .relaxed)
+        defer { scopes.running.subtract(1, ordering: .relaxed) }
+        let start = ContinuousClock.now
+        let timeLimit = configuration.defaultTimeLimit
+        let outcome = try await scopes.jobs.run { try await deferrable.process(leased, defaultTimeLimit: timeLimit) }
+        let elapsed = start.duration(to: .now)
+        outages.succeeded(group: deferrable.group)
+        if case .leaseLost(let ref) = outcome {
+            for observer in deferrable.metricsObservers { observer.runAbandoned(ref) }
+        }
+        let metadata: Logger.Metadata = [
+            "group": "\(deferrable.group)", "job.id": "\(outcome.job?.id ?? leased.id)",
+            "job.name": "\(outcome.job?.name ?? "?")", "outcome": "\(outcome.label)", "duration": "\(HumanDuration(elapsed))",
+        ]
+        if let threshold = configuration.slowJobThreshold, elapsed > threshold {
+            var slow = metadata
+            slow["threshold"] = "\(HumanDuration(threshold))"
+            logger.warning("slow job", metadata: slow)
+        } else {
+            logger.debug("job ran", metadata: metadata)
+        }
+    }
+
+    /// Hands back a job popped while shutdown began, before anything ran.
+    private func handBackUntouched(_ leased: LeasedJob, of deferrable: Deferrable) async {
+        do {
+            _ = try await deferrable.backend.queue.settle(leased, .requeue(payload: nil, delay: .zero))
+            logger.debug("handed back a job taken as shutdown began", metadata: ["group": "\(deferrable.group)", "job.id": "\(leased.id)"])
+        } catch {
+            logger.warning(
+                "could not hand back a job taken as shutdown began; it runs again when its lease lapses",
+                metadata: ["group": "\(deferrable.group)", "job.id": "\(leased.id)", "error": "\(error)"])
+        }
+    }
+
+    private func pause(after error: any Error, group: String, failures: Int, scopes: Scopes) async {
+        let delay = retryDelay.delay(afterFailures: failures)
+        outages.failed(group: group, error: (error as? WorkerBackendError)?.underlying ?? error, retryIn: delay)
+        _ = try? await scopes.intake.run { try await Task.sleep(for: delay) }
+    }
+}
+
+/// A backend failure of one group, as seen by a worker slot.
+struct WorkerBackendError: Error {
+    let group: String
+    let underlying: any Error
+}
+
+extension Deferrable {
+    /// Adds `observer` unless an observer of the same type is already registered.
+    func addObserverUnlessPresent<Observer: DeferrableObserver>(_ observer: Observer) {
+        registry.withLock { registry in
+            guard !registry.observers.contains(where: { $0 is Observer }) else { return }
+            registry.observers.append(observer)
+        }
+    }
+
+    /// The registered metrics observers.
+    var metricsObservers: [MetricsObserver] {
+        registry.withLock { $0.observers.compactMap { $0 as? MetricsObserver } }
+    }
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Deferrable
+import DeferrableRedis
+import Foundation
+
+/// `deferrable errors show GROUP ID`.
+struct ErrorsShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show one error-queue entry: the job's envelope and why it failed."
+    )
+
+    @OptionGroup var redis: RedisOptions
+
+    @Argument(help: "The group.")
+    var group: String
+
+    @Argument(help: "The job id.")
+    var id: String
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() async throws {
+        try await redis.withFactory { factory in
+            let deferrable = try await redis.deferrable(group: group, factory: factory)
+            guard let entry = try await deferrable.errors.entry(id: id) else {
+                throw CLIError.notFound("no error-queue entry '\(id)' in group '\(group)'")
+            }
+            if json {
+                try Output.json(JSONShapes.deadJob(entry))
+                return
+            }
+            let now = try await factory.client.serverTimeMillis()
+            var lines: [(String, String)] = [("id", entry.id), ("group", group)]
+            if let envelope = entry.envelope {
+                lines += [
+                    ("job", envelope.name),
+                    ("attempts", "\(entry.error.attempts) of \(envelope.maxAttempts)"),
+                    ("first pushed", "\(Format.timestamp(envelope.firstPushedAt)) (\(Format.ago(envelope.firstPushedAt, now: now)))"),
+                ]
+            } else {
+                lines.append(("job", "? (the payload is not a valid envelope)"))
+            }
+            lines += [
+                ("failed", "\(Format.timestamp(entry.error.at)) (\(Format.ago(entry.error.at, now: now)))"),
+                ("host", entry.error.host.isEmpty ? "-" : entry.error.host),
+                ("error", entry.error.type),
+                ("message", entry.error.message),
+                ("size", Format.size(entry.payload.count)),
+            ]
+            if let envelope = entry.envelope {
+                if !envelope.metadata.isEmpty {
+                    lines.append(
+                        ("metadata", envelope.metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")))
+                }
+                lines.append(("args", String(decoding: envelope.argsJSON, as: UTF8.self)))
+            } else {
+                lines.append(("payload", Format.truncated(String(decoding: entry.payload, as: UTF8.self), to: 400)))
+            }
+            let width = lines.map(\.0.count).max() ?? 0
+            for (key, value) in lines {
+                Output.line(key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value)
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+
+/// Human-readable times, durations, sizes and counts.
+enum Format {
+    /// `850ms`, `42s`, `3m 20s`, `2h 5m`, `3d 4h`.
+    static func duration(_ duration: Duration) -> String {
+        let millis = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        if millis < 0 { return "-" + self.duration(.milliseconds(-millis)) }
+        if millis < 1000 { return "\(millis)ms" }
+        let seconds = millis / 1000
+        if seconds < 60 { return "\(seconds)s" }
+        if seconds < 3600 { return pair(seconds / 60, "m", seconds % 60, "s") }
+        if seconds < 86_400 { return pair(seconds / 3600, "h", seconds % 3600 / 60, "m") }
+        return pair(seconds / 86_400, "d", seconds % 86_400 / 3600, "h")
+    }
+
+    /// `"3m 20s ago"` for an epoch-milliseconds time before `now`.
+    static func ago(_ millis: Int64, now: Int64) -> String {
+        millis > now ? "in " + duration(.milliseconds(millis - now)) : duration(.milliseconds(now - millis)) + " ago"
+    }
+
+    /// `512 B`, `1.5 KiB`, `3.2 MiB`.
+    static func size(_ bytes: Int) -> String {
+        if bytes < 1024 { return "\(bytes) B" }
+        let units = ["KiB", "MiB", "GiB"]
+        var value = Double(bytes) / 1024
+        var unit = 0
+        while value >= 1024, unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return String(format: value < 10 ? "%.1f %@" : "%.0f %@", value, units[unit])
+    }
+
+    /// `12,345`.
+    static func count(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var grouped = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { grouped.append(",") }
+            grouped.append(character)
+        }
+        return value < 0 ? "-" + grouped : grouped
+    }
+
+    /// ISO 8601 UTC with milliseconds, for epoch milliseconds.
+    static func timestamp(_ millis: Int64) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
+    }
+
+    /// `text` cut to `width` characters with a trailing `…`, on one line.
+    static func truncated(_ text: String, to width: Int) -> String {
+        let flat = text.replacingOccurrences(of: "\n", with: " ")
+        return flat.count <= width ? flat : String(flat.prefix(max(0, width - 1))) + "…"
+    }
+
+    /// The current time in epoch milliseconds.
+    static var nowMillis: Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+
+    private static func pair(_ major: Int64, _ majorUnit: String, _ minor: Int64, _ minorUnit: String) -> String {
+        minor == 0 ? "\(major)\(majorUnit)" : "\(major)\(majorUnit) \(minor)\(minorUnit)"
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+
+/// Runs the built `deferrable` executable.
+struct CLIRunner: Sendable {
+    struct Result: Sendable {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+
+        var stderrLines: [Substring] { stderr.split(separator: "\n") }
+    }
+
+    let redisURL: String
+    let prefix: String
+
+    /// The `deferrable` executable next to the test binary (same build products directory), or from
+    /// `DEFERRABLE_CLI`.
+    static var executable: URL? {
+        if let path = ProcessInfo.processInfo.environment["DEFERRABLE_CLI"] {
+            return URL(fileURLWithPath: path)
+        }
+        var candidates: [URL] = []
+        if let main = Bundle.main.executableURL {
+            candidates.append(main.deletingLastPathComponent().appendingPathComponent("deferrable"))
+        }
+        candidates.append(
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("deferrable"))
+        // Inside an .xctest bundle (macOS) the products directory is further up.
+        candidates += candidates.map {
+            $0.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("deferrable")
+        }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
+    /// Runs `deferrable <arguments>` with `DEFERRABLE_REDIS_URL` set and `--prefix` appended.
+    func run(_ arguments: [String], prefixed: Bool = true, url: String? = nil) throws -> Result {
+        guard let executable = Self.executable else { throw CLINotBuilt() }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments + (prefixed ? ["--prefix", prefix] : [])
+        var environment = ProcessInfo.processInfo.environment
+        environment["DEFERRABLE_REDIS_URL"] = url ?? redisURL
+        process.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
+
+struct CLINotBuilt: Error, CustomStringConvertible {
+    var description: String { "the deferrable executable was not found next to the tests; build with --build-tests" }
+}

@@ -1,0 +1,47 @@
+import Deferrable
+import DeferrableRedis
+import Foundation
+import Synchronization
+
+/// The backends the worker tests run against: memory always, Redis when `REDIS_URL` is set.
+enum TestBackend: String, CaseIterable, Sendable, CustomStringConvertible {
+    case memory
+    case redis
+
+    static var redisURL: String? { ProcessInfo.processInfo.environment["REDIS_URL"] }
+
+    static var available: [TestBackend] { redisURL == nil ? [.memory] : [.memory, .redis] }
+
+    var description: String { rawValue }
+
+    /// A fresh factory (a unique key prefix on Redis) and a cleanup.
+    func makeFactory() throws -> (any BackendFactory, @Sendable () async -> Void) {
+        switch self {
+        case .memory:
+            return (MemoryBackendFactory(), {})
+        case .redis:
+            let factory = try RedisBackendFactory(
+                url: Self.redisURL ?? "redis://127.0.0.1:6379",
+                settings: RedisBackendSettings(keyPrefix: "wt-\(UUID().uuidString.prefix(8))"))
+            return (factory, { await factory.close() })
+        }
+    }
+}
+
+/// Counts runs of a job body and the attempts they saw.
+final class RunCounter: Sendable {
+    private let value = Mutex(0)
+    private let attemptsSeen = Mutex<[Int]>([])
+
+    var count: Int { value.withLock { $0 } }
+    var attempts: [Int] { attemptsSeen.withLock { $0 } }
+
+    @discardableResult
+    func next(attempt: Int = 0) -> Int {
+        attemptsSeen.withLock { $0.append(attempt) }
+        return value.withLock { value in
+            value += 1
+            return value
+        }
+    }
+}

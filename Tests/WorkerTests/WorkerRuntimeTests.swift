@@ -1,0 +1,255 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+@testable import Deferrable
+
+@Suite("Worker: running jobs")
+struct WorkerRuntimeTests {
+    @Test("runs N jobs at a time", arguments: TestBackend.available)
+    func concurrency(backend: TestBackend) async throws {
+        let (factory, cleanup) = try backend.makeFactory()
+        defer { Task { await cleanup() } }
+        let deferrable = try Deferrable(factory: factory, group: "concurrency")
+        let current = Mutex(0)
+        let peak = Mutex(0)
+        let done = RunCounter()
+        let handle = try deferrable.register("overlap") { (_: Int, _: JobContext) in
+            let now = current.withLock { value in
+                value += 1
+                return value
+            }
+            peak.withLock { $0 = max($0, now) }
+            try await Task.sleep(for: .milliseconds(300))
+            current.withLock { $0 -= 1 }
+            done.next()
+        }
+        try await handle.laterMany(Array(0..<6))
+        let worker = Worker(deferrable, configuration: .init(concurrency: 3))
+        let running = Task { try await worker.run() }
+        defer { running.cancel() }
+        try await eventually("six jobs to finish") { done.count == 6 }
+        worker.shutdownGracefully()
+        try await running.value
+        #expect(peak.withLock { $0 } == 3)
+    }
+
+    @Test("one worker serves several groups")
+    func severalGroups() async throws {
+        let factory = MemoryBackendFactory()
+        let runs = RunCounter()
+        var instances: [Deferrable] = []
+        for name in ["a", "b", "c"] {
+            let deferrable = try Deferrable(factory: factory, group: name)
+            try await deferrable.register("job") { (_: Int, _: JobContext) in runs.next() }.later(1)
+            instances.append(deferrable)
+        }
+        let worker = Worker(instances, configuration: .init(concurrency: 1, idleWait: .milliseconds(200)))
+        let running = Task { try await worker.run() }
+        try await eventually("the job of each group to run") { runs.count == 3 }
+        worker.shutdownGracefully()
+        try await running.value
+        for deferrable in instances {
+            #expect(try await deferrable.stats() == QueueStats(available: 0, inFlight: 0, delayed: 0, errors: 0))
+        }
+    }
+
+    @Test("the worker's default time limit cancels a job and fails it with TimeLimitExceeded", arguments: TestBackend.available)
+    func defaultTimeLimit(backend: TestBackend) async throws {
+        let (factory, cleanup) = try backend.makeFactory()
+        defer { Task { await cleanup() } }
+        let deferrable = try Deferrable(factory: factory, group: "limit")
+        let cancelled = RunCounter()
+        let handle = try deferrable.register("stuck", options: JobOptions(maxAttempts: 1)) { (_: Int, _: JobContext) in
+            do {
+                try await Task.sleep(for: .seconds(10))
+            } catch {
+                cancelled.next()
+                throw error
+            }
+        }
+        let receipt = try await handle.later(1)
+        let worker = Worker(deferrable, configuration: .init(concurrency: 1, defaultTimeLimit: .milliseconds(200)))
+        let running = Task { try await worker.run() }
+        try await eventually("the job to fail", timeout: .seconds(5)) { try await deferrable.stats().errors == 1 }
+        worker.shutdownGracefully()
+        try await running.value
+        let dead = try #require(try await deferrable.errors.entry(id: receipt.id))
+        #expect(dead.error.type == "TimeLimitExceeded")
+        #expect(cancelled.count == 1, "the job body saw the cancellation")
+    }
+
+    @Test("a job's own time limit wins over the worker's default")
+    func jobTimeLimitWins() async throws {
+        let deferrable = try Deferrable(factory: MemoryBackendFactory(), group: "limit-own")
+        let finished = RunCounter()
+        try await deferrable.register("slowish", options: JobOptions(timeLimit: .seconds(5))) { (_: Int, _: JobContext) in
+            try await Task.sleep(for: .milliseconds(400))
+            finished.next()
+        }.later(1)
+        let worker = Worker(deferrable, configuration: .init(concurrency: 1, defaultTimeLimit: .milliseconds(100)))
+        let running = Task { try await worker.run() }
+        try await eventually("the job to finish") { finished.count == 1 }
+        worker.shutdownGracefully()
+        try await running.value
+        #expect(try await deferrable.stats().errors == 0)
+    }
+
+    @Test("a TimeLimitExceeded named in the retry policy retries")
+    func timeLimitRetries() async throws {
+        let deferrable = try Deferrable(factory: MemoryBackendFactory(), group: "limit-retry")
+        let runs = RunCounter()
+        try await deferrable.register(
+            "flaky",
+            options: JobOptions(maxAttempts: 3, retry: .on(TimeLimitExceeded.self), backoff: .fixed(.zero))
+        ) { (_: Int, context: JobContext) in
+            runs.next(attempt: context.attempt)
+            if context.attempt == 1 { try await Task.sleep(for: .seconds(10)) }
+        }.later(1)
+        let worker = Worker(deferrable, configuration: .init(concurrency: 1, defaultTimeLimit: .milliseconds(150)))
+        let running = Task { try await worker.run() }
+        try await eventually("the retry to run") { runs.count == 2 }
+        worker.shutdownGracefully()
+        try await running.value
+        #expect(runs.attempts == [1, 2])
+        #expect(try await deferrable.stats() == QueueStats(available: 0, inFlight: 0, delayed: 0, errors: 0))
+    }
+
+    @Test("jobs slower than the threshold are logged at warning with their duration")
+    func slowJobWarning() async throws {
+        let deferrable = try Deferrable(factory: MemoryBackendFactory(), group: "slow")
+        let done = RunCounter()
+        try await deferrable.register("sluggish") { (_: Int, _: JobContext) in
+            try await Task.sleep(for: .milliseconds(150))
+            done.next()
+        }.later(1)
+        try await deferrable.register("quick") { (_: Int, _: JobContext) in done.next() }.later(2)
+        let logs = LogCapture()
+        let worker = Worker(
+            deferrable, configuration: .init(concurrency: 1, slowJobThreshold: .milliseconds(100)), logger: logs.logger())
+        let running = Task { try await worker.run() }
+        try await eventually("both jobs to run") { done.count == 2 }
+        worker.shutdownGracefully()
+        try await running.value
+        let slow = logs.records("slow job", level: .warning)
+        #expect(slow.count == 1)
+        #expect(slow.first?.metadata["job.name"] == "sluggish")
+        #expect(slow.first?.metadata["group"] == "slow")
+        #expect(slow.first?.metadata["outcome"] == "completed")
+        #expect(slow.first?.metadata["duration"]?.hasSuffix("ms") == true)
+    }
+
+    @Test("backend retry delays grow exponentially, are capped, and jittered between half and all")
+    func retryDelays() {
+        let delays = BackendRetryDelay(initial: .milliseconds(100), maximum: .seconds(5))
+        #expect(delays.delay(afterFailures: 1, random: 1) == .milliseconds(100))
+        #expect(delays.delay(afterFailures: 1, random: 0) == .milliseconds(50))
+        #expect(delays.delay(afterFailures: 4, random: 1) == .milliseconds(800))
+        #expect(delays.delay(afterFailures: 10, random: 1) == .seconds(5))
+        #expect(delays.delay(afterFailures: 1000, random: 0) == .milliseconds(2500))
+        for failures in 1...50 {
+            let delay = delays.delay(afterFailures: failures)
+            #expect(delay >= .milliseconds(50) && delay <= .seconds(5))
+        }
+    }
+
+    @Test("a failing backend: the worker logs once, backs off, and resumes by itself")
+    func survivesFailingBackend() async throws {
+        let inner = try MemoryBackendFactory().makeBackend(group: "flaky")
+        let flaky = FlakyBackend(inner: inner)
+        let deferrable = Deferrable(backend: flaky)
+        let runs = RunCounter()
+        let handle = try deferrable.register("job") { (_: Int, _: JobContext) in runs.next() }
+        let logs = LogCapture()
+        let worker = Worker(
+            deferrable,
+            configuration: .init(
+                concurrency: 2, idleWait: .milliseconds(100), backendRetryInitialDelay: .milliseconds(20),
+                backendRetryMaxDelay: .milliseconds(200)),
+            logger: logs.logger())
+        let running = Task { try await worker.run() }
+        flaky.down.store(true, ordering: .relaxed)
+        try await eventually("several failed pops") { flaky.failures.load(ordering: .relaxed) >= 6 }
+        // Bounded by the backoff: nowhere near a spin.
+        try await Task.sleep(for: .milliseconds(500))
+        let failuresInWindow = flaky.failures.load(ordering: .relaxed)
+        #expect(failuresInWindow < 60, "the worker spins: \(failuresInWindow) failures")
+        #expect(logs.records("backend unreachable; the worker keeps retrying with backoff", level: .warning).count == 1)
+        #expect(logs.records("backend still unreachable", level: .debug).count >= 1)
+
+        flaky.down.store(false, ordering: .relaxed)
+        try await handle.later(1)
+        try await eventually("the job to run after recovery") { runs.count == 1 }
+        #expect(logs.records("backend reachable again", level: .notice).count == 1)
+        worker.shutdownGracefully()
+        try await within(.seconds(2), "the worker to stop") { try await running.value }
+    }
+}
+
+/// A backend whose queue fails while `down` is set.
+final class FlakyBackend: Backend, JobQueue {
+    let inner: any Backend
+    let down = Atomic<Bool>(false)
+    let failures = Atomic<Int>(0)
+
+    init(inner: any Backend) {
+        self.inner = inner
+    }
+
+    var group: String { inner.group }
+    var queue: any JobQueue { self }
+    var errorQueue: any ErrorQueue { inner.errorQueue }
+
+    private struct Down: Error, CustomStringConvertible {
+        var description: String { "connection refused (test)" }
+    }
+
+    private func check() throws {
+        if down.load(ordering: .relaxed) {
+            failures.add(1, ordering: .relaxed)
+            throw Down()
+        }
+    }
+
+    func push(_ job: OutgoingJob) async throws {
+        try check()
+        try await inner.queue.push(job)
+    }
+
+    func pushBatch(_ jobs: [OutgoingJob]) async throws {
+        try check()
+        try await inner.queue.pushBatch(jobs)
+    }
+
+    func pop(lease: Duration, waitingUpTo wait: Duration) async throws -> LeasedJob? {
+        try check()
+        return try await inner.queue.pop(lease: lease, waitingUpTo: wait)
+    }
+
+    func extendLease(_ job: LeasedJob, by lease: Duration) async throws -> Bool {
+        try check()
+        return try await inner.queue.extendLease(job, by: lease)
+    }
+
+    func settle(_ job: LeasedJob, _ settlement: Settlement) async throws -> Bool {
+        try check()
+        return try await inner.queue.settle(job, settlement)
+    }
+
+    func postpone(id: String, by delay: Duration) async throws -> Bool {
+        try check()
+        return try await inner.queue.postpone(id: id, by: delay)
+    }
+
+    func flush() async throws {
+        try check()
+        try await inner.queue.flush()
+    }
+
+    func stats() async throws -> QueueStats {
+        try check()
+        return try await inner.queue.stats()
+    }
+}
