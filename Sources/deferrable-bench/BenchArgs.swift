@@ -1,0 +1,7 @@
+/// The arguments of every benchmark job: small, like a typical job's ids.
+struct BenchArgs: Codable, Sendable {
+    /// Sequence number of the job within its phase.
+    var seq: Int
+    /// ``MonotonicClock`` nanoseconds just before `later()` was called (0 when the phase does not measure latency).
+    var sentAt: Int64
+}

@@ -1,0 +1,116 @@
+import ArgumentParser
+import Deferrable
+import DeferrableRedis
+import Foundation
+import Logging
+
+/// `deferrable-bench`: throughput and latency of Deferrable's public API on the memory and Redis backends.
+///
+/// Prints one JSON line per phase on standard output and an aligned table on standard error. Build and run it in
+/// release mode (`swift run -c release deferrable-bench`); `scripts/bench.sh` does that against a throwaway
+/// `redis-server`.
+@main
+struct BenchCommand: AsyncParsableCommand {
+    /// The command's name and help.
+    static let configuration = CommandConfiguration(
+        commandName: "deferrable-bench",
+        abstract: "Measures Deferrable's enqueue and drain throughput and pickup latency.",
+        discussion: """
+            Phases: enqueue-single, enqueue-concurrent, enqueue-bulk, drain, latency, memory-footprint (memory \
+            backend; default only with --n >= 100000) and reference (Redis round-trip ceiling; always run when \
+            Redis is measured). Each phase uses a group of its own and flushes it afterwards.
+            """)
+
+    @Option(help: "Jobs per phase (and operations per reference loop).")
+    var n = 20_000
+
+    @Option(help: "Producers in enqueue-concurrent; consumers in drain and latency.")
+    var concurrency = 64
+
+    @Option(help: "Jobs per second sent in the latency phase.")
+    var rate = 500
+
+    @Option(help: "Jobs per laterMany call in enqueue-bulk.")
+    var batch = 1000
+
+    @Option(help: "Seconds the latency phase sends jobs.")
+    var latencySeconds = 3.0
+
+    @Option(help: "Jobs queued in memory-footprint.")
+    var footprintJobs = 1_000_000
+
+    @Option(help: "Comma-separated phases, or 'all'. Default: all (memory-footprint only with --n >= 100000).")
+    var phases: String?
+
+    @Option(help: "Job body: noop, or incr (one INCR through a Redis client of its own; needs --redis).")
+    var job: JobKind = .noop
+
+    @Option(help: "Redis URL, e.g. redis://127.0.0.1:6379.")
+    var redis: String?
+
+    @Option(help: "memory, redis or both (default: both with --redis, else memory).")
+    var backend: BackendSelection?
+
+    @Option(help: "What runs jobs in drain and latency: worker (a Worker) or tasks (C tasks looping runOnce).")
+    var driver: DrainDriver = .worker
+
+    @Flag(inversion: .prefixedNo, help: "Also run redis-benchmark (if on PATH) as a reference; it writes the key 'mylist'.")
+    var redisBenchmark = true
+
+    @Flag(help: "Log the library's warnings and info messages to standard error.")
+    var verbose = false
+
+    /// Checks the options.
+    mutating func validate() throws {
+        guard n > 0, concurrency > 0, rate > 0, batch > 0, latencySeconds > 0, footprintJobs > 0 else {
+            throw ValidationError("--n, --concurrency, --rate, --batch, --latency-seconds and --footprint-jobs must be positive")
+        }
+        if backend == .redis || backend == .both || job == .incr, redis == nil {
+            throw ValidationError("--backend redis/both and --job incr need --redis URL")
+        }
+        if let phases, case .failure(let unknown) = PhaseName.parseList(phases) {
+            throw ValidationError("unknown phase '\(unknown.name)'; phases: all, \(PhaseName.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    /// Runs the benchmark.
+    func run() async throws {
+        let level: Logger.Level = verbose ? .info : .error
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        _ = MonotonicClock.nanos()  // fix the clock's origin before any job carries a send instant
+        let settings = try resolve()
+        StandardStreams.error(
+            "deferrable-bench: backends \(settings.backends.map(\.rawValue).joined(separator: ",")), phases "
+                + "\(settings.phases.map(\.rawValue).joined(separator: ",")), n \(settings.n), concurrency \(settings.concurrency), "
+                + "job \(settings.job.rawValue), driver \(settings.driver.label)\n")
+        let results = try await BenchRun(settings: settings).run()
+        ResultTable.print(results)
+    }
+
+    private func resolve() throws -> BenchSettings {
+        let selection = backend ?? (redis == nil ? .memory : .both)
+        var selected: [PhaseName]
+        if let phases, case .success(let parsed) = PhaseName.parseList(phases) {
+            selected = parsed
+        } else {
+            selected = PhaseName.allCases
+        }
+        let namesFootprint = phases?.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == PhaseName.memoryFootprint.rawValue } ?? false
+        if !namesFootprint, n < 100_000 {
+            selected.removeAll { $0 == .memoryFootprint }
+        }
+        var unique: [PhaseName] = []
+        for phase in PhaseName.allCases where selected.contains(phase) {
+            unique.append(phase)
+        }
+        return BenchSettings(
+            n: n, concurrency: concurrency, rate: rate, batch: batch, latencySeconds: latencySeconds,
+            footprintJobs: footprintJobs, job: job, driver: driver, redisURL: redis, runsRedisBenchmark: redisBenchmark,
+            backends: selection.kinds, phases: unique,
+            runID: String(UUID().uuidString.prefix(8)).lowercased())
+    }
+}

@@ -1,0 +1,89 @@
+import Deferrable
+import DeferrableRedis
+
+/// One benchmark run: the Redis reference first (when Redis is measured), then every phase on every backend,
+/// `memory-footprint` last (it leaves the process's peak RSS high). Each result is printed as a JSON line as
+/// soon as it is measured.
+struct BenchRun {
+    /// The run's settings.
+    let settings: BenchSettings
+
+    /// Runs everything and returns the results in order.
+    func run() async throws -> [PhaseResult] {
+        var results: [PhaseResult] = []
+        func report(_ result: PhaseResult) {
+            StandardStreams.outputLine(result.jsonLine)
+            results.append(result)
+        }
+        var reference: Double?
+        if settings.backends.contains(.redis), let url = settings.redisURL {
+            StandardStreams.error("reference: PING/LPUSH through the library client\n")
+            let outcome = try await ReferenceBenchmark(
+                url: url, n: settings.n, runID: settings.runID, runsRedisBenchmark: settings.runsRedisBenchmark
+            ).run()
+            outcome.results.forEach(report)
+            reference = outcome.lpushOpsPerSecond
+        }
+        let incr = try await makeIncrTarget()
+        do {
+            for kind in settings.backends {
+                let factory = try await makeRedisFactory(kind)
+                let context = PhaseContext(
+                    settings: settings, backend: kind, redisFactory: factory, incr: incr, referenceOpsPerSecond: reference)
+                do {
+                    for phase in settings.phases where phase != .reference && phase != .memoryFootprint {
+                        StandardStreams.error("\(phase.rawValue) on \(kind.rawValue)\n")
+                        report(try await Self.run(phase, context: context))
+                    }
+                } catch {
+                    await factory?.close()
+                    throw error
+                }
+                await factory?.close()
+            }
+            if settings.phases.contains(.memoryFootprint), settings.backends.contains(.memory) {
+                StandardStreams.error("memory-footprint on memory (\(settings.footprintJobs) jobs)\n")
+                let context = PhaseContext(
+                    settings: settings, backend: .memory, redisFactory: nil, incr: incr, referenceOpsPerSecond: nil)
+                report(try await MemoryFootprintPhase.run(context))
+            }
+        } catch {
+            await closeIncrTarget(incr)
+            throw error
+        }
+        await closeIncrTarget(incr)
+        return results
+    }
+
+    private static func run(_ phase: PhaseName, context: PhaseContext) async throws -> PhaseResult {
+        switch phase {
+        case .enqueueSingle: try await EnqueueSinglePhase.run(context)
+        case .enqueueConcurrent: try await EnqueueConcurrentPhase.run(context)
+        case .enqueueBulk: try await EnqueueBulkPhase.run(context)
+        case .drain: try await DrainPhase.run(context)
+        case .latency: try await LatencyPhase.run(context)
+        case .memoryFootprint: try await MemoryFootprintPhase.run(context)
+        case .reference: preconditionFailure("the reference is not a per-backend phase")
+        }
+    }
+
+    private func makeRedisFactory(_ kind: BackendKind) async throws -> RedisBackendFactory? {
+        guard kind == .redis, let url = settings.redisURL else { return nil }
+        let factory = try RedisBackendFactory(url: url)
+        _ = try await factory.client.send(RedisCommand("PING"))  // connect before the first timed phase
+        return factory
+    }
+
+    private func makeIncrTarget() async throws -> IncrTarget? {
+        guard settings.job == .incr, let url = settings.redisURL else { return nil }
+        let target = IncrTarget(client: try RedisClient(url: url), key: "deferrable-bench:incr:\(settings.runID)")
+        _ = try await target.client.send(RedisCommand("PING"))
+        return target
+    }
+
+    private func closeIncrTarget(_ target: IncrTarget?) async {
+        guard let target else { return }
+        _ = try? await target.client.send(RedisCommand("DEL", target.key))
+        await target.client.close()
+    }
+}

@@ -1,0 +1,29 @@
+/// The resolved options of a benchmark run.
+struct BenchSettings: Sendable {
+    /// Jobs per phase.
+    var n: Int
+    /// Producers (`enqueue-concurrent`) or consumers (`drain`, `latency`).
+    var concurrency: Int
+    /// Jobs per second sent in `latency`.
+    var rate: Int
+    /// Jobs per `laterMany` call in `enqueue-bulk` (and when pre-queueing for `drain`).
+    var batch: Int
+    /// How long `latency` sends jobs.
+    var latencySeconds: Double
+    /// Jobs queued in `memory-footprint`.
+    var footprintJobs: Int
+    /// What each job does.
+    var job: JobKind
+    /// What runs jobs in `drain` and `latency`.
+    var driver: DrainDriver
+    /// The Redis URL, if any.
+    var redisURL: String?
+    /// Whether to also run the external `redis-benchmark` when it is on PATH.
+    var runsRedisBenchmark: Bool
+    /// Backends in run order.
+    var backends: [BackendKind]
+    /// Phases in run order (without `reference`, which runs first whenever Redis is measured).
+    var phases: [PhaseName]
+    /// A short random id that makes group and key names unique to this run.
+    var runID: String
+}

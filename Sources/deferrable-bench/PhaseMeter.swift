@@ -1,0 +1,34 @@
+/// Measures the wall time and CPU time of a phase's timed section.
+struct PhaseMeter {
+    private let startInstant = ContinuousClock.now
+    private let startUsage = ResourceUsage.now()
+
+    /// Starts measuring.
+    init() {}
+
+    /// What was measured since ``init()``.
+    func stop() -> Reading {
+        let elapsed = startInstant.duration(to: .now)
+        let usage = ResourceUsage.now()
+        return Reading(
+            seconds: elapsed.seconds, cpuSeconds: usage.cpuSeconds - startUsage.cpuSeconds, peakRSSBytes: usage.peakRSSBytes)
+    }
+
+    /// Wall seconds, CPU seconds and peak RSS of a measured section.
+    struct Reading {
+        /// Wall-clock seconds.
+        var seconds: Double
+        /// CPU seconds (user + system) of the whole process during the section.
+        var cpuSeconds: Double
+        /// Peak RSS of the process at the end of the section, in bytes.
+        var peakRSSBytes: Int
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a `Double`.
+    var seconds: Double {
+        let parts = components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}

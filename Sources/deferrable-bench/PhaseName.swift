@@ -1,0 +1,40 @@
+import Foundation
+
+/// A benchmark phase, as named in `--phases` and in the output.
+enum PhaseName: String, CaseIterable, Sendable {
+    /// Library-client round-trip ceilings (PING and LPUSH loops, pipelined LPUSH) and `redis-benchmark`.
+    case reference
+    /// One task awaiting `later()` N times.
+    case enqueueSingle = "enqueue-single"
+    /// C tasks awaiting `later()` until N jobs are pushed.
+    case enqueueConcurrent = "enqueue-concurrent"
+    /// Batches of B through `laterMany`.
+    case enqueueBulk = "enqueue-bulk"
+    /// N jobs queued, then C consumers; first job start to last completion.
+    case drain
+    /// Idle consumers, jobs sent at a fixed rate; push-to-start latency.
+    case latency
+    /// Resident memory of 1M queued small jobs in the memory backend.
+    case memoryFootprint = "memory-footprint"
+
+    /// Parses a comma-separated list (`all` for the default set); `nil` names the first unknown entry.
+    static func parseList(_ text: String) -> Result<[PhaseName], UnknownPhase> {
+        var phases: [PhaseName] = []
+        for raw in text.split(separator: ",") {
+            let name = raw.trimmingCharacters(in: .whitespaces)
+            if name == "all" {
+                phases.append(contentsOf: PhaseName.allCases)
+                continue
+            }
+            guard let phase = PhaseName(rawValue: name) else { return .failure(UnknownPhase(name: name)) }
+            phases.append(phase)
+        }
+        return .success(phases)
+    }
+
+    /// A `--phases` entry that names no phase.
+    struct UnknownPhase: Error {
+        /// The entry as given.
+        let name: String
+    }
+}
