@@ -1,4 +1,5 @@
 import Deferrable
+import DeferrableTestSupport
 import Testing
 
 /// The public `Deferrable` API end to end on each backend.

@@ -1,4 +1,5 @@
 import Deferrable
+import DeferrableTestSupport
 import Testing
 
 @Suite("Concurrency")

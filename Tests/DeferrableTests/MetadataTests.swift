@@ -1,4 +1,5 @@
 import Deferrable
+import DeferrableTestSupport
 import Testing
 
 /// Carries a request id from the producer to the job body through a task-local.

@@ -1,4 +1,5 @@
 import Deferrable
+import DeferrableTestSupport
 import DeferrableRedis
 import Foundation
 import Logging

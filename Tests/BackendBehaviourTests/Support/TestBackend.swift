@@ -1,4 +1,5 @@
 import Deferrable
+import DeferrableTestSupport
 import DeferrableRedis
 import Foundation
 import Synchronization
@@ -93,21 +94,6 @@ func payload(_ text: String) -> [UInt8] {
     Array(text.utf8)
 }
 
-/// A thread-safe value, for state shared with job bodies.
-final class Locked<Value: Sendable>: Sendable {
-    private let storage: Mutex<Value>
-
-    init(_ value: Value) {
-        storage = Mutex(value)
-    }
-
-    var value: Value { storage.withLock { $0 } }
-
-    @discardableResult
-    func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R {
-        storage.withLock { body(&$0) }
-    }
-}
 
 struct Numbered: Codable, Sendable, Equatable {
     var n: Int
@@ -121,27 +107,3 @@ extension RunOutcome {
     }
 }
 
-/// A one-shot gate: `wait()` suspends until `open()` was called.
-final class AsyncGate: Sendable {
-    private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
-
-    func open() {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.open = true
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-
-    func wait() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let resumeNow = state.withLock { state -> Bool in
-                if state.open { return true }
-                state.waiters.append(continuation)
-                return false
-            }
-            if resumeNow { continuation.resume() }
-        }
-    }
-}

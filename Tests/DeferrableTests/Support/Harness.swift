@@ -1,4 +1,5 @@
 import Deferrable
+import DeferrableTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -72,21 +73,6 @@ final class EventRecorder: DeferrableObserver {
     }
 }
 
-/// A thread-safe value, for state shared with job bodies.
-final class Locked<Value: Sendable>: Sendable {
-    private let storage: Mutex<Value>
-
-    init(_ value: Value) {
-        storage = Mutex(value)
-    }
-
-    var value: Value { storage.withLock { $0 } }
-
-    @discardableResult
-    func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R {
-        storage.withLock { body(&$0) }
-    }
-}
 
 extension Locked where Value == Int {
     /// Adds one and returns the new value.

@@ -1,4 +1,5 @@
 import Deferrable
+import DeferrableTestSupport
 import DeferrableRedis
 import Foundation
 import Logging
@@ -53,21 +54,6 @@ func report(_ test: String, _ figures: KeyValuePairs<String, Any>) {
     print("FAULT-REPORT \(test): \(text)")
 }
 
-/// A thread-safe value shared with job bodies.
-final class Locked<Value: Sendable>: Sendable {
-    private let storage: Mutex<Value>
-
-    init(_ value: Value) {
-        storage = Mutex(value)
-    }
-
-    var value: Value { storage.withLock { $0 } }
-
-    @discardableResult
-    func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R {
-        storage.withLock { body(&$0) }
-    }
-}
 
 /// Collects every log record (message and metadata) in memory.
 final class LogCapture: Sendable {
