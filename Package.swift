@@ -100,7 +100,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WorkerTests",
-            dependencies: [
+            dependencies: ["DeferrableTestSupport", 
                 "Deferrable",
                 "DeferrableRedis",
                 .product(name: "Logging", package: "swift-log"),
@@ -111,7 +111,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["Deferrable", "DeferrableRedis"],
+            dependencies: ["DeferrableTestSupport", "Deferrable", "DeferrableRedis"],
             swiftSettings: strictSettings
         ),
         .target(
@@ -126,7 +126,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DebounceTests",
-            dependencies: ["Deferrable", "DeferrableRedis"],
+            dependencies: ["DeferrableTestSupport", "Deferrable", "DeferrableRedis"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -136,7 +136,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DeferrableRedisTests",
-            dependencies: ["Deferrable", "DeferrableRedis", "CHiredis"],
+            dependencies: ["DeferrableTestSupport", "Deferrable", "DeferrableRedis", "CHiredis"],
             swiftSettings: strictSettings
         ),
         .executableTarget(

@@ -1,4 +1,5 @@
 import Deferrable
+import DeferrableTestSupport
 import DeferrableRedis
 import Foundation
 import Logging
@@ -8,12 +9,11 @@ import Testing
 struct WorkerOutageTests {
     @Test(
         "the worker survives Redis going away and coming back",
-        .enabled(if: ProcessInfo.processInfo.environment["REDIS_URL"] != nil && RedisServerProcess.binary != nil),
+        .enabled(if: ProcessInfo.processInfo.environment["REDIS_URL"] != nil && RedisServerProcess.isAvailable),
         .timeLimit(.minutes(1)))
     func survivesRestart() async throws {
-        let server = RedisServerProcess(port: RedisServerProcess.freePort())
-        defer { server.stop() }
-        try server.start()
+        let server = try RedisServerProcess()
+        defer { server.stopAndRemove() }
 
         let factory = try RedisBackendFactory(url: server.url)
         let deferrable = try Deferrable(factory: factory, group: "outage")

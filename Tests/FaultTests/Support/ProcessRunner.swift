@@ -1,3 +1,4 @@
+import DeferrableTestSupport
 import Foundation
 
 #if canImport(Glibc)

@@ -1,4 +1,3 @@
-import DeferrableTestSupport
 import Foundation
 
 #if canImport(Glibc)
@@ -13,16 +12,16 @@ import Foundation
 ///
 /// Started with `Process`, stopped by its pid only (SIGTERM, then SIGKILL after a deadline), restartable on the
 /// same port and directory (so an append-only file is reloaded). Always call ``stop()`` in a `defer`.
-final class RedisServerProcess: @unchecked Sendable {
-    let port: Int
-    let directory: URL
-    let extraArguments: [String]
+public final class RedisServerProcess: @unchecked Sendable {
+    public let port: Int
+    public let directory: URL
+    public let extraArguments: [String]
     private let lock = NSLock()
     private var process: Process?
 
     /// Starts a server and waits until it answers `PING` (or `-NOAUTH`), for at most 10 s.
     /// - Parameter arguments: extra `redis-server` arguments, e.g. `["--appendonly", "yes"]`.
-    init(arguments: [String] = []) throws {
+    public init(arguments: [String] = []) throws {
         self.port = try freeLoopbackPort()
         self.directory = FileManager.default.temporaryDirectory.appendingPathComponent("deferrable-fault-redis-\(UUID().uuidString.prefix(8))")
         self.extraArguments = arguments
@@ -31,15 +30,15 @@ final class RedisServerProcess: @unchecked Sendable {
     }
 
     /// `redis://127.0.0.1:PORT` (add credentials yourself).
-    var url: String { "redis://127.0.0.1:\(port)" }
+    public var url: String { "redis://127.0.0.1:\(port)" }
 
     /// The pid of the running server, if any.
-    var pid: Int32? { lock.withLock { process.map(\.processIdentifier) } }
+    public var pid: Int32? { lock.withLock { process.map(\.processIdentifier) } }
 
-    static var isAvailable: Bool { executablePath("redis-server") != nil }
+    public static var isAvailable: Bool { executablePath("redis-server") != nil }
 
     /// Starts the server (again) on the same port and directory and waits until it answers.
-    func start() throws {
+    public func start() throws {
         guard let executable = Self.executablePath("redis-server") else { throw FaultTestError("redis-server is not on PATH") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -64,7 +63,7 @@ final class RedisServerProcess: @unchecked Sendable {
     }
 
     /// Stops the server by its pid: SIGTERM (or `signal`), then SIGKILL if it is still running after 10 s.
-    func stop(signal: Int32 = SIGTERM) {
+    public func stop(signal: Int32 = SIGTERM) {
         guard let process = lock.withLock({ () -> Process? in
             defer { self.process = nil }
             return self.process
@@ -78,18 +77,18 @@ final class RedisServerProcess: @unchecked Sendable {
     }
 
     /// Stops the server and removes its directory.
-    func stopAndRemove() {
+    public func stopAndRemove() {
         stop()
         try? FileManager.default.removeItem(at: directory)
     }
 
     /// Stops and starts the server again on the same port and directory.
-    func restart(signal: Int32 = SIGTERM) throws {
+    public func restart(signal: Int32 = SIGTERM) throws {
         stop(signal: signal)
         try start()
     }
 
-    static func executablePath(_ name: String) -> String? {
+    public static func executablePath(_ name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         for directory in path.split(separator: ":") {
             let candidate = "\(directory)/\(name)"
@@ -101,7 +100,7 @@ final class RedisServerProcess: @unchecked Sendable {
 
 /// Waits up to `limit` for `process` to end; `true` if it did.
 @discardableResult
-func waitForProcessExit(_ process: Process, within limit: Duration) -> Bool {
+public func waitForProcessExit(_ process: Process, within limit: Duration) -> Bool {
     let deadline = ContinuousClock.now + limit
     while process.isRunning {
         if ContinuousClock.now >= deadline { return false }
@@ -111,7 +110,7 @@ func waitForProcessExit(_ process: Process, within limit: Duration) -> Bool {
 }
 
 /// Sends `signal` to `pid` (a process this test started).
-func signalProcess(_ pid: Int32, _ signal: Int32) {
+public func signalProcess(_ pid: Int32, _ signal: Int32) {
     _ = kill(pid, signal)
 }
 
@@ -119,7 +118,7 @@ func signalProcess(_ pid: Int32, _ signal: Int32) {
 ///
 /// A child inherits the signal mask of the thread that spawns it, and the threads of Swift concurrency and
 /// Dispatch block most signals: spawned from a test, `redis-server` would ignore SIGTERM until SIGKILLed.
-func runWithUnblockedSignals(_ process: Process) throws {
+public func runWithUnblockedSignals(_ process: Process) throws {
     let result = Locked<(any Error)?>(nil)
     let done = DispatchSemaphore(value: 0)
     let thread = Thread {
@@ -139,12 +138,12 @@ func runWithUnblockedSignals(_ process: Process) throws {
 }
 
 /// Closes a file descriptor this test opened.
-func closeDescriptor(_ fd: Int32) {
+public func closeDescriptor(_ fd: Int32) {
     _ = close(fd)
 }
 
 /// A loopback port that was free a moment ago: bind port 0, read the port, close.
-func freeLoopbackPort() throws -> Int {
+public func freeLoopbackPort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw FaultTestError("socket() failed: errno \(errno)") }
     defer { close(fd) }
@@ -165,7 +164,7 @@ func freeLoopbackPort() throws -> Int {
 }
 
 /// Sends `PING` on a fresh loopback connection (1 s timeouts); `true` for `+PONG` or an auth error.
-func rawPing(port: Int) -> Bool {
+public func rawPing(port: Int) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return false }
     defer { close(fd) }
@@ -189,7 +188,7 @@ func rawPing(port: Int) -> Bool {
     return reply.hasPrefix("+PONG") || reply.hasPrefix("-NOAUTH")
 }
 
-struct FaultTestError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct FaultTestError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
