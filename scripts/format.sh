@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 paths=()
-for dir in Sources Tests; do
+for dir in Sources Tests Examples; do
     [[ -d "$dir" ]] && paths+=("$dir")
 done
 

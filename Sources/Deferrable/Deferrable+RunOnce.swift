@@ -1,5 +1,5 @@
-import Synchronization
 import Logging
+import Synchronization
 
 /// The consumer side: taking a job, running it, and settling it.
 extension Deferrable {
@@ -26,7 +26,9 @@ extension Deferrable {
         } catch {
             let ref = JobRef(id: leased.id, name: "?", group: group)
             await emit(DeferrableEvent(kind: .pop, job: ref))
-            return try await deadLetter(leased, ref: ref, envelope: nil, payload: leased.payload, type: "MalformedEnvelope", message: error.description, attempts: leased.reclaims + 1)
+            return try await deadLetter(
+                leased, ref: ref, envelope: nil, payload: leased.payload, type: "MalformedEnvelope", message: error.description,
+                attempts: leased.reclaims + 1)
         }
         let ref = envelope.ref
         await emit(DeferrableEvent(kind: .pop, job: ref, envelope: envelope))
@@ -43,7 +45,8 @@ extension Deferrable {
                 leased.reclaims > 0
                 ? "the job's lease lapsed \(leased.reclaims) time(s) (its worker died or stalled) and all \(envelope.maxAttempts) attempts are used"
                 : "all \(envelope.maxAttempts) attempts are used"
-            return try await deadLetter(leased, ref: ref, envelope: envelope, type: "AttemptsExhausted", message: message, attempts: usedAttempts)
+            return try await deadLetter(
+                leased, ref: ref, envelope: envelope, type: "AttemptsExhausted", message: message, attempts: usedAttempts)
         }
         guard let registration = registration(named: envelope.name) else {
             return try await deadLetter(
@@ -96,7 +99,8 @@ extension Deferrable {
         if let control = error as? JobControl {
             switch control.action {
             case .failNow(let reason):
-                return try await deadLetter(leased, ref: ref, envelope: envelope, type: "JobControl.failNow", message: reason, attempts: attempt)
+                return try await deadLetter(
+                    leased, ref: ref, envelope: envelope, type: "JobControl.failNow", message: reason, attempts: attempt)
             case .discard(let reason):
                 guard try await backend.queue.settle(leased, .complete) else { return leaseLost(ref) }
                 await emit(DeferrableEvent(kind: .discard, job: ref, envelope: envelope))
@@ -149,7 +153,8 @@ extension Deferrable {
         stored?.lastPushedAt = record.at
         let bytes = payload ?? stored.map(EnvelopeCodec.encode) ?? leased.payload
         guard try await backend.queue.settle(leased, .deadLetter(payload: bytes, error: record)) else { return leaseLost(ref) }
-        logger.error("job sent to the error queue", metadata: ["job.id": "\(ref.id)", "job.name": "\(ref.name)", "reason": "\(type): \(message)"])
+        logger.error(
+            "job sent to the error queue", metadata: ["job.id": "\(ref.id)", "job.name": "\(ref.name)", "reason": "\(type): \(message)"])
         let outcome = RunOutcome.failed(ref, reason: "\(type): \(message)")
         await emit(DeferrableEvent(kind: .error, job: ref, envelope: stored, outcome: outcome, error: record))
         return await completeEvent(outcome, envelope: stored)

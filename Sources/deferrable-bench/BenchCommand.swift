@@ -69,7 +69,8 @@ struct BenchCommand: AsyncParsableCommand {
             throw ValidationError("--backend redis/both and --job incr need --redis URL")
         }
         if let phases, case .failure(let unknown) = PhaseName.parseList(phases) {
-            throw ValidationError("unknown phase '\(unknown.name)'; phases: all, \(PhaseName.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError(
+                "unknown phase '\(unknown.name)'; phases: all, \(PhaseName.allCases.map(\.rawValue).joined(separator: ", "))")
         }
     }
 
@@ -99,7 +100,9 @@ struct BenchCommand: AsyncParsableCommand {
         } else {
             selected = PhaseName.allCases
         }
-        let namesFootprint = phases?.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == PhaseName.memoryFootprint.rawValue } ?? false
+        let namesFootprint =
+            phases?.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == PhaseName.memoryFootprint.rawValue }
+            ?? false
         if !namesFootprint, n < 100_000 {
             selected.removeAll { $0 == .memoryFootprint }
         }

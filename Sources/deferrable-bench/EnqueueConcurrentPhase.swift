@@ -1,6 +1,5 @@
 import Deferrable
 
-
 /// `enqueue-concurrent`: C tasks awaiting `later()` until N jobs are pushed.
 enum EnqueueConcurrentPhase {
     /// Runs the phase.

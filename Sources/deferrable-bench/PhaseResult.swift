@@ -38,7 +38,13 @@ struct PhaseResult: Sendable {
         ]
         if let latency {
             fields.append(
-                ("latency_ms", .object([("p50", .double(latency.p50)), ("p90", .double(latency.p90)), ("p99", .double(latency.p99)), ("max", .double(latency.max))]))
+                (
+                    "latency_ms",
+                    .object([
+                        ("p50", .double(latency.p50)), ("p90", .double(latency.p90)), ("p99", .double(latency.p99)),
+                        ("max", .double(latency.max)),
+                    ])
+                )
             )
         }
         fields.append(("cpu_seconds", cpuSeconds.json))

@@ -1,9 +1,10 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 
 /// CPU time and memory of this process (`getrusage(RUSAGE_SELF)` and, on Linux, `/proc/self/statm`).
 struct ResourceUsage: Sendable {

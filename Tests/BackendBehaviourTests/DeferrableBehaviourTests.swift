@@ -119,7 +119,8 @@ struct DeferrableBehaviourTests {
         #expect(try await deferrable.errors.list().map(\.id) == [receipt.id])
         #expect(try await deferrable.errors.requeue(id: receipt.id))
         #expect(try await deferrable.errors.count() == 0)
-        #expect(try await deferrable.runOnce(waitingUpTo: .zero) == .completed(JobRef(id: receipt.id, name: "flaky", group: deferrable.group)))
+        #expect(
+            try await deferrable.runOnce(waitingUpTo: .zero) == .completed(JobRef(id: receipt.id, name: "flaky", group: deferrable.group)))
         #expect(attempts.value == [1, 1])
     }
 

@@ -1,7 +1,7 @@
 import Deferrable
-import Synchronization
 import DeferrableRedis
 import Foundation
+import Synchronization
 import Testing
 
 @Suite("Debounce rules")
@@ -91,11 +91,13 @@ struct DebounceRulesTests {
         #expect(ContinuousClock.now - started < .seconds(3))
     }
 
-    @Test("50 concurrent producers on one key: one pushed now, one delayed, the rest joined",
-          .enabled(if: DebounceSetup.redisURL != nil))
+    @Test(
+        "50 concurrent producers on one key: one pushed now, one delayed, the rest joined",
+        .enabled(if: DebounceSetup.redisURL != nil))
     func concurrentProducersOnRedis() async throws {
         let factory = try RedisBackendFactory(url: DebounceSetup.redisURL!)
-        let deferrable = try Deferrable(factory: factory, group: "deb-race-\(UUID().uuidString.prefix(8))", debouncer: RedisDebouncer(factory: factory))
+        let deferrable = try Deferrable(
+            factory: factory, group: "deb-race-\(UUID().uuidString.prefix(8))", debouncer: RedisDebouncer(factory: factory))
         let job = try deferrable.register("touch", options: JobOptions(debounce: .leading(.seconds(5)))) { (_: Int, _) in }
         let receipts = try await withThrowingTaskGroup(of: JobReceipt.self) { group in
             for _ in 0..<50 { group.addTask { try await job.later(42) } }

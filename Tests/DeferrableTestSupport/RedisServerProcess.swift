@@ -1,11 +1,11 @@
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Musl)
-    import Musl
+import Musl
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// A private `redis-server` on a free loopback port, in a temporary directory of its own.
@@ -23,7 +23,8 @@ public final class RedisServerProcess: @unchecked Sendable {
     /// - Parameter arguments: extra `redis-server` arguments, e.g. `["--appendonly", "yes"]`.
     public init(arguments: [String] = []) throws {
         self.port = try freeLoopbackPort()
-        self.directory = FileManager.default.temporaryDirectory.appendingPathComponent("deferrable-fault-redis-\(UUID().uuidString.prefix(8))")
+        self.directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "deferrable-fault-redis-\(UUID().uuidString.prefix(8))")
         self.extraArguments = arguments
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try start()
@@ -64,10 +65,12 @@ public final class RedisServerProcess: @unchecked Sendable {
 
     /// Stops the server by its pid: SIGTERM (or `signal`), then SIGKILL if it is still running after 10 s.
     public func stop(signal: Int32 = SIGTERM) {
-        guard let process = lock.withLock({ () -> Process? in
-            defer { self.process = nil }
-            return self.process
-        }) else { return }
+        guard
+            let process = lock.withLock({ () -> Process? in
+                defer { self.process = nil }
+                return self.process
+            })
+        else { return }
         guard process.isRunning else { return }
         kill(process.processIdentifier, signal)
         if !waitForProcessExit(process, within: .seconds(10)) {

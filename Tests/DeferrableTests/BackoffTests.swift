@@ -4,10 +4,12 @@ import Testing
 
 @Suite("Backoff")
 struct BackoffTests {
-    @Test("exponential: retry n waits min(2 + 2^n, 900) s", arguments: [
-        (1, 4), (2, 6), (3, 10), (4, 18), (5, 34), (6, 66), (7, 130), (8, 258), (9, 514), (10, 900), (11, 900), (100, 900),
-        (Int.max, 900),
-    ])
+    @Test(
+        "exponential: retry n waits min(2 + 2^n, 900) s",
+        arguments: [
+            (1, 4), (2, 6), (3, 10), (4, 18), (5, 34), (6, 66), (7, 130), (8, 258), (9, 514), (10, 900), (11, 900), (100, 900),
+            (Int.max, 900),
+        ])
     func exponentialTable(retry: Int, seconds: Int) {
         #expect(Backoff.exponential().delay(forRetry: retry) == .seconds(seconds))
     }

@@ -35,10 +35,12 @@ struct EnvelopeCodecTests {
         #expect(decoded == envelope)
     }
 
-    @Test("every backoff kind round trips", arguments: [
-        Backoff.immediate, .fixed(.milliseconds(1234)), .exponential(), .exponential(cap: .seconds(60)),
-        .exponentialWithJitter(),
-    ])
+    @Test(
+        "every backoff kind round trips",
+        arguments: [
+            Backoff.immediate, .fixed(.milliseconds(1234)), .exponential(), .exponential(cap: .seconds(60)),
+            .exponentialWithJitter(),
+        ])
     func backoffRoundTrip(backoff: Backoff) throws {
         var envelope = Self.minimal
         envelope.backoff = backoff
@@ -116,16 +118,22 @@ struct EnvelopeCodecTests {
         BadPayload(label: "empty object", json: "{}", expected: .invalidField("args")),
         BadPayload(label: "no args", json: #"{"v":1,"id":"a","name":"n"}"#, expected: .invalidField("args")),
         BadPayload(label: "version 0", json: #"{"v":0,\#(header),"attempts":0,"maxAttempts":1}"#, expected: .unsupportedVersion(0)),
-        BadPayload(label: "negative attempts", json: #"{"v":1,\#(header),"attempts":-1,"maxAttempts":1}"#, expected: .invalidField("attempts")),
-        BadPayload(label: "maxAttempts 0", json: #"{"v":1,\#(header),"attempts":0,"maxAttempts":0}"#, expected: .invalidField("maxAttempts")),
-        BadPayload(label: "negative ttl", json: #"{"v":1,\#(header),"attempts":0,"maxAttempts":1,"ttl":-5}"#, expected: .invalidField("ttl")),
-        BadPayload(label: "attempts as string", json: #"{"v":1,\#(header),"attempts":"0","maxAttempts":1}"#, expected: .invalidField("attempts")),
+        BadPayload(
+            label: "negative attempts", json: #"{"v":1,\#(header),"attempts":-1,"maxAttempts":1}"#, expected: .invalidField("attempts")),
+        BadPayload(
+            label: "maxAttempts 0", json: #"{"v":1,\#(header),"attempts":0,"maxAttempts":0}"#, expected: .invalidField("maxAttempts")),
+        BadPayload(
+            label: "negative ttl", json: #"{"v":1,\#(header),"attempts":0,"maxAttempts":1,"ttl":-5}"#, expected: .invalidField("ttl")),
+        BadPayload(
+            label: "attempts as string", json: #"{"v":1,\#(header),"attempts":"0","maxAttempts":1}"#, expected: .invalidField("attempts")),
         BadPayload(label: "missing maxAttempts", json: #"{"v":1,\#(header),"attempts":0}"#, expected: .invalidField("maxAttempts")),
         BadPayload(
-            label: "empty id", json: #"{"v":1,"id":"","name":"n","group":"g","args":{},"attempts":0,"maxAttempts":1,"firstPushedAt":1,"lastPushedAt":1}"#,
+            label: "empty id",
+            json: #"{"v":1,"id":"","name":"n","group":"g","args":{},"attempts":0,"maxAttempts":1,"firstPushedAt":1,"lastPushedAt":1}"#,
             expected: .invalidField("id")),
         BadPayload(
-            label: "empty name", json: #"{"v":1,"id":"a","name":"","group":"g","args":{},"attempts":0,"maxAttempts":1,"firstPushedAt":1,"lastPushedAt":1}"#,
+            label: "empty name",
+            json: #"{"v":1,"id":"a","name":"","group":"g","args":{},"attempts":0,"maxAttempts":1,"firstPushedAt":1,"lastPushedAt":1}"#,
             expected: .invalidField("name")),
     ]
 
@@ -134,7 +142,9 @@ struct EnvelopeCodecTests {
         #expect(throws: bad.expected) { try EnvelopeCodec.decode(Array(bad.json.utf8)) }
     }
 
-    @Test("non-JSON and truncated payloads are notJSON", arguments: ["", "garbage", "[1,2,3]", "{\"args\":", "{\"v\":1,\"args\":{}", "\u{0}\u{1}"])
+    @Test(
+        "non-JSON and truncated payloads are notJSON",
+        arguments: ["", "garbage", "[1,2,3]", "{\"args\":", "{\"v\":1,\"args\":{}", "\u{0}\u{1}"])
     func notJSON(text: String) {
         #expect {
             try EnvelopeCodec.decode(Array(text.utf8))

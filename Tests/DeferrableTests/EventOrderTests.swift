@@ -83,7 +83,9 @@ struct EventOrderTests {
     @Test("a retry re-push does not emit push")
     func retryNoPush() async throws {
         let harness = try Harness()
-        let handle = try harness.deferrable.register("retry-no-push", options: JobOptions(maxAttempts: 2, retry: .always, backoff: .immediate)) {
+        let handle = try harness.deferrable.register(
+            "retry-no-push", options: JobOptions(maxAttempts: 2, retry: .always, backoff: .immediate)
+        ) {
             (_: Payload, _) in throw TransientError()
         }
         try await handle.later(Payload(n: 1))

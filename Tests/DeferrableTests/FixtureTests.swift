@@ -57,10 +57,12 @@ struct FixtureTests {
         #expect(try EnvelopeCodec.decode(EnvelopeCodec.encode(envelope)) == envelope)
     }
 
-    @Test("invalid fixtures give the expected EnvelopeError", arguments: [
-        ("invalid-wrong-version.json", EnvelopeError.unsupportedVersion(2)),
-        ("invalid-missing-field.json", EnvelopeError.invalidField("name")),
-    ])
+    @Test(
+        "invalid fixtures give the expected EnvelopeError",
+        arguments: [
+            ("invalid-wrong-version.json", EnvelopeError.unsupportedVersion(2)),
+            ("invalid-missing-field.json", EnvelopeError.invalidField("name")),
+        ])
     func invalidFixture(name: String, expected: EnvelopeError) throws {
         let bytes = try Fixtures.bytes(name)
         #expect(throws: expected) { try EnvelopeCodec.decode(bytes) }
@@ -77,9 +79,11 @@ struct FixtureTests {
         }
     }
 
-    @Test("unknown job and bad argument types are valid envelopes (they fail only when run)", arguments: [
-        "invalid-unknown-job.json", "invalid-args-type.json",
-    ])
+    @Test(
+        "unknown job and bad argument types are valid envelopes (they fail only when run)",
+        arguments: [
+            "invalid-unknown-job.json", "invalid-args-type.json",
+        ])
     func validAtCodecLevel(name: String) throws {
         _ = try EnvelopeCodec.decode(try Fixtures.bytes(name))
     }

@@ -94,7 +94,8 @@ struct JobControlTests {
         }
         let receipt = try await handle.later(Payload(n: 1))
         #expect(
-            try await harness.run() == .rescheduled(JobRef(id: receipt.id, name: "reschedule-negative", group: harness.group), delay: .zero))
+            try await harness.run() == .rescheduled(JobRef(id: receipt.id, name: "reschedule-negative", group: harness.group), delay: .zero)
+        )
         #expect(try await harness.run().label == "completed")
     }
 

@@ -116,4 +116,3 @@ struct LeaseTests {
         #expect(try await harness.queue.settle(thief, .complete))
     }
 }
-

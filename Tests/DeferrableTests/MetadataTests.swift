@@ -118,7 +118,8 @@ struct MetadataTests {
         let produced = Locked(0)
         try harness.deferrable.addMetadataProvider(CountingProvider(count: produced))
         let values = Locked<[String?]>([])
-        let handle = try harness.deferrable.register("meta-retry", options: JobOptions(maxAttempts: 2, retry: .always, backoff: .immediate)) {
+        let handle = try harness.deferrable.register("meta-retry", options: JobOptions(maxAttempts: 2, retry: .always, backoff: .immediate))
+        {
             (_: Payload, context) in
             values.append(context.metadata["counting"])
             throw TransientError()

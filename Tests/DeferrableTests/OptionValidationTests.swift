@@ -18,7 +18,8 @@ struct OptionValidationTests {
         InvalidCase(label: "negative delay", options: JobOptions(delay: .seconds(-1)), mentions: ["delay", "negative"]),
         InvalidCase(label: "ttl 0", options: JobOptions(ttl: .seconds(0)), mentions: ["ttl", "positive"]),
         InvalidCase(label: "negative ttl", options: JobOptions(ttl: .milliseconds(-5)), mentions: ["ttl", "positive"]),
-        InvalidCase(label: "fixed delay > fixed ttl", options: JobOptions(delay: .seconds(10), ttl: .seconds(5)), mentions: ["delay", "ttl"]),
+        InvalidCase(
+            label: "fixed delay > fixed ttl", options: JobOptions(delay: .seconds(10), ttl: .seconds(5)), mentions: ["delay", "ttl"]),
         InvalidCase(label: "timeLimit 0", options: JobOptions(timeLimit: .zero), mentions: ["timeLimit", "positive"]),
         InvalidCase(label: "negative timeLimit", options: JobOptions(timeLimit: .seconds(-3)), mentions: ["timeLimit", "positive"]),
     ]
@@ -55,7 +56,8 @@ struct OptionValidationTests {
         InvalidCase(
             label: "fixed delay > computed ttl", options: JobOptions(delay: .seconds(10), ttl: .computed { .seconds(5) }),
             mentions: ["delay", "ttl"]),
-        InvalidCase(label: "computed negative delay", options: JobOptions(delay: .computed { .seconds(-1) }), mentions: ["delay", "negative"]),
+        InvalidCase(
+            label: "computed negative delay", options: JobOptions(delay: .computed { .seconds(-1) }), mentions: ["delay", "negative"]),
         InvalidCase(label: "computed ttl 0", options: JobOptions(ttl: .computed { .zero }), mentions: ["ttl", "positive"]),
     ]
 

@@ -1,6 +1,6 @@
 import Deferrable
-import DeferrableTestSupport
 import DeferrableRedis
+import DeferrableTestSupport
 import Foundation
 import Testing
 
@@ -47,9 +47,17 @@ struct BadInputTests {
             ("empty", [], "MalformedEnvelope", "not a JSON envelope"),
             ("truncated", Array(valid.prefix(valid.count / 2)), "MalformedEnvelope", "not a JSON envelope"),
             ("json-array", Array("[1,2,3]".utf8), "MalformedEnvelope", "not a JSON envelope"),
-            ("missing-name", Array(#"{"v":1,"id":"missing-name","group":"g","args":{},"attempts":0,"maxAttempts":1,"firstPushedAt":0,"lastPushedAt":0}"#.utf8), "MalformedEnvelope", "name"),
+            (
+                "missing-name",
+                Array(
+                    #"{"v":1,"id":"missing-name","group":"g","args":{},"attempts":0,"maxAttempts":1,"firstPushedAt":0,"lastPushedAt":0}"#
+                        .utf8), "MalformedEnvelope", "name"
+            ),
             ("bad-version", Array(wrongVersion.utf8), "MalformedEnvelope", "unsupported envelope version 99"),
-            ("huge", Self.envelope(id: "huge", name: "good", group: group, args: #"{"text":"\#(hugeText)"}"#), "MalformedEnvelope", "exceeds"),
+            (
+                "huge", Self.envelope(id: "huge", name: "good", group: group, args: #"{"text":"\#(hugeText)"}"#), "MalformedEnvelope",
+                "exceeds"
+            ),
             ("unknown", Self.envelope(id: "unknown", name: "rm -rf /", group: group), "UnknownJob", "rm -rf /"),
             ("bad-args", Self.envelope(id: "bad-args", name: "good", group: group, args: #"{"text":42}"#), "InvalidArguments", "good"),
         ]

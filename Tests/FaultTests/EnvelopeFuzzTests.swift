@@ -149,7 +149,8 @@ struct EnvelopeFuzzTests {
                 input = (0..<Int(random.next() % 256)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
             case 1:  // random bytes inside braces, JSON-ish alphabet
                 let alphabet = Array("{}[]\":,0123456789-.eE truefalsnl\\u".utf8)
-                input = [UInt8(ascii: "{")] + (0..<Int(random.next() % 128)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
+                input =
+                    [UInt8(ascii: "{")] + (0..<Int(random.next() % 128)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
             default:
                 input = Self.mutate(corpus[Int(random.next() % UInt64(corpus.count))], using: &random)
             }
@@ -190,7 +191,8 @@ struct EnvelopeFuzzTests {
         let big = [UInt8](repeating: UInt8(ascii: "{"), count: 5000)
         #expect(throws: EnvelopeError.tooLarge(size: 5000, limit: 4096)) { try EnvelopeCodec.decode(big, maxSize: 4096) }
         // Deep nesting below the limit is rejected, not a stack overflow.
-        let deep = Array(#"{"v":1,"args":"#.utf8) + [UInt8](repeating: UInt8(ascii: "["), count: 100_000)
+        let deep =
+            Array(#"{"v":1,"args":"#.utf8) + [UInt8](repeating: UInt8(ascii: "["), count: 100_000)
             + [UInt8](repeating: UInt8(ascii: "]"), count: 100_000) + Array("}".utf8)
         #expect(throws: EnvelopeError.self) { try EnvelopeCodec.decode(deep) }
     }

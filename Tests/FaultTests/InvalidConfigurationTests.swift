@@ -8,9 +8,11 @@ import Testing
 struct InvalidConfigurationTests {
     struct Args: Codable, Sendable {}
 
-    @Test("Invalid group names are refused with the reason", arguments: [
-        "", String(repeating: "g", count: 65), "has space", "a{b}", "a:b", "tab\t", "ünïcode", "new\nline",
-    ])
+    @Test(
+        "Invalid group names are refused with the reason",
+        arguments: [
+            "", String(repeating: "g", count: 65), "has space", "a{b}", "a:b", "tab\t", "ünïcode", "new\nline",
+        ])
     func groupNames(_ name: String) throws {
         #expect(throws: DeferrableError.self) { try MemoryBackendFactory().makeBackend(group: name) }
         #expect(throws: DeferrableError.self) { try RedisBackendFactory(url: "redis://127.0.0.1:1").makeBackend(group: name) }

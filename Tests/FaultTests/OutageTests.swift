@@ -1,14 +1,14 @@
 import Deferrable
-import DeferrableTestSupport
 import DeferrableRedis
+import DeferrableTestSupport
 import Foundation
 import Logging
 import Testing
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// Redis goes away: `later()` fails fast with a typed error; a running worker backs off and resumes by itself.
@@ -23,7 +23,8 @@ struct OutageTests {
         var configuration = try RedisConfiguration(url: server.url)
         configuration.connectTimeout = .seconds(1)
         configuration.commandTimeout = .seconds(2)
-        let factory = RedisBackendFactory(configuration: configuration, settings: RedisBackendSettings(keyPrefix: uniquePrefix("down")), logger: quietLogger())
+        let factory = RedisBackendFactory(
+            configuration: configuration, settings: RedisBackendSettings(keyPrefix: uniquePrefix("down")), logger: quietLogger())
         let deferrable = try Deferrable(factory: factory, group: uniqueGroup(), logger: quietLogger())
         let job = try deferrable.register("n") { (_: Numbered, _: JobContext) in }
         _ = try await job.later(Numbered(n: 0))
@@ -69,8 +70,10 @@ struct OutageTests {
 
         report(
             "redis-down",
-            ["attempts": 20, "typedErrors": errors.count, "slowest": slowest, "connectTimeout": configuration.connectTimeout,
-             "silentServer": silentElapsed])
+            [
+                "attempts": 20, "typedErrors": errors.count, "slowest": slowest, "connectTimeout": configuration.connectTimeout,
+                "silentServer": silentElapsed,
+            ])
         #expect(errors.count == 20)
         await factory.close()
         await silentFactory.close()
@@ -85,7 +88,8 @@ struct OutageTests {
         var configuration = try RedisConfiguration(url: server.url)
         configuration.connectTimeout = .seconds(1)
         let capture = LogCapture()
-        let factory = RedisBackendFactory(configuration: configuration, settings: RedisBackendSettings(keyPrefix: prefix), logger: quietLogger())
+        let factory = RedisBackendFactory(
+            configuration: configuration, settings: RedisBackendSettings(keyPrefix: prefix), logger: quietLogger())
         let deferrable = try Deferrable(factory: factory, group: group, defaults: JobDefaults(lease: .seconds(1)), logger: quietLogger())
         let done = Locked<Set<String>>([])
         let job = try deferrable.register("n") { (_: Numbered, context: JobContext) in

@@ -1,6 +1,6 @@
 import Deferrable
-import DeferrableTestSupport
 import DeferrableRedis
+import DeferrableTestSupport
 import Foundation
 import Logging
 import Testing
@@ -11,7 +11,8 @@ import Testing
 struct SecurityTests {
     struct Blob: Codable, Sendable { var text: String }
 
-    @Test("An envelope naming an unregistered job never runs: it goes to the error queue as UnknownJob",
+    @Test(
+        "An envelope naming an unregistered job never runs: it goes to the error queue as UnknownJob",
         .enabled(if: FaultEnv.hasRedis, "needs REDIS_URL"))
     func onlyRegisteredJobsRun() async throws {
         let prefix = uniquePrefix("names")
@@ -133,7 +134,8 @@ struct SecurityTests {
         await factoryB.close()
     }
 
-    @Test("Password and ACL user via the URL; credentials never appear in errors or logs",
+    @Test(
+        "Password and ACL user via the URL; credentials never appear in errors or logs",
         .enabled(if: FaultEnv.canStartRedis, "needs redis-server on PATH"))
     func credentials() async throws {
         let password = "s3cr3t-Pa55word-4242"
@@ -223,6 +225,9 @@ struct SecurityTests {
         #expect(!logs.isEmpty, "nothing was logged: the capture is not wired")
         report(
             "credentials",
-            ["urlForms": 2, "jobsRun": ran, "failingURLs": failing.count, "descriptionsChecked": descriptions.count, "logLinesChecked": logs.count, "leaks": 0])
+            [
+                "urlForms": 2, "jobsRun": ran, "failingURLs": failing.count, "descriptionsChecked": descriptions.count,
+                "logLinesChecked": logs.count, "leaks": 0,
+            ])
     }
 }

@@ -1,6 +1,6 @@
 import Deferrable
-import DeferrableTestSupport
 import DeferrableRedis
+import DeferrableTestSupport
 import Foundation
 import Testing
 
@@ -114,7 +114,9 @@ struct SoakTests {
         let failed = Set(errors.keys)
         let stats = try await deferrable.backend.queue.stats()
         #expect(ids.count == total)
-        #expect(completed.union(expired).union(failed) == ids, "\(ids.subtracting(completed).subtracting(expired).subtracting(failed).count) lost")
+        #expect(
+            completed.union(expired).union(failed) == ids,
+            "\(ids.subtracting(completed).subtracting(expired).subtracting(failed).count) lost")
         #expect(completed.count + expired.count + failed.count == total, "a job has two terminal outcomes")
         #expect(Set(result.failed.keys) == failed, "failed outcomes and the error queue disagree")
         #expect(result.completed.values.allSatisfy { $0 == 1 } && result.expired.values.allSatisfy { $0 == 1 })

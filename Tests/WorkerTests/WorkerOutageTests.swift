@@ -1,6 +1,6 @@
 import Deferrable
-import DeferrableTestSupport
 import DeferrableRedis
+import DeferrableTestSupport
 import Foundation
 import Logging
 import Testing

@@ -1,4 +1,5 @@
 import Deferrable
+
 /// A Lua script run with `EVALSHA`.
 ///
 /// The SHA-1 is computed locally when the script is created, so the first call is a plain `EVALSHA`;

@@ -1,6 +1,6 @@
 import Deferrable
-import DeferrableTestSupport
 import DeferrableRedis
+import DeferrableTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -94,7 +94,6 @@ func payload(_ text: String) -> [UInt8] {
     Array(text.utf8)
 }
 
-
 struct Numbered: Codable, Sendable, Equatable {
     var n: Int
 }
@@ -106,4 +105,3 @@ extension RunOutcome {
         if case .failed = self { true } else { false }
     }
 }
-

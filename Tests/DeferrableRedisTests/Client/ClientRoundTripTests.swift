@@ -169,7 +169,10 @@ struct ClientRoundTripTests {
 
     @Test("a missing reply times out and the next call reconnects")
     func commandTimeout() async throws {
-        let client = try ClientTestSupport.makeClient { $0.commandTimeout = .milliseconds(300); $0.poolSize = 1 }
+        let client = try ClientTestSupport.makeClient {
+            $0.commandTimeout = .milliseconds(300)
+            $0.poolSize = 1
+        }
         defer { Task { await client.close() } }
         let key = ClientTestSupport.keyPrefix() + "never"
         let start = ContinuousClock.now
@@ -327,8 +330,9 @@ struct ClientThroughputTests {
         let total = sequential + (concurrent / workers) * workers
         #expect(try await client.send(RedisCommand("GET", key)).int == Int64(total))
         _ = try await client.send(RedisCommand("DEL", key))
-        print("sequential: \(rate(sequential, sequentialTime)) round trips/s; concurrent (\(workers) tasks): "
-            + "\(rate((concurrent / workers) * workers, concurrentTime)) commands/s")
+        print(
+            "sequential: \(rate(sequential, sequentialTime)) round trips/s; concurrent (\(workers) tasks): "
+                + "\(rate((concurrent / workers) * workers, concurrentTime)) commands/s")
     }
 
     private func rate(_ count: Int, _ duration: Duration) -> Int {

@@ -73,7 +73,6 @@ final class EventRecorder: DeferrableObserver {
     }
 }
 
-
 extension Locked where Value == Int {
     /// Adds one and returns the new value.
     @discardableResult

@@ -1,6 +1,6 @@
 import Deferrable
-import DeferrableTestSupport
 import DeferrableRedis
+import DeferrableTestSupport
 import Foundation
 import Logging
 import Synchronization
@@ -53,7 +53,6 @@ func report(_ test: String, _ figures: KeyValuePairs<String, Any>) {
     let text = figures.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
     print("FAULT-REPORT \(test): \(text)")
 }
-
 
 /// Collects every log record (message and metadata) in memory.
 final class LogCapture: Sendable {

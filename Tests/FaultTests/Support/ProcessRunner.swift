@@ -2,11 +2,11 @@ import DeferrableTestSupport
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Musl)
-    import Musl
+import Musl
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// Runs `deferrable-fault-worker` (built next to the test bundle) as a child process.
