@@ -20,87 +20,8 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-log() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'error: %s\n' "$*" >&2; exit 1; }
-
-# --- 1. System packages ------------------------------------------------------------------------------------
-
-have_hiredis() {
-    if command -v dpkg-query >/dev/null 2>&1; then
-        dpkg-query -W -f='${Status}' libhiredis-dev 2>/dev/null | grep -q 'install ok installed' && return 0
-    fi
-    local dir
-    for dir in /usr/include /usr/local/include /opt/homebrew/include; do
-        [[ -f "$dir/hiredis/hiredis.h" ]] && return 0
-    done
-    return 1
-}
-
-install_missing() {
-    local missing=()
-    command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 || missing+=(redis-server)
-    have_hiredis || missing+=(libhiredis-dev)
-    ((${#missing[@]} == 0)) && return 0
-
-    command -v apt-get >/dev/null 2>&1 \
-        || die "missing: ${missing[*]}. Install them (macOS: brew install redis hiredis) and run again."
-    local sudo=()
-    if [[ "$(id -u)" -ne 0 ]]; then
-        command -v sudo >/dev/null 2>&1 || die "missing: ${missing[*]}; not root and no sudo to install them"
-        sudo=(sudo)
-    fi
-    log "installing ${missing[*]}"
-    "${sudo[@]}" apt-get update -qq
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-}
-
-# --- 2. A private redis-server -----------------------------------------------------------------------------
-
-redis_pid=""
-redis_dir=""
-
-cleanup() {
-    if [[ -n "$redis_pid" ]]; then
-        kill "$redis_pid" 2>/dev/null || true
-        wait "$redis_pid" 2>/dev/null || true
-    fi
-    if [[ -n "$redis_dir" ]]; then
-        rm -rf "$redis_dir"
-    fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-port_in_use() { (: <>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-start_redis() {
-    redis_dir="$(mktemp -d "${TMPDIR:-/tmp}/deferrable-redis.XXXXXX")"
-    local try port i
-    for try in 1 2 3 4 5 6 7 8 9 10; do
-        port=$((20000 + RANDOM % 30000))
-        port_in_use "$port" && continue
-        redis-server --port "$port" --bind 127.0.0.1 --dir "$redis_dir" --save '' --appendonly no \
-            --daemonize no --logfile "$redis_dir/redis.log" &
-        redis_pid=$!
-        # Wait up to 10 s for PING; give up on this port if the server exits (e.g. the port was taken meanwhile).
-        for i in $(seq 1 100); do
-            if [[ "$(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null)" == "PONG" ]]; then
-                export REDIS_URL="redis://127.0.0.1:$port"
-                log "redis-server $(redis-server --version | awk '{print $3}') pid $redis_pid at $REDIS_URL"
-                return 0
-            fi
-            kill -0 "$redis_pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill "$redis_pid" 2>/dev/null || true
-        wait "$redis_pid" 2>/dev/null || true
-        redis_pid=""
-    done
-    [[ -f "$redis_dir/redis.log" ]] && tail -n 20 "$redis_dir/redis.log" >&2
-    die "could not start redis-server"
-}
+# shellcheck source=lib/redis.sh
+source scripts/lib/redis.sh
 
 # --- Run ---------------------------------------------------------------------------------------------------
 
@@ -110,7 +31,8 @@ install_missing
 if [[ -n "${REDIS_URL:-}" ]]; then
     log "using the Redis server at REDIS_URL=$REDIS_URL"
 else
-    start_redis
+    start_redis test-redis
+    export REDIS_URL="$redis_url"
 fi
 
 log "swift build --build-tests"
