@@ -116,6 +116,7 @@ let package = Package(
         ),
         .target(
             name: "DeferrableTestSupport",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
             path: "Tests/DeferrableTestSupport",
             swiftSettings: strictSettings
         ),

@@ -1,3 +1,4 @@
+import DeferrableTestSupport
 import Foundation
 import Logging
 import ServiceLifecycle

@@ -1,4 +1,5 @@
 import Deferrable
+import DeferrableTestSupport
 import Foundation
 import Logging
 import ServiceLifecycle

@@ -54,54 +54,6 @@ func report(_ test: String, _ figures: KeyValuePairs<String, Any>) {
     print("FAULT-REPORT \(test): \(text)")
 }
 
-/// Collects every log record (message and metadata) in memory.
-final class LogCapture: Sendable {
-    struct Record: Sendable {
-        let level: Logger.Level
-        let label: String
-        let message: String
-        let metadata: [String: String]
-
-        /// The record as one line of text.
-        var text: String {
-            "\(level) \(label) \(message) " + metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        }
-    }
-
-    private let records = Mutex<[Record]>([])
-
-    var all: [Record] { records.withLock { $0 } }
-
-    func logger(label: String) -> Logger {
-        var logger = Logger(label: label) { label in Handler(capture: self, label: label) }
-        logger.logLevel = .trace
-        return logger
-    }
-
-    func append(_ record: Record) {
-        records.withLock { $0.append(record) }
-    }
-
-    struct Handler: LogHandler {
-        let capture: LogCapture
-        let label: String
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            var merged = metadata
-            if let extra = event.metadata { merged.merge(extra) { $1 } }
-            capture.append(
-                Record(level: event.level, label: label, message: "\(event.message)", metadata: merged.mapValues { "\($0)" }))
-        }
-    }
-}
-
 /// Arguments of the `fault-job` job the fault worker runs (same shape as in `deferrable-fault-worker`).
 struct FaultArgs: Codable, Sendable {
     var n: Int
