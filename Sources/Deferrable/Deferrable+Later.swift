@@ -9,12 +9,10 @@ extension Deferrable {
             throw DeferrableError.invalidOption(job: name, reason: "the job is not registered on this instance")
         }
         let metadata = await produceMetadata()
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         var prepared: [PreparedJob] = []
         prepared.reserveCapacity(args.count)
         for value in args {
-            prepared.append(try prepare(registration: registration, args: value, metadata: metadata, encoder: encoder))
+            prepared.append(try prepare(registration: registration, args: value, metadata: metadata))
         }
         if let debounce = registration.options.debounce, let debouncer {
             var receipts: [JobReceipt] = []
@@ -51,10 +49,9 @@ extension Deferrable {
     private func prepare<Args: Encodable>(
         registration: JobRegistration,
         args: Args,
-        metadata: [String: String],
-        encoder: JSONEncoder
+        metadata: [String: String]
     ) throws -> PreparedJob {
-        let (envelope, delay) = try makeEnvelope(registration: registration, args: args, metadata: metadata, encoder: encoder)
+        let (envelope, delay) = try makeEnvelope(registration: registration, args: args, metadata: metadata)
         let payload = EnvelopeCodec.encode(envelope)
         guard payload.count <= defaults.maxEnvelopeBytes else {
             throw DeferrableError.envelopeTooLarge(job: envelope.name, size: payload.count, limit: defaults.maxEnvelopeBytes)
@@ -110,14 +107,13 @@ extension Deferrable {
     private func makeEnvelope<Args: Encodable>(
         registration: JobRegistration,
         args: Args,
-        metadata: [String: String],
-        encoder: JSONEncoder
+        metadata: [String: String]
     ) throws -> (JobEnvelope, Duration) {
         let name = registration.name
         let options = registration.options
         let argsJSON: [UInt8]
         do {
-            argsJSON = Array(try encoder.encode(args))
+            argsJSON = Array(try JSONCoders.canonicalEncoder.encode(args))
         } catch {
             throw DeferrableError.argumentsNotEncodable(job: name, reason: String(describing: error))
         }
@@ -127,7 +123,7 @@ extension Deferrable {
         let now = clock.nowMillis()
         let delayMillis = delay.wholeMilliseconds
         let envelope = JobEnvelope(
-            id: UUID().uuidString.lowercased(),
+            id: JobID.make(),
             name: name,
             group: group,
             argsJSON: argsJSON,

@@ -62,13 +62,9 @@ extension Deferrable {
                 message: "arguments do not decode for job '\(envelope.name)': \(error)", attempts: usedAttempts)
         }
         let attempt = usedAttempts + 1
-        var jobLogger = logger
-        jobLogger[metadataKey: "job.id"] = "\(ref.id)"
-        jobLogger[metadataKey: "job.name"] = "\(ref.name)"
-        jobLogger[metadataKey: "attempt"] = "\(attempt)"
         let context = JobContext(
             id: ref.id, name: ref.name, group: group, attempt: attempt, maxAttempts: envelope.maxAttempts,
-            firstPushedAt: envelope.firstPushedAt, metadata: envelope.metadata, logger: jobLogger)
+            firstPushedAt: envelope.firstPushedAt, metadata: envelope.metadata, baseLogger: logger)
         let timeLimit = envelope.timeLimitMillis.map { Duration.milliseconds($0) } ?? registration.options.timeLimit ?? defaultTimeLimit
         do {
             try await leaseKeeper.holding(leased) {

@@ -16,6 +16,16 @@ public struct JobContext: Sendable {
     public let firstPushedAt: Int64
     /// Metadata written at `later()` time, by namespace.
     public let metadata: [String: String]
-    /// A logger with the job's id, name, group and attempt as metadata.
-    public let logger: Logger
+    /// The instance's logger (it carries the group); ``logger`` adds the job's metadata when asked for.
+    let baseLogger: Logger
+
+    /// A logger with the job's id, name, group and attempt as metadata (built on first use of each access,
+    /// so jobs that do not log pay nothing for it).
+    public var logger: Logger {
+        var logger = baseLogger
+        logger[metadataKey: "job.id"] = "\(id)"
+        logger[metadataKey: "job.name"] = "\(name)"
+        logger[metadataKey: "attempt"] = "\(attempt)"
+        return logger
+    }
 }

@@ -76,7 +76,7 @@ struct JobRegistration: Sendable {
         body: @escaping @Sendable (Args, JobContext) async throws -> Void
     ) -> JobRegistration {
         JobRegistration(name: name, options: options) { bytes in
-            let args = try JSONDecoder().decode(Args.self, from: Data(bytes))
+            let args = try JSONCoders.decoder.decode(Args.self, from: Data(bytes))
             return { context in try await body(args, context) }
         }
     }
