@@ -1,5 +1,3 @@
-import Foundation
-
 /// Encodes and decodes ``JobEnvelope`` to and from its JSON wire format.
 ///
 /// Encoding is hand-written (the arguments are spliced in as raw JSON, the output is byte-stable);
@@ -38,78 +36,87 @@ public enum EnvelopeCodec {
     }
 
     /// Decodes an envelope, or throws an ``EnvelopeError`` saying what is wrong with it.
+    ///
+    /// Fields are read straight from the JSON text (no `JSONDecoder`: this is on every consumer's hot path);
+    /// unknown fields are ignored; when a key appears twice the first value is used.
     /// - Parameter maxSize: payloads larger than this many bytes are refused with ``EnvelopeError/tooLarge(size:limit:)``.
     public static func decode(_ bytes: [UInt8], maxSize: Int = .max) throws(EnvelopeError) -> JobEnvelope {
         guard bytes.count <= maxSize else { throw .tooLarge(size: bytes.count, limit: maxSize) }
-        let args: ArraySlice<UInt8>
+        let fields: [String: ArraySlice<UInt8>]
         do {
-            guard let found = try JSONTopLevelScanner.rawValue(ofKey: "args", in: bytes) else {
-                throw EnvelopeError.invalidField("args")
-            }
-            args = found
-        } catch let error as EnvelopeError {
-            throw error
+            fields = try JSONTopLevelScanner.members(of: bytes[...])
         } catch {
             throw .notJSON("not a well-formed JSON object")
         }
-        let header: EnvelopeHeader
-        do {
-            header = try JSONDecoder().decode(EnvelopeHeader.self, from: Data(bytes))
-        } catch let DecodingError.keyNotFound(key, _) {
-            throw .invalidField(key.stringValue)
-        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            throw .invalidField(context.codingPath.map(\.stringValue).joined(separator: "."))
-        } catch let DecodingError.dataCorrupted(context) {
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw path.isEmpty ? .notJSON(context.debugDescription) : .invalidField(path)
-        } catch {
-            throw .notJSON(String(describing: error))
+        guard let args = fields["args"] else { throw .invalidField("args") }
+        let reader = FieldReader(fields: fields)
+        let version = try reader.int("v")
+        guard version == Int64(JobEnvelope.currentVersion) else {
+            throw .unsupportedVersion(Int(clamping: version))
         }
-        guard header.v == JobEnvelope.currentVersion else { throw .unsupportedVersion(header.v) }
-        guard !header.id.isEmpty else { throw .invalidField("id") }
-        guard !header.name.isEmpty else { throw .invalidField("name") }
-        guard header.attempts >= 0 else { throw .invalidField("attempts") }
-        guard header.maxAttempts >= 1 else { throw .invalidField("maxAttempts") }
-        if let ttl = header.ttl, ttl < 0 { throw .invalidField("ttl") }
+        let id = try reader.string("id")
+        let name = try reader.string("name")
+        guard !id.isEmpty else { throw .invalidField("id") }
+        guard !name.isEmpty else { throw .invalidField("name") }
+        let attempts = try reader.int("attempts")
+        let maxAttempts = try reader.int("maxAttempts")
+        guard attempts >= 0, attempts <= Int32.max else { throw .invalidField("attempts") }
+        guard maxAttempts >= 1, maxAttempts <= Int32.max else { throw .invalidField("maxAttempts") }
+        let ttl = try reader.optionalInt("ttl")
+        if let ttl, ttl < 0 { throw .invalidField("ttl") }
         return JobEnvelope(
-            id: header.id,
-            name: header.name,
-            group: header.group,
+            id: id,
+            name: name,
+            group: try reader.string("group"),
             argsJSON: Array(args),
-            attempts: header.attempts,
-            maxAttempts: header.maxAttempts,
-            firstPushedAt: header.firstPushedAt,
-            lastPushedAt: header.lastPushedAt,
-            notBefore: header.notBefore,
-            ttlMillis: header.ttl,
-            metadata: header.metadata ?? [:],
-            backoff: header.backoff ?? .exponential(),
-            timeLimitMillis: header.timeLimit
+            attempts: Int(attempts),
+            maxAttempts: Int(maxAttempts),
+            firstPushedAt: try reader.int("firstPushedAt"),
+            lastPushedAt: try reader.int("lastPushedAt"),
+            notBefore: try reader.optionalInt("notBefore"),
+            ttlMillis: ttl,
+            metadata: try reader.metadata(),
+            backoff: try reader.backoff(),
+            timeLimitMillis: try reader.optionalInt("timeLimit")
         )
-    }
-
-    /// Reads only the id of a payload when that is possible, for labelling payloads that do not decode.
-    static func bestEffortID(of bytes: [UInt8]) -> String? {
-        guard let raw = try? JSONTopLevelScanner.rawValue(ofKey: "id", in: bytes),
-            let text = String(bytes: raw, encoding: .utf8)
-        else { return nil }
-        return try? JSONDecoder().decode(String.self, from: Data(text.utf8))
     }
 }
 
-/// Every envelope field but the arguments, as `JSONDecoder` sees them.
-private struct EnvelopeHeader: Decodable {
-    var v: Int
-    var id: String
-    var name: String
-    var group: String
-    var attempts: Int
-    var maxAttempts: Int
-    var firstPushedAt: Int64
-    var lastPushedAt: Int64
-    var notBefore: Int64?
-    var ttl: Int64?
-    var timeLimit: Int64?
-    var metadata: [String: String]?
-    var backoff: Backoff?
+/// Reads typed envelope fields from the scanned members, naming the field in every error.
+private struct FieldReader {
+    let fields: [String: ArraySlice<UInt8>]
+
+    func int(_ key: String) throws(EnvelopeError) -> Int64 {
+        guard let raw = fields[key], let value = try? JSONValueReader.int64(raw) else { throw .invalidField(key) }
+        return value
+    }
+
+    func optionalInt(_ key: String) throws(EnvelopeError) -> Int64? {
+        guard let raw = fields[key], !JSONValueReader.isNull(raw) else { return nil }
+        return try int(key)
+    }
+
+    func string(_ key: String) throws(EnvelopeError) -> String {
+        guard let raw = fields[key], let value = try? JSONValueReader.string(raw) else { throw .invalidField(key) }
+        return value
+    }
+
+    func metadata() throws(EnvelopeError) -> [String: String] {
+        guard let raw = fields["metadata"], !JSONValueReader.isNull(raw) else { return [:] }
+        do {
+            return try JSONTopLevelScanner.members(of: raw).mapValues { try JSONValueReader.string($0) }
+        } catch {
+            throw .invalidField("metadata")
+        }
+    }
+
+    func backoff() throws(EnvelopeError) -> Backoff {
+        guard let raw = fields["backoff"], !JSONValueReader.isNull(raw) else { return .exponential() }
+        guard let members = try? JSONTopLevelScanner.members(of: raw),
+            let kindRaw = members["kind"], let kindText = try? JSONValueReader.string(kindRaw),
+            let kind = Backoff.Kind(rawValue: kindText),
+            let millisRaw = members["ms"], let millis = try? JSONValueReader.int64(millisRaw), millis >= 0
+        else { throw .invalidField("backoff") }
+        return Backoff(kind: kind, millis: millis)
+    }
 }

@@ -1,54 +1,60 @@
-/// Finds the raw byte range of one member of a top-level JSON object without decoding it.
+/// Splits a JSON object into its members without decoding the values: each member's raw value text.
 ///
-/// Used to lift the `args` value out of an envelope as it was written, so it can be decoded later into the
-/// registered argument type (and written back unchanged on retry). The scanner validates structure only as
-/// far as it needs to; the rest of the envelope is validated by `JSONDecoder`.
+/// Used to read envelopes fast: the `args` value is kept as the producer wrote it (decoded into the registered
+/// type only when the job runs, written back unchanged on retry), and the other fields are read with
+/// ``JSONValueReader``. It checks the structure (strings, nesting, literals, numbers) of everything it skips.
 struct JSONTopLevelScanner {
     enum ScanError: Error {
         case malformed(Int)
     }
 
-    private let bytes: [UInt8]
-    private var index = 0
+    private let bytes: ArraySlice<UInt8>
+    private var index: Int
 
-    init(_ bytes: [UInt8]) {
+    private init(_ bytes: ArraySlice<UInt8>) {
         self.bytes = bytes
+        self.index = bytes.startIndex
     }
 
-    /// The raw JSON text of the top-level member named `key`, or `nil` when the object has no such member.
-    static func rawValue(ofKey key: String, in bytes: [UInt8]) throws -> ArraySlice<UInt8>? {
+    /// The members of the JSON object `bytes` (which must be exactly one object, surrounded by optional white
+    /// space), by key. When a key appears twice the first value wins.
+    static func members(of bytes: ArraySlice<UInt8>) throws -> [String: ArraySlice<UInt8>] {
         var scanner = JSONTopLevelScanner(bytes)
-        return try scanner.find(key: Array(key.utf8))
+        let members = try scanner.scanObject()
+        scanner.skipWhitespace()
+        guard scanner.index == bytes.endIndex else { throw ScanError.malformed(scanner.index) }
+        return members
     }
 
-    private mutating func find(key: [UInt8]) throws -> ArraySlice<UInt8>? {
+    private mutating func scanObject() throws -> [String: ArraySlice<UInt8>] {
         skipWhitespace()
         try expect(UInt8(ascii: "{"))
         skipWhitespace()
-        if peek() == UInt8(ascii: "}") { return nil }
-        var found: ArraySlice<UInt8>?
+        var members: [String: ArraySlice<UInt8>] = [:]
+        if peek() == UInt8(ascii: "}") {
+            index += 1
+            return members
+        }
         while true {
             skipWhitespace()
             let keyRange = try skipString()
+            let key = try JSONValueReader.string(bytes[keyRange])
             skipWhitespace()
             try expect(UInt8(ascii: ":"))
             skipWhitespace()
             let valueStart = index
             try skipValue()
-            // Keys are compared on their raw bytes between the quotes: envelope keys are plain ASCII.
-            if found == nil, bytes[(keyRange.lowerBound + 1)..<(keyRange.upperBound - 1)].elementsEqual(key) {
-                found = bytes[valueStart..<index]
-            }
+            if members[key] == nil { members[key] = bytes[valueStart..<index] }
             skipWhitespace()
             guard let next = peek() else { throw ScanError.malformed(index) }
             index += 1
-            if next == UInt8(ascii: "}") { return found }
+            if next == UInt8(ascii: "}") { return members }
             if next != UInt8(ascii: ",") { throw ScanError.malformed(index) }
         }
     }
 
     private func peek() -> UInt8? {
-        index < bytes.count ? bytes[index] : nil
+        index < bytes.endIndex ? bytes[index] : nil
     }
 
     private mutating func expect(_ byte: UInt8) throws {
@@ -72,6 +78,8 @@ struct JSONTopLevelScanner {
                 index += 1
             } else if byte == UInt8(ascii: "\"") {
                 return start..<index
+            } else if byte < 0x20 {
+                throw ScanError.malformed(index)
             }
         }
         throw ScanError.malformed(index)
@@ -87,26 +95,28 @@ struct JSONTopLevelScanner {
         default:
             let start = index
             while let byte = peek(), !Self.isDelimiter(byte) { index += 1 }
-            if index == start { throw ScanError.malformed(index) }
+            guard JSONValueReader.isLiteralOrNumber(bytes[start..<index]) else { throw ScanError.malformed(start) }
         }
     }
 
+    /// Skips an object or array, checking that brackets match and strings are closed.
     private mutating func skipContainer() throws {
-        var depth = 0
+        var open: [UInt8] = []
         while let byte = peek() {
             switch byte {
             case UInt8(ascii: "\""):
                 _ = try skipString()
                 continue
             case UInt8(ascii: "{"), UInt8(ascii: "["):
-                depth += 1
+                open.append(byte)
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                depth -= 1
+                let expected = byte == UInt8(ascii: "}") ? UInt8(ascii: "{") : UInt8(ascii: "[")
+                guard open.popLast() == expected else { throw ScanError.malformed(index) }
             default:
                 break
             }
             index += 1
-            if depth == 0 { return }
+            if open.isEmpty { return }
         }
         throw ScanError.malformed(index)
     }

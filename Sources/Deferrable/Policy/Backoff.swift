@@ -15,11 +15,6 @@ public struct Backoff: Sendable, Equatable, Codable {
     /// Fixed delay, or the cap of the exponential forms, in milliseconds.
     let millis: Int64
 
-    private init(kind: Kind, millis: Int64) {
-        self.kind = kind
-        self.millis = millis
-    }
-
     /// Retries run again at once.
     public static let immediate = Backoff(kind: .none, millis: 0)
 
