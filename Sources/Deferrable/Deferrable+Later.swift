@@ -67,7 +67,8 @@ extension Deferrable {
     ) async throws -> JobReceipt {
         let envelope = job.envelope
         let window = debounce.window.resolve()
-        try ResolvedJobOptions.validate(name: envelope.name, debounceWindow: window, ttl: envelope.ttlMillis.map { .milliseconds($0) })
+        try ResolvedJobOptions.validate(
+            name: envelope.name, debounceWindow: window, mode: debounce.mode, ttl: envelope.ttlMillis.map { .milliseconds($0) })
         let request = DebounceRequest(
             key: DebounceKey.make(group: group, name: envelope.name, argsJSON: envelope.argsJSON),
             window: window, mode: debounce.mode, job: job.outgoing)

@@ -34,6 +34,30 @@ struct DebounceRulesTests {
         }
     }
 
+    @Test("extend needs a maxWait of at least one window, and no longer than the ttl when there is one")
+    func extendMaxWaitIsValidated() throws {
+        let deferrable = try Deferrable(factory: MemoryBackendFactory(), group: "extend-rules", debouncer: MemoryDebouncer())
+        #expect(throws: DeferrableError.self) {
+            try deferrable.register(
+                "short", options: JobOptions(debounce: .extend(.seconds(2), maxWait: .seconds(1)))
+            ) { (_: Int, _) in }
+        }
+        #expect(throws: DeferrableError.self) {
+            try deferrable.register("unbounded", options: JobOptions(ttl: .seconds(30), debounce: .extend(.seconds(1)))) {
+                (_: Int, _) in
+            }
+        }
+        #expect(throws: DeferrableError.self) {
+            try deferrable.register(
+                "past-ttl", options: JobOptions(ttl: .seconds(30), debounce: .extend(.seconds(1), maxWait: .seconds(60)))
+            ) { (_: Int, _) in }
+        }
+        try deferrable.register(
+            "fine", options: JobOptions(ttl: .seconds(30), debounce: .extend(.seconds(1), maxWait: .seconds(20)))
+        ) { (_: Int, _) in }
+        try deferrable.register("no-ttl", options: JobOptions(debounce: .extend(.seconds(1)))) { (_: Int, _) in }
+    }
+
     @Test func debounceEventsAreFired() async throws {
         let deferrable = try Deferrable(factory: MemoryBackendFactory(), group: "events", debouncer: MemoryDebouncer())
         let kinds = KindLog()

@@ -7,7 +7,13 @@ import Synchronization
 /// not exist.
 public final class MemoryDebouncer: Debouncer {
     private let clock: any DeferrableClock
-    private let states = Mutex<[String: DebounceRule.State]>([:])
+    /// A record and the time after which it no longer matters (a window after its copy became runnable).
+    private struct Entry {
+        var state: DebounceRule.State
+        var expiresAt: Int64
+    }
+
+    private let states = Mutex<[String: Entry]>([:])
 
     /// Creates a debouncer that reads `clock` (use the backend's clock).
     public init(clock: any DeferrableClock = SystemClock()) {
@@ -19,15 +25,17 @@ public final class MemoryDebouncer: Debouncer {
         let window = request.window.wholeMilliseconds
         let (action, previous) = states.withLock { states -> (DebounceRule.Action, DebounceRule.State?) in
             if states.count > 10_000 {
-                states = states.filter { $0.value.runnableAt + window > now }
+                states = states.filter { $0.value.expiresAt > now }
             }
-            let previous = states[request.key]
+            let previous = states[request.key].flatMap { $0.expiresAt > now ? $0.state : nil }
             let action = DebounceRule.decide(state: previous, pendingIsWaiting: true, now: now, window: window, mode: request.mode)
             switch action {
             case .push(let runnableAt):
-                states[request.key] = .init(runnableAt: runnableAt, id: request.job.id, burstStart: now)
+                states[request.key] = Entry(
+                    state: .init(runnableAt: runnableAt, id: request.job.id, burstStart: now), expiresAt: runnableAt + window)
             case .postpone(let runnableAt):
-                states[request.key]?.runnableAt = runnableAt
+                states[request.key]?.state.runnableAt = runnableAt
+                states[request.key]?.expiresAt = runnableAt + window
             case .join:
                 break
             }
@@ -41,11 +49,22 @@ public final class MemoryDebouncer: Debouncer {
             return try await push(request, runnableAt: runnableAt, now: now, backend: backend, restoring: previous)
         case .postpone(let runnableAt):
             guard let previous else { preconditionFailure("a postpone always has a pending copy") }
-            if try await backend.queue.postpone(id: previous.id, by: .milliseconds(runnableAt - now)) {
+            let postponed: Bool
+            do {
+                postponed = try await backend.queue.postpone(id: previous.id, by: .milliseconds(runnableAt - now))
+            } catch {
+                restore(previous, key: request.key, replacing: previous.id, window: window)
+                throw error
+            }
+            if postponed {
                 return .extended(id: previous.id, runnableAt: runnableAt)
             }
             // The pending copy is no longer waiting: push a new copy for this call instead.
-            states.withLock { $0[request.key] = .init(runnableAt: runnableAt, id: request.job.id, burstStart: previous.burstStart) }
+            states.withLock {
+                $0[request.key] = Entry(
+                    state: .init(runnableAt: runnableAt, id: request.job.id, burstStart: previous.burstStart),
+                    expiresAt: runnableAt + window)
+            }
             return try await push(request, runnableAt: runnableAt, now: now, backend: backend, restoring: previous)
         }
     }
@@ -62,11 +81,17 @@ public final class MemoryDebouncer: Debouncer {
         do {
             try await backend.queue.push(job)
         } catch {
-            states.withLock { states in
-                if states[request.key]?.id == job.id { states[request.key] = previous }
-            }
+            restore(previous, key: request.key, replacing: job.id, window: request.window.wholeMilliseconds)
             throw error
         }
         return runnableAt > now ? .pushedDelayed(id: job.id, runnableAt: runnableAt) : .pushedNow(id: job.id, at: now)
+    }
+
+    /// Puts `previous` back if the record still names job `id` (a newer record of another call is kept).
+    private func restore(_ previous: DebounceRule.State?, key: String, replacing id: String, window: Int64) {
+        states.withLock { states in
+            guard states[key]?.state.id == id else { return }
+            states[key] = previous.map { Entry(state: $0, expiresAt: $0.runnableAt + window) }
+        }
     }
 }

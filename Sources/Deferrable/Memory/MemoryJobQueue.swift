@@ -1,5 +1,8 @@
 /// The in-memory main queue of a group: FIFO, with delays, leases and reclaim of lapsed leases.
 struct MemoryJobQueue: JobQueue {
+    /// The longest single wait of an idle pop before it looks at the queue again.
+    static let maxWait = Duration.seconds(1)
+
     let store: MemoryGroupStore
 
     func push(_ job: OutgoingJob) async throws {
@@ -32,8 +35,10 @@ struct MemoryJobQueue: JobQueue {
             if let job { return job }
             let remaining = ContinuousClock.now.duration(to: deadline)
             guard remaining > .zero, !Task.isCancelled else { return nil }
+            // Leases taken after this wait began are not in `nextTimer`: one wait never exceeds `maxWait`, so a lapse
+            // is noticed within it (and a wait's timer task never lives longer than that).
             let timer = nextTimer.map { Duration.milliseconds(max($0, 1)) } ?? remaining
-            await store.waitForWork(upTo: min(remaining, timer), unlessPushedSince: epoch)
+            await store.waitForWork(upTo: min(remaining, timer, Self.maxWait), unlessPushedSince: epoch)
         }
     }
 
@@ -43,7 +48,7 @@ struct MemoryJobQueue: JobQueue {
 
     func settle(_ job: LeasedJob, _ settlement: Settlement) async throws -> Bool {
         let limits = store.limits
-        return store.mutatingAndWaking { state, now -> (held: Bool, readyNow: Bool) in
+        return store.mutatingAndWaking { state, now -> (held: Bool, wake: Bool) in
             guard state.holds(job) else { return (false, false) }
             state.inFlight[job.id] = nil
             switch settlement {
@@ -53,14 +58,15 @@ struct MemoryJobQueue: JobQueue {
             case .requeue(let payload, let delay):
                 if let payload { state.jobs[job.id] = .init(payload: payload, reclaims: 0) }
                 state.schedule(id: job.id, delayMillis: delay.wholeMilliseconds, now: now)
-                return (true, delay <= .zero)
+                // Delayed too: a waiting consumer recomputes when it must look again.
+                return (true, true)
             case .deadLetter(let payload, let error):
                 state.jobs[job.id] = nil
                 state.addError(DeadJob(id: job.id, payload: payload, error: error), limits: limits, now: now)
                 return (true, false)
             }
         } wake: {
-            $0.readyNow ? 1 : 0
+            $0.wake ? 1 : 0
         }.held
     }
 

@@ -32,18 +32,8 @@ struct ResolvedJobOptions: Sendable {
                 throw .invalidOption(job: name, reason: "delay and debounce cannot be combined (debounce decides the delay)")
             }
             if !debounce.window.isComputed {
-                try Self.validate(name: name, debounceWindow: debounce.window.resolve(), ttl: fixedTTL)
+                try Self.validate(name: name, debounceWindow: debounce.window.resolve(), mode: debounce.mode, ttl: fixedTTL)
             }
-        }
-    }
-
-    /// Checks a debounce window: positive, and no longer than the TTL.
-    static func validate(name: String, debounceWindow: Duration, ttl: Duration?) throws(DeferrableError) {
-        guard debounceWindow > .zero else {
-            throw .invalidOption(job: name, reason: "the debounce window must be positive (got \(debounceWindow))")
-        }
-        if let ttl, debounceWindow > ttl {
-            throw .invalidOption(job: name, reason: "the debounce window (\(debounceWindow)) is longer than ttl (\(ttl))")
         }
     }
 
@@ -57,6 +47,30 @@ struct ResolvedJobOptions: Sendable {
         }
         if let delay, let ttl, delay > ttl {
             throw .invalidOption(job: name, reason: "delay (\(delay)) is longer than ttl (\(ttl)): the job would always expire")
+        }
+    }
+
+    /// Checks a debounce window and mode: a positive window no longer than the TTL; for `extend`, a maximum wait
+    /// of at least one window, and, when the job has a TTL, a maximum wait no longer than it (a run pushed back
+    /// past the TTL would expire, and every call that joined it would be lost).
+    static func validate(name: String, debounceWindow: Duration, mode: Debounce.Mode, ttl: Duration?) throws(DeferrableError) {
+        guard debounceWindow > .zero else {
+            throw .invalidOption(job: name, reason: "the debounce window must be positive (got \(debounceWindow))")
+        }
+        if let ttl, debounceWindow > ttl {
+            throw .invalidOption(job: name, reason: "the debounce window (\(debounceWindow)) is longer than ttl (\(ttl))")
+        }
+        guard case .extend(let maxWait) = mode else { return }
+        if let maxWait, maxWait < debounceWindow {
+            throw .invalidOption(
+                job: name, reason: "the extend debounce's maxWait (\(maxWait)) is shorter than its window (\(debounceWindow))")
+        }
+        if let ttl {
+            guard let maxWait, maxWait <= ttl else {
+                throw .invalidOption(
+                    job: name,
+                    reason: "an extend debounce on a job with a ttl needs a maxWait no longer than the ttl (\(ttl))")
+            }
         }
     }
 }

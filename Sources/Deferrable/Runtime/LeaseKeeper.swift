@@ -35,8 +35,11 @@ final class LeaseKeeper: Sendable {
     }
 
     private func extendWhileHeld() async {
+        var tick = ContinuousClock.now
         while true {
-            try? await Task.sleep(for: lease / 3)
+            // Ticks are timed from the start of the previous round, so a slow round does not delay the next.
+            tick += lease / 3
+            try? await Task.sleep(until: tick)
             let jobs = state.withLock { state -> [LeasedJob]? in
                 if state.held.isEmpty {
                     state.running = false
@@ -45,15 +48,26 @@ final class LeaseKeeper: Sendable {
                 return Array(state.held.values)
             }
             guard let jobs else { return }
-            for job in jobs {
-                do {
-                    if try await !queue.extendLease(job, by: lease) {
-                        logger.warning("lease lost while the job runs", metadata: ["job.id": "\(job.id)"])
-                    }
-                } catch {
-                    logger.warning("could not extend a lease", metadata: ["job.id": "\(job.id)", "error": "\(error)"])
+            // All at once: one slow call must not hold back the other leases.
+            await withTaskGroup(of: Void.self) { group in
+                for job in jobs {
+                    group.addTask { await self.extend(job) }
                 }
             }
         }
+    }
+
+    private func extend(_ job: LeasedJob) async {
+        do {
+            if try await !queue.extendLease(job, by: lease), isHeld(job) {
+                logger.warning("lease lost while the job runs", metadata: ["job.id": "\(job.id)"])
+            }
+        } catch {
+            logger.warning("could not extend a lease", metadata: ["job.id": "\(job.id)", "error": "\(error)"])
+        }
+    }
+
+    private func isHeld(_ job: LeasedJob) -> Bool {
+        state.withLock { $0.held[job.id + "\u{0}" + job.leaseToken] != nil }
     }
 }

@@ -8,7 +8,10 @@ struct RedisErrorQueue: ErrorQueue {
 
     func list(offset: Int, limit: Int) async throws -> [DeadJob] {
         guard limit > 0 else { return [] }
-        let reply = try await client.evalScript(.listErrors, keys: keys.errorKeys, args: [String(max(0, offset)), String(limit)])
+        // Lua numbers past 2^53 turn into exponent notation, which ZRANGE refuses: clamp both.
+        let bound = 1 << 40
+        let reply = try await client.evalScript(
+            .listErrors, keys: keys.errorKeys, args: [String(min(max(0, offset), bound)), String(min(limit, bound))])
         guard let fields = reply.array, fields.count % 3 == 0 else {
             throw RedisError.protocolError("listErrors script returned \(reply)")
         }

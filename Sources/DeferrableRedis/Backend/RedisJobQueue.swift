@@ -11,14 +11,19 @@ struct RedisJobQueue: JobQueue {
     let tokens: LeaseTokens
     let groupRegistration: GroupRegistration
 
-    func push(_ job: OutgoingJob) async throws {
+    /// Adds the group to the set of known groups (once per backend).
+    func registerGroup() async throws {
         try await groupRegistration.registerOnce(client: client, keys: keys, group: group)
+    }
+
+    func push(_ job: OutgoingJob) async throws {
+        try await registerGroup()
         _ = try await client.evalScript(.push, keys: pushKeys, binaryArgs: Self.pushArguments([job]))
     }
 
     func pushBatch(_ jobs: [OutgoingJob]) async throws {
         guard !jobs.isEmpty else { return }
-        try await groupRegistration.registerOnce(client: client, keys: keys, group: group)
+        try await registerGroup()
         let calls = stride(from: 0, to: jobs.count, by: settings.pushChunkSize).map { start in
             (keys: pushKeys, args: Self.pushArguments(jobs[start..<min(start + settings.pushChunkSize, jobs.count)]))
         }

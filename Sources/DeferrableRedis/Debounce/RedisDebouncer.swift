@@ -24,7 +24,9 @@ public final class RedisDebouncer: Debouncer {
 
     public func submit(_ request: DebounceRequest, to backend: any Backend) async throws -> DebounceDecision {
         let keys = RedisKeys(prefix: keyPrefix, group: backend.group)
-        let sameStore = (backend.queue as? RedisJobQueue).map { $0.client === client && $0.keys.jobs == keys.jobs } ?? false
+        let redisQueue = (backend.queue as? RedisJobQueue).flatMap { $0.client === client && $0.keys.jobs == keys.jobs ? $0 : nil }
+        let sameStore = redisQueue != nil
+        try await redisQueue?.registerGroup()
         let maxWait: Int64
         if case .extend(let wait?) = request.mode { maxWait = wait.wholeMilliseconds } else { maxWait = -1 }
         let mode =
@@ -54,7 +56,9 @@ public final class RedisDebouncer: Debouncer {
         return try await perform(decision, request: request, now: now, backend: backend, stateKey: keys.debounce(request.key))
     }
 
-    /// The second step when the backend is not this Redis.
+    /// The second step when the backend is not this Redis. If it fails, the record is released (only if it
+    /// still names this step's job), so later calls push a copy of their own instead of joining one that does
+    /// not exist or already ran.
     private func perform(
         _ decision: DebounceDecision,
         request: DebounceRequest,
@@ -62,29 +66,37 @@ public final class RedisDebouncer: Debouncer {
         backend: any Backend,
         stateKey: String
     ) async throws -> DebounceDecision {
+        let recordedID: String
         switch decision {
         case .joined:
             return decision
-        case .pushedNow, .pushedDelayed:
-            let runnableAt: Int64 = if case .pushedDelayed(_, let at) = decision { at } else { now }
-            var job = request.job
-            job.delay = .milliseconds(max(0, runnableAt - now))
-            do {
-                try await backend.queue.push(job)
-            } catch {
-                _ = try? await client.send(RedisCommand("DEL", stateKey))
-                throw error
-            }
-            return decision
-        case .extended(let id, let runnableAt):
-            if try await backend.queue.postpone(id: id, by: .milliseconds(max(0, runnableAt - now))) {
+        case .pushedNow(let id, _), .pushedDelayed(let id, _), .extended(let id, _):
+            recordedID = id
+        }
+        do {
+            switch decision {
+            case .joined:
                 return decision
+            case .pushedNow, .pushedDelayed:
+                let runnableAt: Int64 = if case .pushedDelayed(_, let at) = decision { at } else { now }
+                var job = request.job
+                job.delay = .milliseconds(max(0, runnableAt - now))
+                try await backend.queue.push(job)
+                return decision
+            case .extended(let id, let runnableAt):
+                if try await backend.queue.postpone(id: id, by: .milliseconds(max(0, runnableAt - now))) {
+                    return decision
+                }
+                // The pending copy is no longer waiting: push a copy for this call and record it.
+                var job = request.job
+                job.delay = .milliseconds(max(0, runnableAt - now))
+                try await backend.queue.push(job)
+                _ = try await client.send(RedisCommand("HSET", stateKey, "id", job.id))
+                return .pushedDelayed(id: job.id, runnableAt: runnableAt)
             }
-            var job = request.job
-            job.delay = .milliseconds(max(0, runnableAt - now))
-            try await backend.queue.push(job)
-            _ = try await client.send(RedisCommand("HSET", stateKey, "id", job.id))
-            return .pushedDelayed(id: job.id, runnableAt: runnableAt)
+        } catch {
+            _ = try? await client.evalScript(.releaseDebounce, keys: [stateKey], args: [recordedID])
+            throw error
         }
     }
 }

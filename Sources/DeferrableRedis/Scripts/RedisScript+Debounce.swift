@@ -68,4 +68,14 @@ extension RedisScript {
             return 1
             """
     )
+
+    /// Deletes a debounce record if it still names job `id` (rollback after a failed second step; a newer
+    /// record of another producer is left alone). KEYS: debounce state. ARGV: id. Returns 1 or 0.
+    static let releaseDebounce = RedisScript(
+        name: "deferrable.releaseDebounce",
+        source: """
+            if redis.call('HGET', KEYS[1], 'id') ~= ARGV[1] then return 0 end
+            return redis.call('DEL', KEYS[1])
+            """
+    )
 }

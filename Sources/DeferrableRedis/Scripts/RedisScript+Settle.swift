@@ -36,16 +36,20 @@ extension RedisScript {
                 redis.call('ZADD', errors, now, id)
                 redis.call('HSET', errorPayloads, id, ARGV[4])
                 redis.call('HSET', errorRecords, id, ARGV[7])
+                -- Trim by age, then the oldest past the count limit; at most 2000 entries per call, removed in
+                -- slices of 500 so that unpack stays far below Lua's limit (a lowered limit shrinks the queue
+                -- over the next dead-letters).
                 local old = redis.call('ZRANGEBYSCORE', errors, '-inf', now - tonumber(ARGV[9]), 'LIMIT', 0, 1000)
-                local excess = redis.call('ZCARD', errors) - #old - tonumber(ARGV[8])
+                local excess = math.min(redis.call('ZCARD', errors) - #old - tonumber(ARGV[8]), 1000)
                 if excess > 0 then
                     local oldest = redis.call('ZRANGE', errors, #old, #old + excess - 1)
                     for _, victim in ipairs(oldest) do old[#old + 1] = victim end
                 end
-                if #old > 0 then
-                    redis.call('ZREM', errors, unpack(old))
-                    redis.call('HDEL', errorPayloads, unpack(old))
-                    redis.call('HDEL', errorRecords, unpack(old))
+                for i = 1, #old, 500 do
+                    local slice = {unpack(old, i, math.min(i + 499, #old))}
+                    redis.call('ZREM', errors, unpack(slice))
+                    redis.call('HDEL', errorPayloads, unpack(slice))
+                    redis.call('HDEL', errorRecords, unpack(slice))
                 end
             end
             return 1

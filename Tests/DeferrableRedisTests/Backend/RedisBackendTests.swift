@@ -178,3 +178,35 @@ final class RunCounts: Sendable {
     var distinct: Int { counts.withLock { $0.count } }
     var all: [Int: Int] { counts.withLock { $0 } }
 }
+
+@Suite("Redis error-queue trimming", .enabled(if: ProcessInfo.processInfo.environment["REDIS_URL"] != nil))
+struct RedisErrorQueueTrimmingTests {
+    @Test("a dead-letter into an error queue far over a lowered limit trims in bounded steps and never fails")
+    func loweredLimitOnAFullQueue() async throws {
+        let url = ProcessInfo.processInfo.environment["REDIS_URL"] ?? ""
+        let group = "trim-\(UUID().uuidString.prefix(8).lowercased())"
+        let factory = try RedisBackendFactory(
+            url: url, settings: RedisBackendSettings(keyPrefix: "trim", errorQueueLimits: ErrorQueueLimits(maxEntries: 10)))
+        let base = "trim:{\(group)}:"
+        // 9,000 old entries written straight in (more than Lua's unpack limit of about 8,000).
+        var commands: [RedisCommand] = []
+        for start in stride(from: 0, to: 9000, by: 500) {
+            let ids = (start..<start + 500).map { "old-\($0)" }
+            commands.append(RedisCommand(["ZADD", base + "errors"] + ids.flatMap { ["1", $0] }))
+            commands.append(RedisCommand(["HSET", base + "errors:payloads"] + ids.flatMap { [$0, "x"] }))
+            commands.append(RedisCommand(["HSET", base + "errors:records"] + ids.flatMap { [$0, "{}"] }))
+        }
+        for result in try await factory.client.pipeline(commands) { _ = try result.get() }
+        let deferrable = try Deferrable(factory: factory, group: group)
+        let job = try deferrable.register("fails") { (_: Int, _) in throw JobControl.failNow("no") }
+        try await job.later(1)
+        guard case .failed = try await deferrable.runOnce(waitingUpTo: .seconds(1)) else {
+            Issue.record("the job should have been dead-lettered")
+            return
+        }
+        // 9,001 entries: 1,000 go by age (score 1 is older than 180 days) and 1,000 more by count in this step.
+        #expect(try await deferrable.errors.count() == 7001)
+        #expect(try await deferrable.stats().inFlight == 0)
+        _ = try await deferrable.errors.purge()
+    }
+}
