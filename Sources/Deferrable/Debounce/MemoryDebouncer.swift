@@ -20,6 +20,7 @@ public final class MemoryDebouncer: Debouncer {
         self.clock = clock
     }
 
+    /// Decides under a lock, then pushes or postpones on `backend`; see ``Debouncer/submit(_:to:)``.
     public func submit(_ request: DebounceRequest, to backend: any Backend) async throws -> DebounceDecision {
         let now = clock.nowMillis()
         let window = request.window.wholeMilliseconds

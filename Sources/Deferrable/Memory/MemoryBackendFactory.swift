@@ -19,6 +19,7 @@ public final class MemoryBackendFactory: BackendFactory {
         self.limits = errorQueueLimits
     }
 
+    /// The backend of `group`; every call for the same group shares one store.
     public func makeBackend(group: String) throws -> any Backend {
         try GroupName.validate(group)
         let store = stores.withLock { stores in

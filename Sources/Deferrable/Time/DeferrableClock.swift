@@ -12,6 +12,7 @@ public struct SystemClock: DeferrableClock {
     /// Creates the system clock.
     public init() {}
 
+    /// The wall clock in epoch milliseconds.
     public func nowMillis() -> Int64 {
         Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
     }
@@ -31,6 +32,7 @@ public final class ManualClock: DeferrableClock {
         current = Mutex(startMillis)
     }
 
+    /// The current reading in epoch milliseconds.
     public func nowMillis() -> Int64 {
         current.withLock { $0 }
     }

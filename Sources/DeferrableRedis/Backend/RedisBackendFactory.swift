@@ -37,6 +37,7 @@ public final class RedisBackendFactory: BackendFactory {
         self.init(configuration: try RedisConfiguration(url: url), settings: settings)
     }
 
+    /// The backend of `group` (no I/O: connections open on first use).
     public func makeBackend(group: String) throws -> any Backend {
         try GroupName.validate(group)
         let keys = RedisKeys(prefix: settings.keyPrefix, group: group)

@@ -22,6 +22,7 @@ public final class RedisDebouncer: Debouncer {
         self.init(client: factory.client, keyPrefix: factory.settings.keyPrefix)
     }
 
+    /// Decides in one Lua script (with the push when the backend is this Redis); see ``Debouncer/submit(_:to:)``.
     public func submit(_ request: DebounceRequest, to backend: any Backend) async throws -> DebounceDecision {
         let keys = RedisKeys(prefix: keyPrefix, group: backend.group)
         let redisQueue = (backend.queue as? RedisJobQueue).flatMap { $0.client === client && $0.keys.jobs == keys.jobs ? $0 : nil }
