@@ -23,15 +23,16 @@ final class RedisChannelHandler: ChannelInboundHandler {
 
     /// Where a reply (or replies) go.
     enum Sink {
-        case single(EventLoopPromise<RedisValue>)
+        /// Resumed on the event loop when the reply arrives (exactly once: every sink is completed or failed).
+        case single(UnsafeContinuation<RedisValue, any Error>)
         case batch(Batch)
 
         func fail(_ error: any Error) {
             switch self {
-            case .single(let promise):
-                promise.fail(error)
+            case .single(let continuation):
+                continuation.resume(throwing: error)
             case .batch(let batch):
-                batch.promise.fail(error)
+                batch.continuation.resume(throwing: error)
             }
         }
     }
@@ -39,12 +40,12 @@ final class RedisChannelHandler: ChannelInboundHandler {
     /// Collects the replies of a pipeline; completed when `expected` replies have arrived.
     final class Batch {
         let expected: Int
-        let promise: EventLoopPromise<[Result<RedisValue, RedisError>]>
+        let continuation: UnsafeContinuation<[Result<RedisValue, RedisError>], any Error>
         var results: [Result<RedisValue, RedisError>]
 
-        init(expected: Int, promise: EventLoopPromise<[Result<RedisValue, RedisError>]>) {
+        init(expected: Int, continuation: UnsafeContinuation<[Result<RedisValue, RedisError>], any Error>) {
             self.expected = expected
-            self.promise = promise
+            self.continuation = continuation
             self.results = []
             self.results.reserveCapacity(expected)
         }
@@ -133,12 +134,12 @@ final class RedisChannelHandler: ChannelInboundHandler {
             return
         }
         switch head.sink {
-        case .single(let promise):
+        case .single(let continuation):
             pending.removeFirst()
             if case .error(let message) = value {
-                promise.fail(RedisError.server(message: message))
+                continuation.resume(throwing: RedisError.server(message: message))
             } else {
-                promise.succeed(value)
+                continuation.resume(returning: value)
             }
         case .batch(let batch):
             if case .error(let message) = value {
@@ -148,7 +149,7 @@ final class RedisChannelHandler: ChannelInboundHandler {
             }
             if batch.results.count == batch.expected {
                 pending.removeFirst()
-                batch.promise.succeed(batch.results)
+                batch.continuation.resume(returning: batch.results)
             }
         }
     }

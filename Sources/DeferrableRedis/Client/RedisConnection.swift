@@ -4,7 +4,8 @@ import NIOPosix
 /// One connection to Redis: a NIO channel with a ``RedisChannelHandler``.
 ///
 /// Many requests may be in flight at once (pipelining); replies complete them in order.
-/// Requests are handed to the event loop without locks or tasks: one promise and one enqueued closure per call.
+/// Requests are handed to the event loop without locks or tasks: one continuation and one enqueued closure per call
+/// (none when the caller already runs on the channel's event loop).
 final class RedisConnection: Sendable {
     let channel: any Channel
     /// The endpoint, for logs and errors.
@@ -113,12 +114,19 @@ final class RedisConnection: Sendable {
     /// - Throws: ``RedisError/server(message:)`` for an error reply, other ``RedisError``s for connection problems,
     ///   or ``RedisChannelHandler/NotSent`` if the connection was already closed (the command was not written).
     func send(_ command: RedisCommand, timeout: Duration) async throws -> RedisValue {
-        let promise = channel.eventLoop.makePromise(of: RedisValue.self)
         let handler = self.handler
-        channel.eventLoop.execute {
-            handler.value.enqueue(command.encoded, sink: .single(promise), operation: command.name, timeout: timeout)
+        let eventLoop = channel.eventLoop
+        // The handler resumes the continuation directly (no promise, no future callback); when the caller already
+        // runs on the channel's event loop the request is enqueued without a hop.
+        return try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<RedisValue, any Error>) in
+            if eventLoop.inEventLoop {
+                handler.value.enqueue(command.encoded, sink: .single(continuation), operation: command.name, timeout: timeout)
+            } else {
+                eventLoop.execute {
+                    handler.value.enqueue(command.encoded, sink: .single(continuation), operation: command.name, timeout: timeout)
+                }
+            }
         }
-        return try await promise.futureResult.get()
     }
 
     /// Sends `commands` with one write and one flush and returns their replies in order.
@@ -136,16 +144,23 @@ final class RedisConnection: Sendable {
                 bytes.writeBuffer(&encoded)
             }
         }
-        let promise = channel.eventLoop.makePromise(of: [Result<RedisValue, RedisError>].self)
         let handler = self.handler
+        let eventLoop = channel.eventLoop
         let operation = commands.count == 1 ? commands[0].name : "pipeline of \(commands.count) commands"
         let expected = commands.count
         let request = bytes
-        channel.eventLoop.execute {
-            let batch = RedisChannelHandler.Batch(expected: expected, promise: promise)
-            handler.value.enqueue(request, sink: .batch(batch), operation: operation, timeout: timeout)
+        return try await withUnsafeThrowingContinuation {
+            (continuation: UnsafeContinuation<[Result<RedisValue, RedisError>], any Error>) in
+            if eventLoop.inEventLoop {
+                let batch = RedisChannelHandler.Batch(expected: expected, continuation: continuation)
+                handler.value.enqueue(request, sink: .batch(batch), operation: operation, timeout: timeout)
+            } else {
+                eventLoop.execute {
+                    let batch = RedisChannelHandler.Batch(expected: expected, continuation: continuation)
+                    handler.value.enqueue(request, sink: .batch(batch), operation: operation, timeout: timeout)
+                }
+            }
         }
-        return try await promise.futureResult.get()
     }
 
     // MARK: - Closing
