@@ -145,11 +145,10 @@ public func closeDescriptor(_ fd: Int32) {
     _ = close(fd)
 }
 
-/// A loopback port that was free a moment ago: bind port 0, read the port, close.
-public func freeLoopbackPort() throws -> Int {
+/// A TCP socket bound to 127.0.0.1 on a port the kernel chose; the caller owns (and closes) the descriptor.
+public func boundLoopbackSocket() throws -> (fd: Int32, port: Int) {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw FaultTestError("socket() failed: errno \(errno)") }
-    defer { close(fd) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = 0
@@ -157,13 +156,23 @@ public func freeLoopbackPort() throws -> Int {
     let bound = withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
-    guard bound == 0 else { throw FaultTestError("bind() failed: errno \(errno)") }
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     let named = withUnsafeMutablePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
     }
-    guard named == 0 else { throw FaultTestError("getsockname() failed: errno \(errno)") }
-    return Int(UInt16(bigEndian: address.sin_port))
+    guard bound == 0, named == 0 else {
+        let code = errno
+        closeDescriptor(fd)
+        throw FaultTestError("bind()/getsockname() failed: errno \(code)")
+    }
+    return (fd, Int(UInt16(bigEndian: address.sin_port)))
+}
+
+/// A loopback port that was free a moment ago: bind port 0, read the port, close.
+public func freeLoopbackPort() throws -> Int {
+    let (fd, port) = try boundLoopbackSocket()
+    closeDescriptor(fd)
+    return port
 }
 
 /// Sends `PING` on a fresh loopback connection (1 s timeouts); `true` for `+PONG` or an auth error.

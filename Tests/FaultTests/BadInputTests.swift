@@ -23,9 +23,7 @@ struct BadInputTests {
         let prefix = uniquePrefix("bad")
         let group = uniqueGroup()
         let limit = 4096
-        let factory = RedisBackendFactory(
-            configuration: try RedisConfiguration(url: FaultEnv.url), settings: RedisBackendSettings(keyPrefix: prefix),
-            logger: quietLogger())
+        let factory = try makeQuietFactory(prefix: prefix)
         let deferrable = try Deferrable(
             factory: factory, group: group, defaults: JobDefaults(maxEnvelopeBytes: limit), logger: quietLogger())
         let ran = Locked<[String]>([])
@@ -110,9 +108,7 @@ struct BadInputTests {
     func wrongKeyType() async throws {
         let prefix = uniquePrefix("type")
         let group = uniqueGroup()
-        let factory = RedisBackendFactory(
-            configuration: try RedisConfiguration(url: FaultEnv.url), settings: RedisBackendSettings(keyPrefix: prefix),
-            logger: quietLogger())
+        let factory = try makeQuietFactory(prefix: prefix)
         let deferrable = try Deferrable(factory: factory, group: group, logger: quietLogger())
         let good = try deferrable.register("good") { (_: Good, _: JobContext) in }
         let client = factory.client

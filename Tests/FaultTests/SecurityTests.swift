@@ -17,9 +17,7 @@ struct SecurityTests {
     func onlyRegisteredJobsRun() async throws {
         let prefix = uniquePrefix("names")
         let group = uniqueGroup()
-        let factory = RedisBackendFactory(
-            configuration: try RedisConfiguration(url: FaultEnv.url), settings: RedisBackendSettings(keyPrefix: prefix),
-            logger: quietLogger())
+        let factory = try makeQuietFactory(prefix: prefix)
         // The producer knows a job the consumer does not.
         let producer = try Deferrable(factory: factory, group: group, logger: quietLogger())
         let admin = try producer.register("admin-reset") { (_: Blob, _: JobContext) in }
@@ -48,9 +46,7 @@ struct SecurityTests {
         let prefix = uniquePrefix("size")
         let group = uniqueGroup()
         let limit = 2048
-        let factory = RedisBackendFactory(
-            configuration: try RedisConfiguration(url: FaultEnv.url), settings: RedisBackendSettings(keyPrefix: prefix),
-            logger: quietLogger())
+        let factory = try makeQuietFactory(prefix: prefix)
         let strict = try Deferrable(factory: factory, group: group, defaults: JobDefaults(maxEnvelopeBytes: limit), logger: quietLogger())
         let strictJob = try strict.register("blob") { (_: Blob, _: JobContext) in }
         let big = Blob(text: String(repeating: "x", count: limit))

@@ -59,13 +59,18 @@ struct FaultArgs: Codable, Sendable {
     var n: Int
 }
 
+/// A Redis backend factory with its own key prefix, logging only errors.
+func makeQuietFactory(url: String = FaultEnv.url, prefix: String) throws -> RedisBackendFactory {
+    RedisBackendFactory(
+        configuration: try RedisConfiguration(url: url), settings: RedisBackendSettings(keyPrefix: prefix), logger: quietLogger())
+}
+
 /// A `Deferrable` on the Redis server at `url` for a group, with `fault-job` registered as a no-op (the
 /// producer side of the process tests: jobs are run by the fault worker process).
 func makeProducer(url: String, prefix: String, group: String, defaults: JobDefaults = JobDefaults()) throws -> (
     RedisBackendFactory, Deferrable, JobHandle<FaultArgs>
 ) {
-    let factory = RedisBackendFactory(
-        configuration: try RedisConfiguration(url: url), settings: RedisBackendSettings(keyPrefix: prefix), logger: quietLogger())
+    let factory = try makeQuietFactory(url: url, prefix: prefix)
     let deferrable = try Deferrable(factory: factory, group: group, defaults: defaults, logger: quietLogger())
     let handle = try deferrable.register("fault-job") { (_: FaultArgs, _: JobContext) in }
     return (factory, deferrable, handle)
