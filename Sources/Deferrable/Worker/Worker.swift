@@ -167,13 +167,16 @@ public final class Worker: Service, Sendable {
             rotation = (rotation + 1) % deferrables.count
             let home = deferrables[rotation % deferrables.count]
             let taken: (Deferrable, LeasedJob)?
+            let takeStart = ContinuousClock.now
             do {
                 let start = rotation
                 taken = try await scopes.intake.run { try await self.take(startingAt: start) }
             } catch {
                 if scopes.intake.isCancelled { break }
                 failures += 1
-                await pause(after: error, group: (error as? WorkerBackendError)?.group ?? home.group, failures: failures, scopes: scopes)
+                await pause(
+                    after: error, group: (error as? WorkerBackendError)?.group ?? home.group, callStart: takeStart,
+                    failures: failures, scopes: scopes)
                 continue
             }
             failures = 0
@@ -182,11 +185,12 @@ public final class Worker: Service, Sendable {
                 await handBackUntouched(leased, of: deferrable)
                 break
             }
+            let runStart = ContinuousClock.now
             do {
                 try await runJob(leased, of: deferrable, scopes: scopes)
             } catch {
                 failures += 1
-                await pause(after: error, group: deferrable.group, failures: failures, scopes: scopes)
+                await pause(after: error, group: deferrable.group, callStart: runStart, failures: failures, scopes: scopes)
             }
         }
     }
@@ -258,9 +262,12 @@ public final class Worker: Service, Sendable {
         }
     }
 
-    private func pause(after error: any Error, group: String, failures: Int, scopes: Scopes) async {
+    private func pause(
+        after error: any Error, group: String, callStart: ContinuousClock.Instant, failures: Int, scopes: Scopes
+    ) async {
         let delay = retryDelay.delay(afterFailures: failures)
-        outages.failed(group: group, error: (error as? WorkerBackendError)?.underlying ?? error, retryIn: delay)
+        outages.failed(
+            group: group, error: (error as? WorkerBackendError)?.underlying ?? error, retryIn: delay, callStart: callStart)
         _ = try? await scopes.intake.run { try await Task.sleep(for: delay) }
     }
 }

@@ -10,6 +10,7 @@ struct RedisJobQueue: JobQueue {
     let settings: RedisBackendSettings
     let tokens: LeaseTokens
     let groupRegistration: GroupRegistration
+    let batching: RedisQueueBatching
 
     /// Adds the group to the set of known groups (once per backend).
     func registerGroup() async throws {
@@ -18,52 +19,42 @@ struct RedisJobQueue: JobQueue {
 
     func push(_ job: OutgoingJob) async throws {
         try await registerGroup()
-        _ = try await client.evalScript(.push, keys: pushKeys, binaryArgs: Self.pushArguments([job]))
+        try await batching.push.submit(job)
     }
 
     func pushBatch(_ jobs: [OutgoingJob]) async throws {
         guard !jobs.isEmpty else { return }
         try await registerGroup()
-        let calls = stride(from: 0, to: jobs.count, by: settings.pushChunkSize).map { start in
-            (keys: pushKeys, args: Self.pushArguments(jobs[start..<min(start + settings.pushChunkSize, jobs.count)]))
+        let chunks = stride(from: 0, to: jobs.count, by: settings.pushChunkSize).map {
+            jobs[$0..<min($0 + settings.pushChunkSize, jobs.count)]
         }
+        if RedisImmediatePush.applies(to: jobs) {
+            // Every chunk's transaction in one pipeline: one round trip for the whole batch.
+            let replies = try await client.pipeline(chunks.flatMap { RedisImmediatePush.commands($0, keys: keys) })
+            for start in stride(from: 0, to: replies.count, by: RedisImmediatePush.commandCount) {
+                try RedisImmediatePush.check(replies[start..<start + RedisImmediatePush.commandCount])
+            }
+            return
+        }
+        let calls = chunks.map { (keys: keys.pushKeys, args: RedisQueueBatching.pushArguments($0)) }
         for result in try await client.evalScriptPipelined(.push, calls: calls) {
             _ = try result.get()
         }
     }
 
-    private var pushKeys: [String] { [keys.jobs, keys.ready, keys.delayed, keys.signal] }
-
-    private static func pushArguments(_ jobs: some Collection<OutgoingJob>) -> [[UInt8]] {
-        var arguments: [[UInt8]] = []
-        arguments.reserveCapacity(jobs.count * 3)
-        for job in jobs {
-            arguments.append(Array(job.id.utf8))
-            arguments.append(job.payload)
-            arguments.append(Array(String(max(0, job.delay.wholeMilliseconds)).utf8))
-        }
-        return arguments
-    }
-
     func pop(lease: Duration, waitingUpTo wait: Duration) async throws -> LeasedJob? {
         let deadline = ContinuousClock.now + wait
+        let leaseMillis = max(1, lease.wholeMilliseconds)
         while true {
-            let token = tokens.next()
-            let reply = try await client.evalScript(
-                .pop, keys: keys.popKeys, args: [String(max(1, lease.wholeMilliseconds)), token])
-            guard let fields = reply.array else {
-                throw RedisError.protocolError("pop script returned \(reply)")
-            }
-            if fields.count == 4 {
-                guard let id = fields[0].string, let payload = fields[1].bytes, let reclaims = fields[2].int,
-                    let now = fields[3].int
-                else { throw RedisError.protocolError("pop script returned malformed job fields") }
-                return LeasedJob(id: id, payload: payload, reclaims: Int(reclaims), leaseToken: token, poppedAt: now)
+            let outcome = try await batching.pop.submit(.init(leaseMillis: leaseMillis, token: tokens.next()))
+            guard case .empty(let wake) = outcome else {
+                if case .job(let job) = outcome { return job }
+                return nil
             }
             let remaining = ContinuousClock.now.duration(to: deadline)
             guard remaining > .zero, !Task.isCancelled else { return nil }
             var block = min(remaining, settings.maxBlock)
-            if let wake = fields.first?.int, wake >= 0 {
+            if let wake {
                 block = min(block, .milliseconds(max(wake, 1)))
             }
             let seconds = String(format: "%.3f", max(Double(block.wholeMilliseconds) / 1000, 0.001))
@@ -102,11 +93,9 @@ struct RedisJobQueue: JobQueue {
         }
         let arguments: [[UInt8]] = [
             Array(job.id.utf8), Array(job.leaseToken.utf8), Array(mode.utf8), payload, Array(hasPayload.utf8),
-            Array(String(delay).utf8), record, Array(String(settings.errorQueueLimits.maxEntries).utf8),
-            Array(String(settings.errorQueueLimits.maxAge.wholeMilliseconds).utf8),
+            Array(String(delay).utf8), record,
         ]
-        let reply = try await client.evalScript(.settle, keys: keys.settleKeys, binaryArgs: arguments)
-        return reply.int == 1
+        return try await batching.settle.submit(.init(arguments: arguments))
     }
 
     func postpone(id: String, by delay: Duration) async throws -> Bool {

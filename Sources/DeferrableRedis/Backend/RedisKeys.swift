@@ -50,6 +50,8 @@ struct RedisKeys: Sendable {
         base + "debounce:" + key
     }
 
+    /// Keys of the push script, in its KEYS order.
+    var pushKeys: [String] { [jobs, ready, delayed, signal] }
     /// Keys of the pop script, in its KEYS order.
     var popKeys: [String] { [jobs, ready, delayed, inflight, leases, reclaims, signal] }
     /// Keys of the settle script, in its KEYS order.

@@ -10,8 +10,9 @@ import NIOCore
 /// Failure handling:
 /// - an error reply fails only its own request, with ``RedisError/server(message:)``;
 /// - a protocol error, an I/O error or the channel closing fails every pending request and closes the channel;
-/// - if the oldest request is not answered by its deadline it fails with ``RedisError/timedOut(operation:after:)``,
-///   the others with ``RedisError/connectionLost(reason:)``, and the channel is closed (the reply order is lost).
+/// - if a request is not answered by its deadline it fails with ``RedisError/timedOut(operation:after:)``, the others
+///   with ``RedisError/connectionLost(reason:)``, and the channel is closed (the reply order is lost). Deadlines
+///   differ per request (a blocking command waits longer), so the timer always runs to the earliest one.
 final class RedisChannelHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -64,6 +65,7 @@ final class RedisChannelHandler: ChannelInboundHandler {
     /// Set once the channel is closing or closed; new requests fail with ``NotSent``.
     private var closedReason: RedisError?
     private var timer: Scheduled<Void>?
+    private var timerDeadline: NIODeadline?
     private var flushScheduled = false
 
     init() {}
@@ -78,7 +80,10 @@ final class RedisChannelHandler: ChannelInboundHandler {
         }
         let deadline = NIODeadline.now() + TimeAmount(timeout)
         pending.append(Pending(sink: sink, deadline: deadline, operation: operation, timeout: timeout))
-        if timer == nil {
+        if let timerDeadline, timerDeadline <= deadline {
+            // The timer already fires no later than this request's deadline.
+        } else {
+            timer?.cancel()
             scheduleTimer(at: deadline, context: context)
         }
         context.write(wrapOutboundOut(bytes), promise: nil)
@@ -101,6 +106,7 @@ final class RedisChannelHandler: ChannelInboundHandler {
         shutDown(reason: closedReason ?? .connectionLost(reason: "connection closed"))
         timer?.cancel()
         timer = nil
+        timerDeadline = nil
         reader.free()
         self.context = nil
     }
@@ -174,6 +180,7 @@ final class RedisChannelHandler: ChannelInboundHandler {
     }
 
     private func scheduleTimer(at deadline: NIODeadline, context: ChannelHandlerContext) {
+        timerDeadline = deadline
         timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
             self.timerFired()
         }
@@ -181,17 +188,19 @@ final class RedisChannelHandler: ChannelInboundHandler {
 
     private func timerFired() {
         timer = nil
-        guard let context, closedReason == nil, let head = pending.first else {
+        timerDeadline = nil
+        guard let context, closedReason == nil, !pending.isEmpty else {
             return
         }
-        if head.deadline > NIODeadline.now() {
-            scheduleTimer(at: head.deadline, context: context)
+        let now = NIODeadline.now()
+        guard let expired = pending.firstIndex(where: { $0.deadline <= now }) else {
+            scheduleTimer(at: pending.lazy.map(\.deadline).min()!, context: context)
             return
         }
-        pending.removeFirst()
-        head.sink.fail(RedisError.timedOut(operation: head.operation, after: head.timeout))
+        let entry = pending.remove(at: expired)
+        entry.sink.fail(RedisError.timedOut(operation: entry.operation, after: entry.timeout))
         fail(
-            with: .connectionLost(reason: "connection closed because an earlier \(head.operation) timed out"),
+            with: .connectionLost(reason: "connection closed because an earlier \(entry.operation) timed out"),
             context: context
         )
     }

@@ -10,7 +10,7 @@ public struct RedisCommand: Sendable, CustomStringConvertible {
     /// The command name as given (first argument), used in logs and timeout errors.
     public let name: String
     /// The RESP encoding of the whole command.
-    let encoded: ByteBuffer
+    package let encoded: ByteBuffer
 
     /// Creates a command from string arguments, the command name first.
     public init(_ arguments: String...) {
@@ -34,7 +34,7 @@ public struct RedisCommand: Sendable, CustomStringConvertible {
     /// Creates a command from a name and binary arguments, e.g. `RedisCommand("SET", [key, payload])`.
     public init(_ name: String, _ arguments: [[UInt8]]) {
         self.name = name
-        self.encoded = RedisCommandEncoder.encode([Array(name.utf8)] + arguments)
+        self.encoded = RedisCommandEncoder.encode(name: name, arguments)
     }
 
     /// The command name only (arguments may hold payloads or secrets, so they are not shown).

@@ -1,48 +1,65 @@
-import CHiredis
 import NIOCore
 
-/// Serialises command arguments to RESP with hiredis's `redisFormatCommandArgv` (binary safe).
+/// Serialises command arguments to RESP (a multi-bulk request of bulk strings), binary safe.
+///
+/// Written directly into one `ByteBuffer` sized up front: no intermediate arrays, one allocation per command.
+/// The output is byte-for-byte what hiredis's `redisFormatCommandArgv` produces (a test checks this).
 enum RedisCommandEncoder {
     /// Formats `arguments` (name first) as one RESP multi-bulk request.
     static func encode(_ arguments: [[UInt8]]) -> ByteBuffer {
-        precondition(!arguments.isEmpty, "a Redis command needs at least a name")
-        // Lay every argument out in one contiguous block so that argv pointers stay valid during the call.
-        var storage: [UInt8] = []
-        storage.reserveCapacity(arguments.reduce(1) { $0 + $1.count })
-        var offsets: [Int] = []
-        offsets.reserveCapacity(arguments.count)
-        var lengths: [Int] = []
-        lengths.reserveCapacity(arguments.count)
+        var buffer = ByteBufferAllocator().buffer(capacity: arguments.reduce(16) { $0 + $1.count + 16 })
+        writeHeader(count: arguments.count, into: &buffer)
         for argument in arguments {
-            offsets.append(storage.count)
-            lengths.append(argument.count)
-            storage.append(contentsOf: argument)
+            writeBulk(argument, into: &buffer)
         }
-        storage.append(0)  // never empty, so baseAddress is never nil
-        return storage.withUnsafeBufferPointer { buffer in
-            let base = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
-            let argv: [UnsafePointer<CChar>?] = offsets.map { base + $0 }
-            return format(argv: argv, lengths: lengths)
+        return buffer
+    }
+
+    /// Formats a name followed by binary arguments, without building a combined array.
+    static func encode(name: String, _ arguments: [[UInt8]]) -> ByteBuffer {
+        var buffer = ByteBufferAllocator().buffer(capacity: arguments.reduce(name.utf8.count + 32) { $0 + $1.count + 16 })
+        writeHeader(count: arguments.count + 1, into: &buffer)
+        writeBulk(name, into: &buffer)
+        for argument in arguments {
+            writeBulk(argument, into: &buffer)
         }
+        return buffer
     }
 
     /// Formats string arguments (UTF-8) as one RESP multi-bulk request.
     static func encode(_ arguments: [String]) -> ByteBuffer {
-        encode(arguments.map { Array($0.utf8) })
+        var buffer = ByteBufferAllocator().buffer(capacity: arguments.reduce(16) { $0 + $1.utf8.count + 16 })
+        writeHeader(count: arguments.count, into: &buffer)
+        for argument in arguments {
+            writeBulk(argument, into: &buffer)
+        }
+        return buffer
     }
 
-    private static func format(argv: [UnsafePointer<CChar>?], lengths: [Int]) -> ByteBuffer {
-        var target: UnsafeMutablePointer<CChar>?
-        var argv = argv
-        let length = argv.withUnsafeMutableBufferPointer { argvBuffer in
-            lengths.withUnsafeBufferPointer { lengthBuffer in
-                redisFormatCommandArgv(&target, Int32(argvBuffer.count), argvBuffer.baseAddress, lengthBuffer.baseAddress)
-            }
-        }
-        guard length >= 0, let target else {
-            fatalError("redisFormatCommandArgv failed (out of memory)")
-        }
-        defer { redisFreeCommand(target) }
-        return ByteBuffer(bytes: UnsafeRawBufferPointer(start: target, count: Int(length)))
+    private static func writeHeader(count: Int, into buffer: inout ByteBuffer) {
+        buffer.writeInteger(UInt8(ascii: "*"))
+        writeDecimal(count, into: &buffer)
+        buffer.writeStaticString("\r\n")
+    }
+
+    private static func writeBulk(_ bytes: [UInt8], into buffer: inout ByteBuffer) {
+        buffer.writeInteger(UInt8(ascii: "$"))
+        writeDecimal(bytes.count, into: &buffer)
+        buffer.writeStaticString("\r\n")
+        buffer.writeBytes(bytes)
+        buffer.writeStaticString("\r\n")
+    }
+
+    private static func writeBulk(_ string: String, into buffer: inout ByteBuffer) {
+        buffer.writeInteger(UInt8(ascii: "$"))
+        writeDecimal(string.utf8.count, into: &buffer)
+        buffer.writeStaticString("\r\n")
+        buffer.writeString(string)
+        buffer.writeStaticString("\r\n")
+    }
+
+    /// Writes a non-negative integer in decimal ASCII (a small string: no allocation).
+    private static func writeDecimal(_ value: Int, into buffer: inout ByteBuffer) {
+        buffer.writeString(String(value))
     }
 }

@@ -1,46 +1,58 @@
 extension RedisScript {
-    /// Ends a lease: complete, requeue (retry, reschedule, hand back) or dead-letter, in one atomic step.
+    /// Ends leases: each one complete, requeue (retry, reschedule, hand back) or dead-letter, in one atomic step.
     ///
     /// KEYS: jobs, ready, delayed, inflight, leases, reclaims, signal, errors, error payloads, error records.
-    /// ARGV: id, token, mode (`complete`/`requeue`/`dead`), payload (empty = keep), has payload (`1`/`0`),
-    /// delay ms, error record JSON, max error entries, max error age ms.
-    /// Returns 1, or 0 when the lease is not held by that token (nothing changed).
+    /// ARGV: max error entries, max error age ms, then 7 per settlement: id, token, mode
+    /// (`complete`/`requeue`/`dead`), payload (empty = keep), has payload (`1`/`0`), delay ms, error record JSON.
+    /// Returns one integer per settlement, in order: 1, or 0 when the lease is not held by that token (nothing
+    /// changed for that job).
     static let settle = RedisScript(
         name: "deferrable.settle",
         source: timePrelude + signalPrelude + """
             local jobs, ready, delayed, inflight, leases, reclaims, signalKey, errors, errorPayloads, errorRecords =
                 KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
-            local id, token, mode = ARGV[1], ARGV[2], ARGV[3]
-            if redis.call('HGET', leases, id) ~= token then return 0 end
-            redis.call('HDEL', leases, id)
-            redis.call('ZREM', inflight, id)
             local now = now_ms()
-            if mode == 'complete' then
-                redis.call('HDEL', jobs, id)
-                redis.call('HDEL', reclaims, id)
-            elseif mode == 'requeue' then
-                if ARGV[5] == '1' then
-                    redis.call('HSET', jobs, id, ARGV[4])
-                    redis.call('HDEL', reclaims, id)
-                end
-                local delay = tonumber(ARGV[6])
-                if delay > 0 then
-                    redis.call('ZADD', delayed, now + delay, id)
+            local results, requeued, dead = {}, 0, 0
+            for i = 3, #ARGV, 7 do
+                local id, token, mode = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+                if redis.call('HGET', leases, id) ~= token then
+                    results[#results + 1] = 0
                 else
-                    redis.call('LPUSH', ready, id)
+                    results[#results + 1] = 1
+                    redis.call('HDEL', leases, id)
+                    redis.call('ZREM', inflight, id)
+                    if mode == 'complete' then
+                        redis.call('HDEL', jobs, id)
+                        redis.call('HDEL', reclaims, id)
+                    elseif mode == 'requeue' then
+                        if ARGV[i + 4] == '1' then
+                            redis.call('HSET', jobs, id, ARGV[i + 3])
+                            redis.call('HDEL', reclaims, id)
+                        end
+                        local delay = tonumber(ARGV[i + 5])
+                        if delay > 0 then
+                            redis.call('ZADD', delayed, now + delay, id)
+                        else
+                            redis.call('LPUSH', ready, id)
+                        end
+                        requeued = requeued + 1
+                    else
+                        redis.call('HDEL', jobs, id)
+                        redis.call('HDEL', reclaims, id)
+                        redis.call('ZADD', errors, now, id)
+                        redis.call('HSET', errorPayloads, id, ARGV[i + 3])
+                        redis.call('HSET', errorRecords, id, ARGV[i + 6])
+                        dead = dead + 1
+                    end
                 end
-                signal(signalKey, 1)
-            else
-                redis.call('HDEL', jobs, id)
-                redis.call('HDEL', reclaims, id)
-                redis.call('ZADD', errors, now, id)
-                redis.call('HSET', errorPayloads, id, ARGV[4])
-                redis.call('HSET', errorRecords, id, ARGV[7])
+            end
+            signal(signalKey, requeued)
+            if dead > 0 then
                 -- Trim by age, then the oldest past the count limit; at most 2000 entries per call, removed in
                 -- slices of 500 so that unpack stays far below Lua's limit (a lowered limit shrinks the queue
                 -- over the next dead-letters).
-                local old = redis.call('ZRANGEBYSCORE', errors, '-inf', now - tonumber(ARGV[9]), 'LIMIT', 0, 1000)
-                local excess = math.min(redis.call('ZCARD', errors) - #old - tonumber(ARGV[8]), 1000)
+                local old = redis.call('ZRANGEBYSCORE', errors, '-inf', now - tonumber(ARGV[2]), 'LIMIT', 0, 1000)
+                local excess = math.min(redis.call('ZCARD', errors) - #old - tonumber(ARGV[1]), 1000)
                 if excess > 0 then
                     local oldest = redis.call('ZRANGE', errors, #old, #old + excess - 1)
                     for _, victim in ipairs(oldest) do old[#old + 1] = victim end
@@ -52,7 +64,7 @@ extension RedisScript {
                     redis.call('HDEL', errorRecords, unpack(slice))
                 end
             end
-            return 1
+            return results
             """
     )
 

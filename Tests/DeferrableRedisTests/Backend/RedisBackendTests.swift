@@ -94,9 +94,18 @@ struct RedisBackendTests {
         try await job.later(0)  // loads the script and registers the group
         _ = try await factory.client.send(RedisCommand("CONFIG", "RESETSTAT"))
         try await job.laterMany(Array(1...2500))
-        // 2500 jobs in chunks of 1000: three script calls, sent as one pipeline.
-        #expect(try await evalshaCalls(factory.client) == 3)
+        // 2500 jobs in chunks of 1000: three MULTI/EXEC transactions, sent as one pipeline, no script call.
+        #expect(try await commandCalls("exec", factory.client) == 3)
+        #expect(try await commandCalls("evalsha", factory.client) == 0)
         #expect(try await deferrable.stats().available == 2501)
+        // With a delayed job the batch goes through the push script instead: three script calls, one pipeline.
+        let delayed = try deferrable.register("bulk-delayed", options: JobOptions(delay: .seconds(60))) { (_: Int, _) in }
+        try await delayed.later(0)  // loads the push script
+        _ = try await factory.client.send(RedisCommand("CONFIG", "RESETSTAT"))
+        try await delayed.laterMany(Array(1...2500))
+        #expect(try await commandCalls("evalsha", factory.client) == 3)
+        #expect(try await commandCalls("exec", factory.client) == 0)
+        #expect(try await deferrable.stats().delayed == 2501)
         await factory.close()
     }
 
@@ -145,9 +154,9 @@ struct RedisBackendTests {
         try await a.flush()
     }
 
-    private func evalshaCalls(_ client: RedisClient) async throws -> Int {
+    private func commandCalls(_ command: String, _ client: RedisClient) async throws -> Int {
         let info = try await client.send(RedisCommand("INFO", "commandstats")).string ?? ""
-        guard let line = info.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix("cmdstat_evalsha:") }),
+        guard let line = info.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix("cmdstat_\(command):") }),
             let calls = line.split(separator: ",").first?.split(separator: "=").last
         else { return 0 }
         return Int(calls) ?? 0

@@ -167,10 +167,14 @@ struct ClientRoundTripTests {
         _ = try await client.send(RedisCommand("DEL", prefix + "other"))
     }
 
-    @Test("a missing reply times out and the next call reconnects")
-    func commandTimeout() async throws {
+    // Database 1 adds a handshake (SELECT) whose deadline is the long connect timeout: the short command timeout
+    // of the next command must still fire on time.
+    @Test("a missing reply times out and the next call reconnects", arguments: [0, 1])
+    func commandTimeout(database: Int) async throws {
         let client = try ClientTestSupport.makeClient {
             $0.commandTimeout = .milliseconds(300)
+            $0.connectTimeout = .seconds(10)
+            $0.database = database
             $0.poolSize = 1
         }
         defer { Task { await client.close() } }

@@ -1,0 +1,79 @@
+import DeferrableRedis
+import DeferrableTestSupport
+import Testing
+
+@Suite("Request coalescing")
+struct RequestCoalescerTests {
+    struct Boom: Error, Equatable {}
+
+    /// Records every batch sent; the first batch waits for `gate`.
+    final class Recorder: Sendable {
+        let batches = Locked<[[Int]]>([])
+        let gate = AsyncGate()
+
+        func send(_ requests: [Int]) async throws -> [Int] {
+            let isFirst = batches.withLock { batches in
+                batches.append(requests)
+                return batches.count == 1
+            }
+            if isFirst { await gate.wait() }
+            if requests.contains(-1) { throw Boom() }
+            return requests.map { $0 * 10 }
+        }
+    }
+
+    /// Waits (bounded) until `condition` holds.
+    private func eventually(_ condition: () -> Bool) async throws {
+        for _ in 0..<500 where !condition() {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(condition())
+    }
+
+    @Test("a lone call goes out alone and at once")
+    func loneCall() async throws {
+        let recorder = Recorder()
+        recorder.gate.open()
+        let coalescer = RequestCoalescer<Int, Int>(maxBatch: 8, maxInFlight: 1) { try await recorder.send($0) }
+        #expect(try await coalescer.submit(3) == 30)
+        #expect(try await coalescer.submit(4) == 40)
+        #expect(recorder.batches.withLock { $0 } == [[3], [4]])
+    }
+
+    @Test("calls made while a batch is in flight go out together, each with its own response")
+    func coalesces() async throws {
+        let recorder = Recorder()
+        let coalescer = RequestCoalescer<Int, Int>(maxBatch: 4, maxInFlight: 1) { try await recorder.send($0) }
+        let first = Task { try await coalescer.submit(1) }
+        try await eventually { recorder.batches.withLock { $0.count } == 1 }
+        let queued = (2...7).map { value in Task { try await coalescer.submit(value) } }
+        // Nothing else goes out while the first batch is in flight.
+        try await eventually { coalescer.queuedCount == 6 }
+        #expect(recorder.batches.withLock { $0.count } == 1)
+        recorder.gate.open()
+        #expect(try await first.value == 10)
+        for (index, task) in queued.enumerated() {
+            #expect(try await task.value == (index + 2) * 10)
+        }
+        let batches = recorder.batches.withLock { $0 }
+        // 6 queued calls with maxBatch 4: two batches after the first, 4 then 2, every call exactly once.
+        #expect(batches.map(\.count) == [1, 4, 2])
+        #expect(batches.flatMap { $0 }.sorted() == Array(1...7))
+    }
+
+    @Test("a failed batch fails every call in it, and only those")
+    func failurePropagates() async throws {
+        let recorder = Recorder()
+        let coalescer = RequestCoalescer<Int, Int>(maxBatch: 8, maxInFlight: 1) { try await recorder.send($0) }
+        let first = Task { try await coalescer.submit(1) }
+        try await eventually { recorder.batches.withLock { $0.count } == 1 }
+        let poisoned = [Task { try await coalescer.submit(-1) }, Task { try await coalescer.submit(5) }]
+        try await eventually { coalescer.queuedCount == 2 }
+        recorder.gate.open()
+        #expect(try await first.value == 10)
+        for task in poisoned {
+            await #expect(throws: Boom.self) { try await task.value }
+        }
+        #expect(try await coalescer.submit(6) == 60)
+    }
+}
