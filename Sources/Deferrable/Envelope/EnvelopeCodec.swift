@@ -47,67 +47,102 @@ public enum EnvelopeCodec {
     /// - Parameter maxSize: payloads larger than this many bytes are refused with ``EnvelopeError/tooLarge(size:limit:)``.
     public static func decode(_ bytes: [UInt8], maxSize: Int = .max) throws(EnvelopeError) -> JobEnvelope {
         guard bytes.count <= maxSize else { throw .tooLarge(size: bytes.count, limit: maxSize) }
-        let fields: [String: ArraySlice<UInt8>]
+        var fields = EnvelopeFields()
         do {
-            fields = try JSONTopLevelScanner.members(of: bytes[...])
+            try JSONTopLevelScanner.forEachMember(of: bytes[...]) { key, value in fields.record(key: key, value: value) }
         } catch {
             throw .notJSON("not a well-formed JSON object")
         }
-        guard let args = fields["args"] else { throw .invalidField("args") }
+        guard let args = fields[.args] else { throw .invalidField("args") }
         let reader = FieldReader(fields: fields)
-        let version = try reader.int("v")
+        let version = try reader.int(.v)
         guard version == Int64(JobEnvelope.currentVersion) else {
             throw .unsupportedVersion(Int(clamping: version))
         }
-        let id = try reader.string("id")
-        let name = try reader.string("name")
+        let id = try reader.string(.id)
+        let name = try reader.string(.name)
         guard !id.isEmpty else { throw .invalidField("id") }
         guard !name.isEmpty else { throw .invalidField("name") }
-        let attempts = try reader.int("attempts")
-        let maxAttempts = try reader.int("maxAttempts")
+        let attempts = try reader.int(.attempts)
+        let maxAttempts = try reader.int(.maxAttempts)
         guard attempts >= 0, attempts <= Int32.max else { throw .invalidField("attempts") }
         guard maxAttempts >= 1, maxAttempts <= Int32.max else { throw .invalidField("maxAttempts") }
-        let ttl = try reader.optionalInt("ttl")
+        let ttl = try reader.optionalInt(.ttl)
         if let ttl, ttl < 0 { throw .invalidField("ttl") }
         return JobEnvelope(
             id: id,
             name: name,
-            group: try reader.string("group"),
+            group: try reader.string(.group),
             argsJSON: Array(args),
             attempts: Int(attempts),
             maxAttempts: Int(maxAttempts),
-            firstPushedAt: try reader.int("firstPushedAt"),
-            lastPushedAt: try reader.int("lastPushedAt"),
-            notBefore: try reader.optionalInt("notBefore"),
+            firstPushedAt: try reader.int(.firstPushedAt),
+            lastPushedAt: try reader.int(.lastPushedAt),
+            notBefore: try reader.optionalInt(.notBefore),
             ttlMillis: ttl,
             metadata: try reader.metadata(),
             backoff: try reader.backoff(),
-            timeLimitMillis: try reader.optionalInt("timeLimit")
+            timeLimitMillis: try reader.optionalInt(.timeLimit)
         )
+    }
+}
+
+/// An envelope field, named as on the wire.
+private enum EnvelopeField: String, CaseIterable {
+    case v, id, name, group, args, attempts, maxAttempts, firstPushedAt, lastPushedAt, notBefore, ttl, metadata
+    case backoff, timeLimit
+
+    /// Every field's name as UTF-8 bytes, in `allCases` order.
+    static let names = allCases.map { Array($0.rawValue.utf8) }
+    /// Every field, in `allCases` order (indexable without a lookup).
+    static let all = allCases
+}
+
+/// The raw value text of each envelope field found (the first occurrence of a key wins; unknown keys are ignored).
+private struct EnvelopeFields {
+    private var values: [ArraySlice<UInt8>?] = Array(repeating: nil, count: EnvelopeField.names.count)
+
+    mutating func record(key: ArraySlice<UInt8>, value: ArraySlice<UInt8>) {
+        for (index, name) in EnvelopeField.names.enumerated() where name.count == key.count && name.elementsEqual(key) {
+            if values[index] == nil { values[index] = value }
+            return
+        }
+    }
+
+    subscript(_ field: EnvelopeField) -> ArraySlice<UInt8>? {
+        values[Self.index(of: field)]
+    }
+
+    private static func index(of field: EnvelopeField) -> Int {
+        EnvelopeField.all.firstIndex(of: field)!
     }
 }
 
 /// Reads typed envelope fields from the scanned members, naming the field in every error.
 private struct FieldReader {
-    let fields: [String: ArraySlice<UInt8>]
+    let fields: EnvelopeFields
 
-    func int(_ key: String) throws(EnvelopeError) -> Int64 {
-        guard let raw = fields[key], let value = try? JSONValueReader.int64(raw) else { throw .invalidField(key) }
+    func int(_ field: EnvelopeField) throws(EnvelopeError) -> Int64 {
+        guard let raw = fields[field], let value = try? JSONValueReader.int64(raw) else {
+            throw .invalidField(field.rawValue)
+        }
         return value
     }
 
-    func optionalInt(_ key: String) throws(EnvelopeError) -> Int64? {
-        guard let raw = fields[key], !JSONValueReader.isNull(raw) else { return nil }
-        return try int(key)
+    func optionalInt(_ field: EnvelopeField) throws(EnvelopeError) -> Int64? {
+        guard let raw = fields[field], !JSONValueReader.isNull(raw) else { return nil }
+        return try int(field)
     }
 
-    func string(_ key: String) throws(EnvelopeError) -> String {
-        guard let raw = fields[key], let value = try? JSONValueReader.string(raw) else { throw .invalidField(key) }
+    func string(_ field: EnvelopeField) throws(EnvelopeError) -> String {
+        guard let raw = fields[field], let value = try? JSONValueReader.string(raw) else {
+            throw .invalidField(field.rawValue)
+        }
         return value
     }
 
     func metadata() throws(EnvelopeError) -> [String: String] {
-        guard let raw = fields["metadata"], !JSONValueReader.isNull(raw) else { return [:] }
+        guard let raw = fields[.metadata], !JSONValueReader.isNull(raw) else { return [:] }
         do {
             return try JSONTopLevelScanner.members(of: raw).mapValues { try JSONValueReader.string($0) }
         } catch {
@@ -116,7 +151,7 @@ private struct FieldReader {
     }
 
     func backoff() throws(EnvelopeError) -> Backoff {
-        guard let raw = fields["backoff"], !JSONValueReader.isNull(raw) else { return .exponential() }
+        guard let raw = fields[.backoff], !JSONValueReader.isNull(raw) else { return .exponential() }
         guard let members = try? JSONTopLevelScanner.members(of: raw),
             let kindRaw = members["kind"], let kindText = try? JSONValueReader.string(kindRaw),
             let kind = Backoff.Kind(rawValue: kindText),

@@ -19,36 +19,51 @@ struct JSONTopLevelScanner {
     /// The members of the JSON object `bytes` (which must be exactly one object, surrounded by optional white
     /// space), by key. When a key appears twice the first value wins.
     static func members(of bytes: ArraySlice<UInt8>) throws -> [String: ArraySlice<UInt8>] {
-        var scanner = JSONTopLevelScanner(bytes)
-        let members = try scanner.scanObject()
-        scanner.skipWhitespace()
-        guard scanner.index == bytes.endIndex else { throw ScanError.malformed(scanner.index) }
+        var members: [String: ArraySlice<UInt8>] = [:]
+        try forEachMember(of: bytes) { key, value in
+            let name = String(decoding: key, as: UTF8.self)
+            if members[name] == nil { members[name] = value }
+        }
         return members
     }
 
-    private mutating func scanObject() throws -> [String: ArraySlice<UInt8>] {
+    /// Calls `body` with each member of the JSON object `bytes` (which must be exactly one object, surrounded by
+    /// optional white space), in order: the key's UTF-8 bytes (unescaped) and the raw value text. Duplicate keys
+    /// are passed as they come.
+    static func forEachMember(
+        of bytes: ArraySlice<UInt8>,
+        _ body: (_ key: ArraySlice<UInt8>, _ value: ArraySlice<UInt8>) throws -> Void
+    ) throws {
+        var scanner = JSONTopLevelScanner(bytes)
+        try scanner.scanObject(body)
+        scanner.skipWhitespace()
+        guard scanner.index == bytes.endIndex else { throw ScanError.malformed(scanner.index) }
+    }
+
+    private mutating func scanObject(_ body: (ArraySlice<UInt8>, ArraySlice<UInt8>) throws -> Void) throws {
         skipWhitespace()
         try expect(UInt8(ascii: "{"))
         skipWhitespace()
-        var members: [String: ArraySlice<UInt8>] = [:]
         if peek() == UInt8(ascii: "}") {
             index += 1
-            return members
+            return
         }
         while true {
             skipWhitespace()
             let keyRange = try skipString()
-            let key = try JSONValueReader.string(bytes[keyRange])
+            let rawKey = bytes[(keyRange.lowerBound + 1)..<(keyRange.upperBound - 1)]
+            // Keys without escapes (all of the envelope's) are passed as they are, without a String.
+            let key = rawKey.contains(UInt8(ascii: "\\")) ? Array(try JSONValueReader.string(bytes[keyRange]).utf8)[...] : rawKey
             skipWhitespace()
             try expect(UInt8(ascii: ":"))
             skipWhitespace()
             let valueStart = index
             try skipValue()
-            if members[key] == nil { members[key] = bytes[valueStart..<index] }
+            try body(key, bytes[valueStart..<index])
             skipWhitespace()
             guard let next = peek() else { throw ScanError.malformed(index) }
             index += 1
-            if next == UInt8(ascii: "}") { return members }
+            if next == UInt8(ascii: "}") { return }
             if next != UInt8(ascii: ",") { throw ScanError.malformed(index) }
         }
     }
