@@ -12,6 +12,8 @@ struct BenchRun {
     func run() async throws -> [PhaseResult] {
         var results: [PhaseResult] = []
         func report(_ result: PhaseResult) {
+            var result = result
+            result.extra.append(("executor", .string(settings.executor.rawValue)))
             StandardStreams.outputLine(result.jsonLine)
             results.append(result)
         }

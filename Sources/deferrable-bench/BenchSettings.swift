@@ -16,6 +16,8 @@ struct BenchSettings: Sendable {
     var job: JobKind
     /// What runs jobs in `drain` and `latency`.
     var driver: DrainDriver
+    /// The executor the tasks run on.
+    var executor: BenchExecutor
     /// The Redis URL, if any.
     var redisURL: String?
     /// Whether to also run the external `redis-benchmark` when it is on PATH.

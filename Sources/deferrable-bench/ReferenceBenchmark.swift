@@ -1,8 +1,9 @@
 import DeferrableRedis
 import Foundation
 
-/// The Redis round-trip ceiling on this machine, measured in the same run through the library's own client on
-/// one connection: `PING` and `LPUSH` loops without pipelining, and `LPUSH` pipelined in batches of 1000.
+/// The Redis round-trip ceiling on this machine, measured in the same run through the library's own client, configured
+/// as the backend's: `PING` and `LPUSH` loops without pipelining (one command in flight at a time), and `LPUSH`
+/// pipelined in batches of 1000.
 /// If `redis-benchmark` is on PATH, its `-t lpush -n 100000 -q` figure for 1 client and for its default
 /// 50 clients is added (it writes the key `mylist`).
 struct ReferenceBenchmark {
@@ -25,8 +26,9 @@ struct ReferenceBenchmark {
 
     /// Runs every measurement.
     func run() async throws -> Outcome {
-        var configuration = try RedisConfiguration(url: url)
-        configuration.poolSize = 1
+        // The backend's own configuration (its pool of shared connections, one per event loop): each operation is
+        // still one unpipelined round trip, awaited before the next.
+        let configuration = try RedisConfiguration(url: url)
         let client = RedisClient(configuration: configuration)
         let key = "deferrable-bench:reference:\(runID)"
         do {
@@ -40,6 +42,7 @@ struct ReferenceBenchmark {
             _ = try await client.send(RedisCommand("DEL", key))
             results.append(try await pipelined(client: client, key: key))
             _ = try await client.send(RedisCommand("DEL", key))
+            results.append(try await pushTransaction(client: client, key: key))
             let ceiling = lpush.jobsPerSecond
             if runsRedisBenchmark, let tool = Self.redisBenchmarkPath() {
                 for clients in [1, 50] {
@@ -66,6 +69,25 @@ struct ReferenceBenchmark {
         }
         let reading = meter.stop()
         return row(phase, backend: "redis", n: n, concurrency: 1, reading: reading)
+    }
+
+    /// The bare transaction the Redis backend sends for one job runnable at once (`MULTI`, `LPUSH` of the id,
+    /// `HSET` of a 290-byte payload, `RPUSH` of a wake-up token, `EXEC`), as one pipelined round trip, N times:
+    /// the floor under `enqueue-single` before any envelope is built.
+    private func pushTransaction(client: RedisClient, key: String) async throws -> PhaseResult {
+        let keys = (ready: key + ":{tx}:ready", jobs: key + ":{tx}:jobs", signal: key + ":{tx}:signal")
+        let payload = [UInt8](repeating: UInt8(ascii: "x"), count: 290)
+        let id = Array("00000000-0000-4000-8000-000000000000".utf8)
+        let result = try await loop("reference-push-transaction", client: client) {
+            let replies = try await $0.pipeline([
+                RedisCommand("MULTI"), RedisCommand("LPUSH", [Array(keys.ready.utf8), id]),
+                RedisCommand("HSET", [Array(keys.jobs.utf8), id, payload]),
+                RedisCommand("RPUSH", [Array(keys.signal.utf8), [UInt8(ascii: "1")]]), RedisCommand("EXEC"),
+            ])
+            for reply in replies { _ = try reply.get() }
+        }
+        _ = try await client.send(RedisCommand("DEL", keys.ready, keys.jobs, keys.signal))
+        return result
     }
 
     private func pipelined(client: RedisClient, key: String) async throws -> PhaseResult {

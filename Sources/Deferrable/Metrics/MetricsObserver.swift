@@ -57,9 +57,18 @@ public final class MetricsObserver: DeferrableObserver, Sendable {
         var inFlight: [String: Int] = [:]
     }
 
+    /// Identifies one metric: its label and dimensions.
+    private struct MetricKey: Hashable {
+        let label: String
+        let dimensions: [String]
+    }
+
     private let factory: (any MetricsFactory)?
     private let clock: any DeferrableClock
     private let state = Mutex(State())
+    /// Metric handles made so far: swift-metrics handles are meant to be kept, and making one per event costs more
+    /// than the event. Bounded by labels × groups × job names × outcomes.
+    private let handles = Mutex<[MetricKey: any Sendable]>([:])
 
     /// Creates an observer.
     /// - Parameters:
@@ -132,8 +141,7 @@ public final class MetricsObserver: DeferrableObserver, Sendable {
         if case .completed = event.outcome {
             counter(Label.completed, group: group, name: name)
         }
-        make { Counter(label: Label.runs, dimensions: [("group", group), ("job", name), ("outcome", outcome)], factory: $0) }
-            .increment()
+        counter(Label.runs, [("group", group), ("job", name), ("outcome", outcome)]).increment()
         guard let (start, remaining) = ended else { return }
         meter(group: group).set(remaining)
         timer(Label.runDuration, [("group", group), ("job", name), ("outcome", outcome)])
@@ -141,18 +149,35 @@ public final class MetricsObserver: DeferrableObserver, Sendable {
     }
 
     private func counter(_ label: String, group: String, name: String) {
-        make { Counter(label: label, dimensions: [("group", group), ("job", name)], factory: $0) }.increment()
+        counter(label, [("group", group), ("job", name)]).increment()
+    }
+
+    private func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
+        handle(label, dimensions) { Counter(label: label, dimensions: dimensions, factory: $0) }
     }
 
     private func timer(_ label: String, _ dimensions: [(String, String)]) -> Timer {
-        make { Timer(label: label, dimensions: dimensions, factory: $0) }
+        handle(label, dimensions) { Timer(label: label, dimensions: dimensions, factory: $0) }
     }
 
     private func meter(group: String) -> Meter {
-        make { Meter(label: Label.inFlight, dimensions: [("group", group)], factory: $0) }
+        let dimensions = [("group", group)]
+        return handle(Label.inFlight, dimensions) { Meter(label: Label.inFlight, dimensions: dimensions, factory: $0) }
     }
 
-    private func make<Metric>(_ body: (any MetricsFactory) -> Metric) -> Metric {
-        body(factory ?? MetricsSystem.factory)
+    /// The kept handle of a metric, made on first use.
+    private func handle<Metric: Sendable>(
+        _ label: String, _ dimensions: [(String, String)], make: (any MetricsFactory) -> Metric
+    ) -> Metric {
+        let key = MetricKey(label: label, dimensions: dimensions.flatMap { [$0.0, $0.1] })
+        if let existing = handles.withLock({ $0[key] }) as? Metric {
+            return existing
+        }
+        let made = make(factory ?? MetricsSystem.factory)
+        return handles.withLock { handles in
+            if let existing = handles[key] as? Metric { return existing }
+            handles[key] = made
+            return made
+        }
     }
 }

@@ -237,14 +237,16 @@ public final class Worker: Service, Sendable {
         if case .leaseLost(let ref) = outcome {
             for observer in deferrable.metricsObservers { observer.runAbandoned(ref) }
         }
-        let metadata: Logger.Metadata = [
+        let isSlow = configuration.slowJobThreshold.map { elapsed > $0 } ?? false
+        // The metadata costs more than a fast job: build it only when it is logged.
+        guard isSlow || logger.logLevel <= .debug else { return }
+        var metadata: Logger.Metadata = [
             "group": "\(deferrable.group)", "job.id": "\(outcome.job?.id ?? leased.id)",
             "job.name": "\(outcome.job?.name ?? "?")", "outcome": "\(outcome.label)", "duration": "\(HumanDuration(elapsed))",
         ]
-        if let threshold = configuration.slowJobThreshold, elapsed > threshold {
-            var slow = metadata
-            slow["threshold"] = "\(HumanDuration(threshold))"
-            logger.warning("slow job", metadata: slow)
+        if isSlow, let threshold = configuration.slowJobThreshold {
+            metadata["threshold"] = "\(HumanDuration(threshold))"
+            logger.warning("slow job", metadata: metadata)
         } else {
             logger.debug("job ran", metadata: metadata)
         }

@@ -28,7 +28,7 @@ final class RedisQueueBatching: Sendable {
     /// Most requests per coalesced pop or settle call.
     static let maxBatch = 256
     /// Batches in flight at once per kind.
-    static let maxInFlight = 2
+    static let maxInFlight = 4
 
     let push: RequestCoalescer<OutgoingJob, Void>
     let pop: RequestCoalescer<PopRequest, PopOutcome>

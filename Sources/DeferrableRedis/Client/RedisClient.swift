@@ -48,8 +48,12 @@ public final class RedisClient: Sendable {
                 _ = await RedisDurabilityCheck.run(on: connection, timeout: timeout, logger: checkLogger, warningLevel: .warning)
             }
         }
-        self.shared = (0..<max(1, configuration.poolSize)).map { _ in
-            RedisSharedConnection(connector: connector, onFirstConnect: onFirstConnect)
+        // Connection i lives on loop i modulo the group's loop count.
+        let loops = Array(eventLoopGroup.makeIterator())
+        self.shared = (0..<max(1, configuration.poolSize)).map { index in
+            RedisSharedConnection(
+                connector: connector, eventLoop: loops.isEmpty ? eventLoopGroup.next() : loops[index % loops.count],
+                onFirstConnect: onFirstConnect)
         }
         self.blocking = RedisBlockingConnectionPool(connector: connector, limit: configuration.maxBlockingConnections)
     }
@@ -261,8 +265,15 @@ public final class RedisClient: Sendable {
         }
     }
 
+    /// The connection to use: one on the caller's own event loop if the caller runs on one (no thread hop), else
+    /// the next one round-robin.
     private func nextSlot() throws(RedisError) -> RedisSharedConnection {
         try checkOpen()
+        if let current = MultiThreadedEventLoopGroup.currentEventLoop,
+            let local = shared.first(where: { $0.eventLoop === current })
+        {
+            return local
+        }
         let index = nextShared.wrappingAdd(1, ordering: .relaxed).oldValue
         return shared[Int(UInt(bitPattern: index) % UInt(shared.count))]
     }

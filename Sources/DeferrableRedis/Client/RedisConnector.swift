@@ -27,12 +27,14 @@ final class RedisConnector: Sendable {
     }
 
     /// Opens a connection (bounded by the connect timeout), or fails fast while backing off after a failure.
-    func connect() async throws(RedisError) -> RedisConnection {
+    ///
+    /// - Parameter eventLoop: the event loop the connection must live on; `nil` lets the group choose.
+    func connect(on eventLoop: (any EventLoop)? = nil) async throws(RedisError) -> RedisConnection {
         if let refusal = state.withLock({ $0.backoff.refusal() }) {
             throw refusal
         }
         do {
-            let connection = try await RedisConnection.connect(configuration: configuration, group: group)
+            let connection = try await RedisConnection.connect(configuration: configuration, group: eventLoop ?? group)
             let recovered = state.withLock { state in
                 let wasInOutage = state.inOutage
                 state.inOutage = false

@@ -1,9 +1,11 @@
+import NIOCore
 import Synchronization
 
 /// One of a ``RedisClient``'s shared, pipelined connections.
 ///
 /// Connected lazily on first use; if the connection is found closed, the next use reconnects transparently.
-/// Concurrent callers share a single connection attempt.
+/// Concurrent callers share a single connection attempt. It always lives on the same event loop, so that a caller
+/// running on that loop (NIO as the global executor) reaches it without a thread hop.
 final class RedisSharedConnection: Sendable {
     private enum State {
         case disconnected
@@ -20,11 +22,14 @@ final class RedisSharedConnection: Sendable {
 
     private let state = Mutex(State.disconnected)
     private let connector: RedisConnector
+    /// The event loop every connection of this slot lives on.
+    let eventLoop: any EventLoop
     /// Called with the first connection ever established by the client (runs the durability check).
     private let onFirstConnect: @Sendable (RedisConnection) -> Void
 
-    init(connector: RedisConnector, onFirstConnect: @escaping @Sendable (RedisConnection) -> Void) {
+    init(connector: RedisConnector, eventLoop: any EventLoop, onFirstConnect: @escaping @Sendable (RedisConnection) -> Void) {
         self.connector = connector
+        self.eventLoop = eventLoop
         self.onFirstConnect = onFirstConnect
     }
 
@@ -72,7 +77,7 @@ final class RedisSharedConnection: Sendable {
     private func startConnecting() -> Task<RedisConnection, any Error> {
         Task {
             do {
-                let connection = try await connector.connect()
+                let connection = try await connector.connect(on: eventLoop)
                 let accepted = state.withLock { state in
                     if case .closed = state {
                         return false
