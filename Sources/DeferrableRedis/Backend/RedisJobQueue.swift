@@ -46,10 +46,14 @@ struct RedisJobQueue: JobQueue {
         let deadline = ContinuousClock.now + wait
         let leaseMillis = max(1, lease.wholeMilliseconds)
         while true {
-            let outcome = try await batching.pop.submit(.init(leaseMillis: leaseMillis, token: tokens.next()))
-            guard case .empty(let wake) = outcome else {
-                if case .job(let job) = outcome { return job }
-                return nil
+            let response = try await batching.lease.submit(.pop(.init(leaseMillis: leaseMillis, token: tokens.next())))
+            guard case .popped(let outcome) = response else {
+                throw RedisError.protocolError("a pop was answered as a settle")
+            }
+            let wake: Int64?
+            switch outcome {
+            case .job(let job): return job
+            case .empty(let wakeMillis): wake = wakeMillis
             }
             let remaining = ContinuousClock.now.duration(to: deadline)
             guard remaining > .zero, !Task.isCancelled else { return nil }
@@ -95,7 +99,10 @@ struct RedisJobQueue: JobQueue {
             Array(job.id.utf8), Array(job.leaseToken.utf8), Array(mode.utf8), payload, Array(hasPayload.utf8),
             Array(String(delay).utf8), record,
         ]
-        return try await batching.settle.submit(.init(arguments: arguments))
+        guard case .settled(let held) = try await batching.lease.submit(.settle(.init(arguments: arguments))) else {
+            throw RedisError.protocolError("a settle was answered as a pop")
+        }
+        return held
     }
 
     func postpone(id: String, by delay: Duration) async throws -> Bool {
@@ -105,7 +112,7 @@ struct RedisJobQueue: JobQueue {
     }
 
     func flush() async throws {
-        _ = try await client.evalScript(.flush, keys: keys.popKeys)
+        _ = try await client.evalScript(.flush, keys: keys.queueKeys)
         var cursor = "0"
         repeat {
             let reply = try await client.send(RedisCommand("SCAN", cursor, "MATCH", keys.debounce("*"), "COUNT", "1000"))

@@ -52,10 +52,10 @@ struct RedisKeys: Sendable {
 
     /// Keys of the push script, in its KEYS order.
     var pushKeys: [String] { [jobs, ready, delayed, signal] }
-    /// Keys of the pop script, in its KEYS order.
-    var popKeys: [String] { [jobs, ready, delayed, inflight, leases, reclaims, signal] }
-    /// Keys of the settle script, in its KEYS order.
-    var settleKeys: [String] { popKeys + errorKeys }
+    /// Keys of the main queue (the flush script's KEYS).
+    var queueKeys: [String] { [jobs, ready, delayed, inflight, leases, reclaims, signal] }
+    /// Keys of the settle-and-pop script, in its KEYS order.
+    var leaseKeys: [String] { queueKeys + errorKeys }
     /// Keys of the error queue.
     var errorKeys: [String] { [errors, errorPayloads, errorRecords] }
 }

@@ -1,11 +1,13 @@
 import Deferrable
 import Foundation
 
-/// The request coalescers of one group's queue: concurrent pushes, pops and settles share script calls.
+/// The request coalescers of one group's queue: concurrent pushes share one transaction; concurrent pops and
+/// settles share one script call (settlements first, then pops: a consumer settles a job and asks for the next at
+/// about the same time).
 ///
-/// A lone call still makes one script call of its own at once; under concurrency (many producers, a `Worker` with
-/// many slots) the calls that arrive while two batches are in flight go out together in the next one. This divides
-/// Redis's fixed cost per script call (and the client's cost per round trip) by the batch size.
+/// A lone call still goes out at once on its own; under concurrency (many producers, a `Worker` with many slots)
+/// the calls that arrive while ``maxInFlight`` batches are in flight go out together in the next one. This divides
+/// Redis's fixed cost per call (and the client's cost per round trip: a write, a wake-up) by the batch size.
 final class RedisQueueBatching: Sendable {
     /// What one pop asks for.
     struct PopRequest: Sendable {
@@ -25,14 +27,25 @@ final class RedisQueueBatching: Sendable {
         let arguments: [[UInt8]]
     }
 
-    /// Most requests per coalesced pop or settle call.
+    /// One call of the lease coalescer.
+    enum LeaseRequest: Sendable {
+        case pop(PopRequest)
+        case settle(SettleRequest)
+    }
+
+    /// The answer to one ``LeaseRequest``, of the same kind.
+    enum LeaseResponse: Sendable {
+        case popped(PopOutcome)
+        case settled(Bool)
+    }
+
+    /// Most pops plus settles per coalesced script call.
     static let maxBatch = 256
     /// Batches in flight at once per kind.
     static let maxInFlight = 4
 
     let push: RequestCoalescer<OutgoingJob, Void>
-    let pop: RequestCoalescer<PopRequest, PopOutcome>
-    let settle: RequestCoalescer<SettleRequest, Bool>
+    let lease: RequestCoalescer<LeaseRequest, LeaseResponse>
 
     init(client: RedisClient, keys: RedisKeys, settings: RedisBackendSettings) {
         let pushKeys = keys.pushKeys
@@ -44,33 +57,52 @@ final class RedisQueueBatching: Sendable {
             }
             return Array(repeating: (), count: jobs.count)
         }
-        let popKeys = keys.popKeys
-        pop = RequestCoalescer(maxBatch: Self.maxBatch, maxInFlight: Self.maxInFlight) { requests in
-            var arguments: [[UInt8]] = []
-            arguments.reserveCapacity(requests.count * 2)
-            for request in requests {
-                arguments.append(Array(String(request.leaseMillis).utf8))
-                arguments.append(Array(request.token.utf8))
-            }
-            let reply = try await client.evalScript(.pop, keys: popKeys, binaryArgs: arguments)
-            return try Self.popOutcomes(reply, requests: requests)
-        }
-        let settleKeys = keys.settleKeys
+        let leaseKeys = keys.leaseKeys
         let limits = [
             Array(String(settings.errorQueueLimits.maxEntries).utf8),
             Array(String(settings.errorQueueLimits.maxAge.wholeMilliseconds).utf8),
         ]
-        settle = RequestCoalescer(maxBatch: Self.maxBatch, maxInFlight: Self.maxInFlight) { requests in
-            var arguments = limits
-            arguments.reserveCapacity(2 + requests.count * 7)
-            for request in requests {
-                arguments.append(contentsOf: request.arguments)
+        lease = RequestCoalescer(maxBatch: Self.maxBatch, maxInFlight: Self.maxInFlight) { requests in
+            try await Self.settleAndPop(requests, client: client, keys: leaseKeys, limits: limits)
+        }
+    }
+
+    /// Sends one batch of pops and settles as one `settleAndPop` script call; answers in request order.
+    private static func settleAndPop(
+        _ requests: [LeaseRequest], client: RedisClient, keys: [String], limits: [[UInt8]]
+    ) async throws -> [LeaseResponse] {
+        var settles: [[UInt8]] = []
+        var pops: [PopRequest] = []
+        for request in requests {
+            switch request {
+            case .settle(let settle): settles.append(contentsOf: settle.arguments)
+            case .pop(let pop): pops.append(pop)
             }
-            let reply = try await client.evalScript(.settle, keys: settleKeys, binaryArgs: arguments)
-            guard let values = reply.array, values.count == requests.count else {
-                throw RedisError.protocolError("settle script returned \(reply) for \(requests.count) settlements")
+        }
+        var arguments = limits
+        arguments.reserveCapacity(3 + settles.count + pops.count * 2)
+        arguments.append(Array(String(settles.count / 7).utf8))
+        arguments.append(contentsOf: settles)
+        for pop in pops {
+            arguments.append(Array(String(pop.leaseMillis).utf8))
+            arguments.append(Array(pop.token.utf8))
+        }
+        let reply = try await client.evalScript(.settleAndPop, keys: keys, binaryArgs: arguments)
+        guard let parts = reply.array, parts.count == 2, let settled = parts[0].array, settled.count == settles.count / 7
+        else {
+            throw RedisError.protocolError("settleAndPop script returned \(reply) for \(requests.count) requests")
+        }
+        var popOutcomes = try popOutcomes(parts[1], requests: pops).makeIterator()
+        var settleResults = settled.makeIterator()
+        return try requests.map { request in
+            switch request {
+            case .settle:
+                guard let result = settleResults.next() else { throw RedisError.protocolError("missing settle result") }
+                return .settled(result.int == 1)
+            case .pop:
+                guard let outcome = popOutcomes.next() else { throw RedisError.protocolError("missing pop result") }
+                return .popped(outcome)
             }
-            return values.map { $0.int == 1 }
         }
     }
 
@@ -86,23 +118,23 @@ final class RedisQueueBatching: Sendable {
         return arguments
     }
 
-    /// Splits the pop script's reply `{now, wake, id, payload, reclaims, ...}` into one outcome per request.
+    /// Splits the popped part of the reply, `{now, wake, id, payload, reclaims, ...}`, into one outcome per request.
     private static func popOutcomes(_ reply: RedisValue, requests: [PopRequest]) throws -> [PopOutcome] {
         guard let fields = reply.array, fields.count >= 2, (fields.count - 2) % 3 == 0, let now = fields[0].int,
             let wake = fields[1].int
         else {
-            throw RedisError.protocolError("pop script returned \(reply)")
+            throw RedisError.protocolError("settleAndPop script returned \(reply)")
         }
         let taken = (fields.count - 2) / 3
         guard taken <= requests.count else {
-            throw RedisError.protocolError("pop script returned \(taken) jobs for \(requests.count) requests")
+            throw RedisError.protocolError("settleAndPop script returned \(taken) jobs for \(requests.count) requests")
         }
         var outcomes: [PopOutcome] = []
         outcomes.reserveCapacity(requests.count)
         for index in 0..<taken {
             let base = 2 + index * 3
             guard let id = fields[base].string, let payload = fields[base + 1].bytes, let reclaims = fields[base + 2].int
-            else { throw RedisError.protocolError("pop script returned malformed job fields") }
+            else { throw RedisError.protocolError("settleAndPop script returned malformed job fields") }
             outcomes.append(
                 .job(
                     LeasedJob(

@@ -1,0 +1,145 @@
+extension RedisScript {
+    /// Ends leases and takes new ones, in one atomic step: the settlements first, then the pops.
+    ///
+    /// A consumer settles a job and asks for the next one at about the same time, so coalesced callers share one
+    /// script call for both (see `RedisQueueBatching`).
+    ///
+    /// KEYS: jobs, ready, delayed, inflight, leases, reclaims, signal, errors, error payloads, error records.
+    ///
+    /// ARGV: max error entries, max error age ms, settlement count S, then 7 per settlement: id, token, mode
+    /// (`complete`/`requeue`/`dead`), payload (empty = keep), has payload (`1`/`0`), delay ms, error record JSON;
+    /// then one pair of lease ms and lease token per wanted job (the n-th job taken gets the n-th pair).
+    ///
+    /// Settling: 1 per settlement, or 0 when the lease is not held by that token (nothing changed for that job).
+    /// A dead-lettered job goes to the error queue, which is then trimmed to its limits.
+    ///
+    /// Popping (only when a job is wanted): first reclaims jobs whose lease lapsed (back of the ready list, reclaim
+    /// count increased) and promotes due delayed jobs; then takes jobs from the ready list, skipping ids without a
+    /// payload or with a lease.
+    ///
+    /// Returns `{settled, popped}`: `settled` holds the S results in order; `popped` is
+    /// `{now, wake, id1, payload1, reclaims1, id2, ...}`, one triple per job taken, where `wake` is -1 when every
+    /// wanted job was taken, else the ms until the next delayed job is due or lease lapses (-1 if none).
+    static let settleAndPop = RedisScript(
+        name: "deferrable.settleAndPop",
+        source: timePrelude + signalPrelude + """
+            local jobs, ready, delayed, inflight, leases, reclaims, signalKey, errors, errorPayloads, errorRecords =
+                KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
+            local now = now_ms()
+            local settleEnd = 3 + tonumber(ARGV[3]) * 7
+            local settled, requeued, dead = {}, 0, 0
+            for i = 4, settleEnd, 7 do
+                local id, token, mode = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+                if redis.call('HGET', leases, id) ~= token then
+                    settled[#settled + 1] = 0
+                else
+                    settled[#settled + 1] = 1
+                    redis.call('HDEL', leases, id)
+                    redis.call('ZREM', inflight, id)
+                    if mode == 'complete' then
+                        redis.call('HDEL', jobs, id)
+                        redis.call('HDEL', reclaims, id)
+                    elseif mode == 'requeue' then
+                        if ARGV[i + 4] == '1' then
+                            redis.call('HSET', jobs, id, ARGV[i + 3])
+                            redis.call('HDEL', reclaims, id)
+                        end
+                        local delay = tonumber(ARGV[i + 5])
+                        if delay > 0 then
+                            redis.call('ZADD', delayed, now + delay, id)
+                        else
+                            redis.call('LPUSH', ready, id)
+                        end
+                        requeued = requeued + 1
+                    else
+                        redis.call('HDEL', jobs, id)
+                        redis.call('HDEL', reclaims, id)
+                        redis.call('ZADD', errors, now, id)
+                        redis.call('HSET', errorPayloads, id, ARGV[i + 3])
+                        redis.call('HSET', errorRecords, id, ARGV[i + 6])
+                        dead = dead + 1
+                    end
+                end
+            end
+            signal(signalKey, requeued)
+            if dead > 0 then
+                -- Trim by age, then the oldest past the count limit; at most 2000 entries per call, removed in
+                -- slices of 500 so that unpack stays far below Lua's limit (a lowered limit shrinks the queue
+                -- over the next dead-letters).
+                local old = redis.call('ZRANGEBYSCORE', errors, '-inf', now - tonumber(ARGV[2]), 'LIMIT', 0, 1000)
+                local excess = math.min(redis.call('ZCARD', errors) - #old - tonumber(ARGV[1]), 1000)
+                if excess > 0 then
+                    local oldest = redis.call('ZRANGE', errors, #old, #old + excess - 1)
+                    for _, victim in ipairs(oldest) do old[#old + 1] = victim end
+                end
+                for i = 1, #old, 500 do
+                    local slice = {unpack(old, i, math.min(i + 499, #old))}
+                    redis.call('ZREM', errors, unpack(slice))
+                    redis.call('HDEL', errorPayloads, unpack(slice))
+                    redis.call('HDEL', errorRecords, unpack(slice))
+                end
+            end
+
+            local popStart = settleEnd + 1
+            local wanted = math.floor((#ARGV - settleEnd) / 2)
+            local popped = {now, -1}
+            if wanted == 0 then return {settled, popped} end
+            local lapsed = redis.call('ZRANGEBYSCORE', inflight, '-inf', now, 'LIMIT', 0, 100)
+            for _, id in ipairs(lapsed) do
+                redis.call('ZREM', inflight, id)
+                redis.call('HDEL', leases, id)
+                if redis.call('HEXISTS', jobs, id) == 1 then
+                    redis.call('HINCRBY', reclaims, id, 1)
+                    redis.call('LPUSH', ready, id)
+                end
+            end
+            local due = redis.call('ZRANGEBYSCORE', delayed, '-inf', now, 'LIMIT', 0, 500)
+            if #due > 0 then
+                redis.call('ZREM', delayed, unpack(due))
+                redis.call('LPUSH', ready, unpack(due))
+            end
+            local taken = 0
+            while taken < wanted do
+                local id = redis.call('RPOP', ready)
+                if not id then break end
+                local payload = redis.call('HGET', jobs, id)
+                if payload and redis.call('HEXISTS', leases, id) == 0 then
+                    redis.call('ZADD', inflight, now + tonumber(ARGV[popStart + 2 * taken]), id)
+                    redis.call('HSET', leases, id, ARGV[popStart + 2 * taken + 1])
+                    taken = taken + 1
+                    popped[#popped + 1] = id
+                    popped[#popped + 1] = payload
+                    popped[#popped + 1] = tonumber(redis.call('HGET', reclaims, id) or '0')
+                end
+            end
+            if taken == wanted then
+                local left = redis.call('LLEN', ready)
+                if redis.call('LLEN', signalKey) > left then
+                    if left == 0 then redis.call('DEL', signalKey) else redis.call('LTRIM', signalKey, 0, left - 1) end
+                end
+                return {settled, popped}
+            end
+            redis.call('DEL', signalKey)
+            local wake = -1
+            local nextDue = redis.call('ZRANGE', delayed, 0, 0, 'WITHSCORES')
+            if #nextDue > 0 then wake = math.max(0, tonumber(nextDue[2]) - now) end
+            local nextLapse = redis.call('ZRANGE', inflight, 0, 0, 'WITHSCORES')
+            if #nextLapse > 0 then
+                local w = math.max(0, tonumber(nextLapse[2]) - now)
+                if wake < 0 or w < wake then wake = w end
+            end
+            popped[2] = wake
+            return {settled, popped}
+            """
+    )
+
+    /// Extends a held lease. KEYS: inflight, leases. ARGV: id, token, lease ms. Returns 1, or 0 if not held.
+    static let extendLease = RedisScript(
+        name: "deferrable.extendLease",
+        source: timePrelude + """
+            if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return 0 end
+            redis.call('ZADD', KEYS[1], 'XX', now_ms() + tonumber(ARGV[3]), ARGV[1])
+            return 1
+            """
+    )
+}
