@@ -45,11 +45,8 @@ struct RedisJobQueue: JobQueue {
     func pop(lease: Duration, waitingUpTo wait: Duration) async throws -> LeasedJob? {
         let deadline = ContinuousClock.now + wait
         let leaseMillis = max(1, lease.wholeMilliseconds)
+        var outcome = try await coalescedPop(leaseMillis: leaseMillis)
         while true {
-            let response = try await batching.lease.submit(.pop(.init(leaseMillis: leaseMillis, token: tokens.next())))
-            guard case .popped(let outcome) = response else {
-                throw RedisError.protocolError("a pop was answered as a settle")
-            }
             let wake: Int64?
             switch outcome {
             case .job(let job): return job
@@ -61,9 +58,58 @@ struct RedisJobQueue: JobQueue {
             if let wake {
                 block = min(block, .milliseconds(max(wake, 1)))
             }
-            let seconds = String(format: "%.3f", max(Double(block.wholeMilliseconds) / 1000, 0.001))
-            _ = try await client.sendBlocking(RedisCommand("BLPOP", keys.signal, seconds), blockFor: block)
+            outcome = try await waitThenPop(block: block, leaseMillis: leaseMillis)
         }
+    }
+
+    /// One pop through the coalescer (shared with concurrent pops and settles).
+    private func coalescedPop(leaseMillis: Int64) async throws -> RedisQueueBatching.PopOutcome {
+        let response = try await batching.lease.submit(.pop(.init(leaseMillis: leaseMillis, token: tokens.next())))
+        guard case .popped(let outcome) = response else {
+            throw RedisError.protocolError("a pop was answered as a settle")
+        }
+        return outcome
+    }
+
+    /// Waits in `BLPOP` on the signal list for at most `block`, with the pop pipelined behind it on the same
+    /// dedicated connection: Redis runs the pop as soon as the wait ends, so a woken consumer has its job after a
+    /// single round trip. If the pop could not run there (`NOSCRIPT`), it goes through the coalescer instead.
+    ///
+    /// If the reply is lost (the task is cancelled, which closes the connection, or the connection fails), the pop
+    /// may have leased a job that nobody will run: its token is released, so the job goes back at once instead of
+    /// waiting for its lease to lapse (which would cost an attempt).
+    private func waitThenPop(block: Duration, leaseMillis: Int64) async throws -> RedisQueueBatching.PopOutcome {
+        let seconds = String(format: "%.3f", max(Double(block.wholeMilliseconds) / 1000, 0.001))
+        let token = tokens.next()
+        let request = RedisQueueBatching.LeaseRequest.pop(.init(leaseMillis: leaseMillis, token: token))
+        let pop = RedisClient.evalSHA(
+            .settleAndPop, keys: keys.leaseKeys,
+            args: RedisQueueBatching.settleAndPopArguments([request], limits: RedisQueueBatching.errorQueueLimits(settings)))
+        let replies: [Result<RedisValue, RedisError>]
+        do {
+            replies = try await client.pipelineBlocking([RedisCommand("BLPOP", keys.signal, seconds), pop], blockFor: block)
+        } catch {
+            await releaseLostLease(token: token)
+            throw error
+        }
+        _ = try replies[0].get()
+        switch replies[1] {
+        case .success(let reply):
+            guard case .popped(let outcome) = try RedisQueueBatching.settleAndPopResponses(reply, requests: [request]).first
+            else { throw RedisError.protocolError("a pop was answered as a settle") }
+            return outcome
+        case .failure(let error) where error.serverErrorCode == "NOSCRIPT":
+            return try await coalescedPop(leaseMillis: leaseMillis)
+        case .failure(let error):
+            throw error
+        }
+    }
+
+    /// Gives back a job leased under `token` whose pop reply was lost; best effort (if Redis cannot be reached the
+    /// lease lapses as usual).
+    private func releaseLostLease(token: String) async {
+        _ = try? await client.evalScript(
+            .releaseToken, keys: [keys.leases, keys.inflight, keys.ready, keys.signal], args: [token])
     }
 
     func extendLease(_ job: LeasedJob, by lease: Duration) async throws -> Bool {

@@ -58,10 +58,7 @@ final class RedisQueueBatching: Sendable {
             return Array(repeating: (), count: jobs.count)
         }
         let leaseKeys = keys.leaseKeys
-        let limits = [
-            Array(String(settings.errorQueueLimits.maxEntries).utf8),
-            Array(String(settings.errorQueueLimits.maxAge.wholeMilliseconds).utf8),
-        ]
+        let limits = Self.errorQueueLimits(settings)
         lease = RequestCoalescer(maxBatch: Self.maxBatch, maxInFlight: Self.maxInFlight) { requests in
             try await Self.settleAndPop(requests, client: client, keys: leaseKeys, limits: limits)
         }
@@ -71,6 +68,13 @@ final class RedisQueueBatching: Sendable {
     private static func settleAndPop(
         _ requests: [LeaseRequest], client: RedisClient, keys: [String], limits: [[UInt8]]
     ) async throws -> [LeaseResponse] {
+        let reply = try await client.evalScript(
+            .settleAndPop, keys: keys, binaryArgs: settleAndPopArguments(requests, limits: limits))
+        return try settleAndPopResponses(reply, requests: requests)
+    }
+
+    /// The `settleAndPop` script's arguments for `requests`.
+    static func settleAndPopArguments(_ requests: [LeaseRequest], limits: [[UInt8]]) -> [[UInt8]] {
         var settles: [[UInt8]] = []
         var pops: [PopRequest] = []
         for request in requests {
@@ -87,8 +91,17 @@ final class RedisQueueBatching: Sendable {
             arguments.append(Array(String(pop.leaseMillis).utf8))
             arguments.append(Array(pop.token.utf8))
         }
-        let reply = try await client.evalScript(.settleAndPop, keys: keys, binaryArgs: arguments)
-        guard let parts = reply.array, parts.count == 2, let settled = parts[0].array, settled.count == settles.count / 7
+        return arguments
+    }
+
+    /// Splits the `settleAndPop` script's reply `{settled, popped}` into one answer per request, in order.
+    static func settleAndPopResponses(_ reply: RedisValue, requests: [LeaseRequest]) throws -> [LeaseResponse] {
+        let pops = requests.compactMap { request -> PopRequest? in
+            if case .pop(let pop) = request { return pop }
+            return nil
+        }
+        guard let parts = reply.array, parts.count == 2, let settled = parts[0].array,
+            settled.count == requests.count - pops.count
         else {
             throw RedisError.protocolError("settleAndPop script returned \(reply) for \(requests.count) requests")
         }
@@ -104,6 +117,14 @@ final class RedisQueueBatching: Sendable {
                 return .popped(outcome)
             }
         }
+    }
+
+    /// The error-queue bounds, as the first two arguments of the `settleAndPop` script.
+    static func errorQueueLimits(_ settings: RedisBackendSettings) -> [[UInt8]] {
+        [
+            Array(String(settings.errorQueueLimits.maxEntries).utf8),
+            Array(String(settings.errorQueueLimits.maxAge.wholeMilliseconds).utf8),
+        ]
     }
 
     /// The push script's arguments: triples of id, payload, delay in ms.

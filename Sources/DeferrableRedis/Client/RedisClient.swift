@@ -120,18 +120,39 @@ public final class RedisClient: Sendable {
     public func sendBlocking(_ command: RedisCommand, blockFor: Duration) async throws -> RedisValue {
         try checkOpen()
         let timeout = blockFor + configuration.commandTimeout
+        return try await onDedicatedConnection { try await $0.send(command, timeout: timeout) }
+    }
+
+    /// Sends `commands`, the first of which blocks, with one write on a dedicated connection, and returns their
+    /// replies in order.
+    ///
+    /// Redis runs the later commands as soon as the blocking one returns, so a consumer can wait for a wake-up and
+    /// take a job in a single round trip. Timeouts and cancellation as for ``sendBlocking(_:blockFor:)``; when the
+    /// task is cancelled, the later commands may or may not have run.
+    ///
+    /// - Returns: one result per command; error replies are `.failure(.server(...))`.
+    public func pipelineBlocking(_ commands: [RedisCommand], blockFor: Duration) async throws -> [Result<RedisValue, RedisError>] {
+        try checkOpen()
+        guard !commands.isEmpty else { return [] }
+        let timeout = blockFor + configuration.commandTimeout
+        return try await onDedicatedConnection { try await $0.pipeline(commands, timeout: timeout) }
+    }
+
+    /// Runs `body` on a connection of the blocking pool (once more on another if the first was found closed before
+    /// anything was written); cancelling the task closes that connection.
+    private func onDedicatedConnection<T>(_ body: (RedisConnection) async throws -> T) async throws -> T {
         do {
-            return try await sendOnDedicatedConnection(command, timeout: timeout)
+            return try await onDedicatedConnectionOnce(body)
         } catch let error as RedisChannelHandler.NotSent {
-            return try await retryingOnce(notSent: error) { try await sendOnDedicatedConnection(command, timeout: timeout) }
+            return try await retryingOnce(notSent: error) { try await onDedicatedConnectionOnce(body) }
         }
     }
 
-    private func sendOnDedicatedConnection(_ command: RedisCommand, timeout: Duration) async throws -> RedisValue {
+    private func onDedicatedConnectionOnce<T>(_ body: (RedisConnection) async throws -> T) async throws -> T {
         let connection = try await blocking.lease()
         do {
             let value = try await withTaskCancellationHandler {
-                try await connection.send(command, timeout: timeout)
+                try await body(connection)
             } onCancel: {
                 connection.close()
             }
@@ -209,7 +230,8 @@ public final class RedisClient: Sendable {
         logger.debug("Loaded Redis script", metadata: ["redis.script": "\(script.name)", "redis.sha1": "\(script.sha1)"])
     }
 
-    private static func evalSHA(_ script: RedisScript, keys: [String], args: [[UInt8]]) -> RedisCommand {
+    /// The `EVALSHA` command of `script` (for pipelines that carry a script call).
+    static func evalSHA(_ script: RedisScript, keys: [String], args: [[UInt8]]) -> RedisCommand {
         var arguments: [[UInt8]] = [Array(script.sha1.utf8), Array(String(keys.count).utf8)]
         arguments.reserveCapacity(2 + keys.count + args.count)
         arguments.append(contentsOf: keys.map { Array($0.utf8) })

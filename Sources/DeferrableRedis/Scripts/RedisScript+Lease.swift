@@ -20,7 +20,7 @@ extension RedisScript {
     /// Returns `{settled, popped}`: `settled` holds the S results in order; `popped` is
     /// `{now, wake, id1, payload1, reclaims1, id2, ...}`, one triple per job taken, where `wake` is -1 when every
     /// wanted job was taken, else the ms until the next delayed job is due or lease lapses (-1 if none).
-    static let settleAndPop = RedisScript(
+    package static let settleAndPop = RedisScript(
         name: "deferrable.settleAndPop",
         source: timePrelude + signalPrelude + """
             local jobs, ready, delayed, inflight, leases, reclaims, signalKey, errors, errorPayloads, errorRecords =
@@ -130,6 +130,29 @@ extension RedisScript {
             end
             popped[2] = wake
             return {settled, popped}
+            """
+    )
+
+    /// Gives back the job leased under a token whose pop reply was lost (the consumer was cancelled, or the
+    /// connection failed, while a pop was pipelined behind a wait): the job goes back to the head of the ready list
+    /// without using an attempt, like a hand-back. Scans the leases, so it is only for that rare case.
+    ///
+    /// KEYS: leases, inflight, ready, signal. ARGV: token. Returns the id given back, or nil if none was leased.
+    package static let releaseToken = RedisScript(
+        name: "deferrable.releaseToken",
+        source: signalPrelude + """
+            local held = redis.call('HGETALL', KEYS[1])
+            for i = 1, #held, 2 do
+                if held[i + 1] == ARGV[1] then
+                    local id = held[i]
+                    redis.call('HDEL', KEYS[1], id)
+                    redis.call('ZREM', KEYS[2], id)
+                    redis.call('RPUSH', KEYS[3], id)
+                    signal(KEYS[4], 1)
+                    return id
+                end
+            end
+            return false
             """
     )
 

@@ -1,0 +1,75 @@
+import Deferrable
+import DeferrableRedis
+import Foundation
+import Testing
+
+/// The idle consumer's wait: `BLPOP` with the pop pipelined behind it, and what happens when its reply is lost.
+@Suite("Redis waiting pop", .enabled(if: ProcessInfo.processInfo.environment["REDIS_URL"] != nil), .timeLimit(.minutes(1)))
+struct WaitingPopTests {
+    let url = ProcessInfo.processInfo.environment["REDIS_URL"] ?? ""
+
+    private func makeDeferrable() throws -> (RedisBackendFactory, Deferrable, String) {
+        let factory = try RedisBackendFactory(url: url, settings: RedisBackendSettings(keyPrefix: "wp"))
+        let group = "g-\(UUID().uuidString.prefix(8).lowercased())"
+        return (factory, try Deferrable(factory: factory, group: group), group)
+    }
+
+    @Test("a waiting consumer is handed a job pushed while it waits")
+    func wokenWithJob() async throws {
+        let (factory, deferrable, _) = try makeDeferrable()
+        let job = try deferrable.register("j") { (_: Int, _) in }
+        let waiting = Task { try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .seconds(5)) }
+        try await Task.sleep(for: .milliseconds(200))
+        let receipt = try await job.later(1)
+        let leased = try #require(try await waiting.value)
+        #expect(leased.id == receipt.id)
+        #expect(try await deferrable.stats().inFlight == 1)
+        await factory.close()
+    }
+
+    @Test("a consumer cancelled while it waits strands no job: the next push is free for another consumer")
+    func cancelledWaitStrandsNothing() async throws {
+        let (factory, deferrable, _) = try makeDeferrable()
+        let job = try deferrable.register("j") { (_: Int, _) in }
+        let waiting = Task { try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .seconds(5)) }
+        try await Task.sleep(for: .milliseconds(200))
+        waiting.cancel()
+        _ = try? await waiting.value
+        let receipt = try await job.later(1)
+        let leased = try #require(try await popEventually(deferrable.backend.queue, lease: .seconds(30)))
+        #expect(leased.id == receipt.id)
+        #expect(leased.reclaims == 0)
+        await factory.close()
+    }
+
+    @Test("a lease whose pop reply was lost is given back at once, without using an attempt")
+    func releaseLostLease() async throws {
+        let (factory, deferrable, group) = try makeDeferrable()
+        let job = try deferrable.register("j") { (_: Int, _) in }
+        let receipt = try await job.later(1)
+        // Keys as documented in the README's key layout.
+        let key = { (name: String) in "wp:{\(group)}:\(name)" }
+        let leaseKeys = [
+            "jobs", "ready", "delayed", "inflight", "leases", "reclaims", "signal", "errors", "errors:payloads", "errors:records",
+        ]
+        .map(key)
+        // A pop whose reply "never arrived": no error-queue limits matter here, no settlement, one pop pair.
+        let popped = try await factory.client.evalScript(
+            .settleAndPop, keys: leaseKeys, args: ["1000", "1000", "0", "30000", "lost-token"])
+        #expect(popped.array?.last?.array?.count == 5, "the pop leased the job: \(popped)")
+        #expect(try await deferrable.stats().inFlight == 1)
+
+        let released = try await factory.client.evalScript(
+            .releaseToken, keys: [key("leases"), key("inflight"), key("ready"), key("signal")], args: ["lost-token"])
+        #expect(released.string == receipt.id)
+        #expect(
+            try await factory.client.evalScript(
+                .releaseToken, keys: [key("leases"), key("inflight"), key("ready"), key("signal")], args: ["lost-token"]) == .null)
+        let stats = try await deferrable.stats()
+        #expect(stats.inFlight == 0 && stats.available == 1)
+        let leased = try #require(try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .zero))
+        #expect(leased.id == receipt.id)
+        #expect(leased.reclaims == 0, "giving back a lost lease uses no attempt")
+        await factory.close()
+    }
+}
