@@ -12,27 +12,56 @@ enum RedisImmediatePush {
         jobs.allSatisfy { $0.delay <= .zero }
     }
 
-    /// The commands of one transaction pushing `jobs` (at most 256 wake-up tokens, like the push script).
-    static func commands(_ jobs: some Collection<OutgoingJob>, keys: RedisKeys) -> [RedisCommand] {
-        var ids: [[UInt8]] = [Array(keys.ready.utf8)]
-        ids.reserveCapacity(jobs.count + 1)
-        var fields: [[UInt8]] = [Array(keys.jobs.utf8)]
-        fields.reserveCapacity(jobs.count * 2 + 1)
+    /// Writes one transaction pushing `jobs` (at most 256 wake-up tokens, like the push script) into `writer`:
+    /// ``commandCount`` commands.
+    static func write(_ jobs: some Collection<OutgoingJob>, keys: RedisKeys, into writer: inout RESPWriter) {
+        writer.command(arguments: 1)
+        writer.bulk("MULTI")
+        writer.command(arguments: 2 + jobs.count)
+        writer.bulk("LPUSH")
+        writer.bulk(keys.ready)
+        for job in jobs { writer.bulk(job.id) }
+        writer.command(arguments: 2 + jobs.count * 2)
+        writer.bulk("HSET")
+        writer.bulk(keys.jobs)
         for job in jobs {
-            let id = Array(job.id.utf8)
-            ids.append(id)
-            fields.append(id)
-            fields.append(job.payload)
+            writer.bulk(job.id)
+            writer.bulk(job.payload)
         }
-        var tokens: [[UInt8]] = [Array(keys.signal.utf8)]
-        tokens.append(contentsOf: repeatElement([UInt8(ascii: "1")], count: min(jobs.count, 256)))
-        return [
-            RedisCommand("MULTI"), RedisCommand("LPUSH", ids), RedisCommand("HSET", fields),
-            RedisCommand("RPUSH", tokens), RedisCommand("EXEC"),
-        ]
+        let tokens = min(jobs.count, 256)
+        writer.command(arguments: 2 + tokens)
+        writer.bulk("RPUSH")
+        writer.bulk(keys.signal)
+        for _ in 0..<tokens { writer.bulk("1") }
+        writer.command(arguments: 1)
+        writer.bulk("EXEC")
     }
 
-    /// Number of commands ``commands(_:keys:)`` returns.
+    /// Bytes to reserve for the transactions of `jobs`.
+    static func estimatedSize(_ jobs: some Collection<OutgoingJob>, keys: RedisKeys) -> Int {
+        jobs.reduce(256 + keys.ready.utf8.count + keys.jobs.utf8.count + keys.signal.utf8.count) {
+            $0 + $1.payload.count + $1.id.utf8.count * 2 + 32
+        }
+    }
+
+    /// Pushes `jobs` in transactions of at most `chunkSize` jobs, all in one pipeline (one round trip).
+    static func push(_ jobs: some Collection<OutgoingJob>, chunkSize: Int, keys: RedisKeys, client: RedisClient) async throws {
+        var writer = RESPWriter(capacity: estimatedSize(jobs, keys: keys))
+        var transactions = 0
+        var rest = jobs[...]
+        while !rest.isEmpty {
+            write(rest.prefix(chunkSize), keys: keys, into: &writer)
+            rest = rest.dropFirst(chunkSize)
+            transactions += 1
+        }
+        let replies = try await client.pipeline(
+            encoded: writer.buffer, count: transactions * commandCount, operation: "push of \(jobs.count) jobs")
+        for start in stride(from: 0, to: replies.count, by: commandCount) {
+            try check(replies[start..<start + commandCount])
+        }
+    }
+
+    /// Number of commands of one transaction.
     static let commandCount = 5
 
     /// Checks the replies of one transaction (as returned by a pipeline): every command queued and ran.

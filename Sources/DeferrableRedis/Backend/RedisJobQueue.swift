@@ -25,16 +25,13 @@ struct RedisJobQueue: JobQueue {
     func pushBatch(_ jobs: [OutgoingJob]) async throws {
         guard !jobs.isEmpty else { return }
         try await registerGroup()
-        let chunks = stride(from: 0, to: jobs.count, by: settings.pushChunkSize).map {
-            jobs[$0..<min($0 + settings.pushChunkSize, jobs.count)]
-        }
         if RedisImmediatePush.applies(to: jobs) {
             // Every chunk's transaction in one pipeline: one round trip for the whole batch.
-            let replies = try await client.pipeline(chunks.flatMap { RedisImmediatePush.commands($0, keys: keys) })
-            for start in stride(from: 0, to: replies.count, by: RedisImmediatePush.commandCount) {
-                try RedisImmediatePush.check(replies[start..<start + RedisImmediatePush.commandCount])
-            }
+            try await RedisImmediatePush.push(jobs, chunkSize: settings.pushChunkSize, keys: keys, client: client)
             return
+        }
+        let chunks = stride(from: 0, to: jobs.count, by: settings.pushChunkSize).map {
+            jobs[$0..<min($0 + settings.pushChunkSize, jobs.count)]
         }
         let calls = chunks.map { (keys: keys.pushKeys, args: RedisQueueBatching.pushArguments($0)) }
         for result in try await client.evalScriptPipelined(.push, calls: calls) {

@@ -51,7 +51,7 @@ final class RedisQueueBatching: Sendable {
         let pushKeys = keys.pushKeys
         push = RequestCoalescer(maxBatch: settings.pushChunkSize, maxInFlight: Self.maxInFlight) { jobs in
             if RedisImmediatePush.applies(to: jobs) {
-                try RedisImmediatePush.check(try await client.pipeline(RedisImmediatePush.commands(jobs, keys: keys)))
+                try await RedisImmediatePush.push(jobs, chunkSize: jobs.count, keys: keys, client: client)
             } else {
                 _ = try await client.evalScript(.push, keys: pushKeys, binaryArgs: Self.pushArguments(jobs))
             }

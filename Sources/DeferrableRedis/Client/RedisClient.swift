@@ -110,6 +110,20 @@ public final class RedisClient: Sendable {
         }
     }
 
+    /// Sends `count` commands already written with a ``RESPWriter`` as one pipeline on a shared connection and
+    /// returns their replies in order (used by the backend for its push transaction: no per-command objects).
+    func pipeline(encoded: ByteBuffer, count: Int, operation: String) async throws -> [Result<RedisValue, RedisError>] {
+        let slot = try nextSlot()
+        let timeout = configuration.commandTimeout
+        do {
+            return try await slot.connection().pipeline(encoded: encoded, count: count, operation: operation, timeout: timeout)
+        } catch let error as RedisChannelHandler.NotSent {
+            return try await retryingOnce(notSent: error) {
+                try await slot.connection().pipeline(encoded: encoded, count: count, operation: operation, timeout: timeout)
+            }
+        }
+    }
+
     /// Sends a blocking command (`BLPOP`, `BLMOVE`, `BZPOPMIN`, `XREAD BLOCK`, ...) on a dedicated connection.
     ///
     /// The reply timeout is `blockFor + commandTimeout`, so `blockFor` must be at least the block time given to

@@ -144,11 +144,17 @@ final class RedisConnection: Sendable {
                 bytes.writeBuffer(&encoded)
             }
         }
+        let operation = commands.count == 1 ? commands[0].name : "pipeline of \(commands.count) commands"
+        return try await pipeline(encoded: bytes, count: commands.count, operation: operation, timeout: timeout)
+    }
+
+    /// Sends `count` commands already written as RESP into `request` with one write and one flush, and returns
+    /// their replies in order. `operation` names them in timeout errors.
+    func pipeline(
+        encoded request: ByteBuffer, count expected: Int, operation: String, timeout: Duration
+    ) async throws -> [Result<RedisValue, RedisError>] {
         let handler = self.handler
         let eventLoop = channel.eventLoop
-        let operation = commands.count == 1 ? commands[0].name : "pipeline of \(commands.count) commands"
-        let expected = commands.count
-        let request = bytes
         return try await withUnsafeThrowingContinuation {
             (continuation: UnsafeContinuation<[Result<RedisValue, RedisError>], any Error>) in
             if eventLoop.inEventLoop {
