@@ -44,14 +44,25 @@ enum RedisImmediatePush {
         }
     }
 
-    /// Pushes `jobs` in transactions of at most `chunkSize` jobs, all in one pipeline (one round trip).
-    static func push(_ jobs: some Collection<OutgoingJob>, chunkSize: Int, keys: RedisKeys, client: RedisClient) async throws {
+    /// Pushes `jobs` in transactions of at most `chunkSize` jobs and about `maxBytes` of payload (at least one
+    /// job each, so no single command nears Redis's query buffer limit), all in one pipeline (one round trip).
+    static func push(
+        _ jobs: some Collection<OutgoingJob>, chunkSize: Int, maxBytes: Int = RedisQueueBatching.maxBatchBytes, keys: RedisKeys,
+        client: RedisClient
+    ) async throws {
         var writer = RESPWriter(capacity: estimatedSize(jobs, keys: keys))
         var transactions = 0
         var rest = jobs[...]
         while !rest.isEmpty {
-            write(rest.prefix(chunkSize), keys: keys, into: &writer)
-            rest = rest.dropFirst(chunkSize)
+            var count = 0
+            var bytes = 0
+            for job in rest.prefix(chunkSize) {
+                bytes += job.payload.count
+                if count > 0, bytes > maxBytes { break }
+                count += 1
+            }
+            write(rest.prefix(count), keys: keys, into: &writer)
+            rest = rest.dropFirst(count)
             transactions += 1
         }
         let replies = try await client.pipeline(

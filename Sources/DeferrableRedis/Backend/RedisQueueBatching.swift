@@ -41,6 +41,9 @@ final class RedisQueueBatching: Sendable {
 
     /// Most pops plus settles per coalesced script call.
     static let maxBatch = 256
+    /// Most request bytes per coalesced call (payloads and settlement arguments), far below Redis's 1 GiB query
+    /// buffer limit even with large envelopes; a single larger call still goes out alone.
+    static let maxBatchBytes = 16 << 20
     /// Batches in flight at once per kind.
     static let maxInFlight = 4
 
@@ -49,7 +52,10 @@ final class RedisQueueBatching: Sendable {
 
     init(client: RedisClient, keys: RedisKeys, settings: RedisBackendSettings) {
         let pushKeys = keys.pushKeys
-        push = RequestCoalescer(maxBatch: settings.pushChunkSize, maxInFlight: Self.maxInFlight) { jobs in
+        push = RequestCoalescer(
+            maxBatch: settings.pushChunkSize, maxBytes: Self.maxBatchBytes, size: { $0.payload.count },
+            maxInFlight: Self.maxInFlight
+        ) { jobs in
             if RedisImmediatePush.applies(to: jobs) {
                 try await RedisImmediatePush.push(jobs, chunkSize: jobs.count, keys: keys, client: client)
             } else {
@@ -59,8 +65,18 @@ final class RedisQueueBatching: Sendable {
         }
         let leaseKeys = keys.leaseKeys
         let limits = Self.errorQueueLimits(settings)
-        lease = RequestCoalescer(maxBatch: Self.maxBatch, maxInFlight: Self.maxInFlight) { requests in
+        lease = RequestCoalescer(
+            maxBatch: Self.maxBatch, maxBytes: Self.maxBatchBytes, size: Self.size, maxInFlight: Self.maxInFlight
+        ) { requests in
             try await Self.settleAndPop(requests, client: client, keys: leaseKeys, limits: limits)
+        }
+    }
+
+    /// The size of a lease request in bytes (settlements carry payloads and error records).
+    @Sendable private static func size(_ request: LeaseRequest) -> Int {
+        switch request {
+        case .pop: 64
+        case .settle(let settle): settle.arguments.reduce(0) { $0 + $1.count }
         }
     }
 

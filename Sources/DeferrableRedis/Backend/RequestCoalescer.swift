@@ -4,7 +4,8 @@ import Synchronization
 ///
 /// A call made while fewer than `maxInFlight` batches are in flight and nobody is queued goes out at once, alone,
 /// on the caller's own task (a lone caller pays no delay and no task hop). A call made while the limit is reached
-/// waits; when a batch completes, everything queued (up to `maxBatch`) goes out together as the next batch.
+/// waits; when a batch completes, everything queued (up to `maxBatch` calls and `maxBytes` of request size, but at
+/// least one call) goes out together as the next batch.
 /// Each caller gets its own response, or the batch's error.
 ///
 /// A queued caller cannot be cancelled: it waits for its batch, which is bounded by the client's command timeout.
@@ -25,6 +26,8 @@ package final class RequestCoalescer<Request: Sendable, Response: Sendable>: Sen
 
     private let state = Mutex(State())
     private let maxBatch: Int
+    private let maxBytes: Int
+    private let size: @Sendable (Request) -> Int
     private let maxInFlight: Int
     private let send: Send
 
@@ -32,10 +35,20 @@ package final class RequestCoalescer<Request: Sendable, Response: Sendable>: Sen
     ///
     /// - Parameters:
     ///   - maxBatch: most requests per batch.
+    ///   - maxBytes: most request bytes per batch, as measured by `size` (a batch always takes at least one call).
+    ///   - size: the size of one request in bytes.
     ///   - maxInFlight: most batches in flight at once (a pipelined connection carries them concurrently).
     ///   - send: sends one batch.
-    package init(maxBatch: Int, maxInFlight: Int, send: @escaping Send) {
+    package init(
+        maxBatch: Int,
+        maxBytes: Int = .max,
+        size: @escaping @Sendable (Request) -> Int = { _ in 0 },
+        maxInFlight: Int,
+        send: @escaping Send
+    ) {
         self.maxBatch = max(1, maxBatch)
+        self.maxBytes = maxBytes
+        self.size = size
         self.maxInFlight = max(1, maxInFlight)
         self.send = send
     }
@@ -79,12 +92,19 @@ package final class RequestCoalescer<Request: Sendable, Response: Sendable>: Sen
     private func takeBatch(_ state: inout State) -> [Waiter]? {
         guard !state.queued.isEmpty, state.inFlight < maxInFlight else { return nil }
         state.inFlight += 1
-        if state.queued.count <= maxBatch {
+        var count = 0
+        var bytes = 0
+        for waiter in state.queued.prefix(maxBatch) {
+            bytes += size(waiter.request)
+            if count > 0, bytes > maxBytes { break }
+            count += 1
+        }
+        if count == state.queued.count {
             defer { state.queued = [] }
             return state.queued
         }
-        let batch = Array(state.queued.prefix(maxBatch))
-        state.queued.removeFirst(maxBatch)
+        let batch = Array(state.queued.prefix(count))
+        state.queued.removeFirst(count)
         return batch
     }
 

@@ -76,4 +76,24 @@ struct RequestCoalescerTests {
         }
         #expect(try await coalescer.submit(6) == 60)
     }
+
+    @Test("a batch stops before its byte limit, but always takes at least one call")
+    func byteLimit() async throws {
+        let recorder = Recorder()
+        let coalescer = RequestCoalescer<Int, Int>(maxBatch: 10, maxBytes: 10, size: { $0 }, maxInFlight: 1) {
+            try await recorder.send($0)
+        }
+        let first = Task { try await coalescer.submit(1) }
+        try await eventually { recorder.batches.withLock { $0.count } == 1 }
+        var queued: [Task<Int, any Error>] = []
+        for (index, value) in [6, 6, 3, 20, 2].enumerated() {
+            queued.append(Task { try await coalescer.submit(value) })
+            try await eventually { coalescer.queuedCount == index + 1 }
+        }
+        recorder.gate.open()
+        #expect(try await first.value == 10)
+        for task in queued { _ = try await task.value }
+        // 6 alone (6 + 6 > 10); 6 + 3; 20 alone although over the limit; then 2.
+        #expect(recorder.batches.withLock { $0 } == [[1], [6], [6, 3], [20], [2]])
+    }
 }
