@@ -26,6 +26,8 @@ extension RedisScript {
             local jobs, ready, delayed, inflight, leases, reclaims, signalKey, errors, errorPayloads, errorRecords =
                 KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
             local now = now_ms()
+            -- Most of the time no job has a reclaim count: then skip the per-job reads and deletes of it.
+            local hasReclaims = redis.call('EXISTS', reclaims) == 1
             local settleEnd = 3 + tonumber(ARGV[3]) * 7
             local settled, requeued, dead = {}, 0, 0
             for i = 4, settleEnd, 7 do
@@ -38,11 +40,11 @@ extension RedisScript {
                     redis.call('ZREM', inflight, id)
                     if mode == 'complete' then
                         redis.call('HDEL', jobs, id)
-                        redis.call('HDEL', reclaims, id)
+                        if hasReclaims then redis.call('HDEL', reclaims, id) end
                     elseif mode == 'requeue' then
                         if ARGV[i + 4] == '1' then
                             redis.call('HSET', jobs, id, ARGV[i + 3])
-                            redis.call('HDEL', reclaims, id)
+                            if hasReclaims then redis.call('HDEL', reclaims, id) end
                         end
                         local delay = tonumber(ARGV[i + 5])
                         if delay > 0 then
@@ -53,7 +55,7 @@ extension RedisScript {
                         requeued = requeued + 1
                     else
                         redis.call('HDEL', jobs, id)
-                        redis.call('HDEL', reclaims, id)
+                        if hasReclaims then redis.call('HDEL', reclaims, id) end
                         redis.call('ZADD', errors, now, id)
                         redis.call('HSET', errorPayloads, id, ARGV[i + 3])
                         redis.call('HSET', errorRecords, id, ARGV[i + 6])
@@ -93,6 +95,7 @@ extension RedisScript {
                     redis.call('LPUSH', ready, id)
                 end
             end
+            hasReclaims = #lapsed > 0 or redis.call('EXISTS', reclaims) == 1
             local due = redis.call('ZRANGEBYSCORE', delayed, '-inf', now, 'LIMIT', 0, 500)
             if #due > 0 then
                 redis.call('ZREM', delayed, unpack(due))
@@ -109,7 +112,7 @@ extension RedisScript {
                     taken = taken + 1
                     popped[#popped + 1] = id
                     popped[#popped + 1] = payload
-                    popped[#popped + 1] = tonumber(redis.call('HGET', reclaims, id) or '0')
+                    popped[#popped + 1] = hasReclaims and tonumber(redis.call('HGET', reclaims, id) or '0') or 0
                 end
             end
             if taken == wanted then
