@@ -52,10 +52,7 @@ final class RedisQueueBatching: Sendable {
 
     init(client: RedisClient, keys: RedisKeys, settings: RedisBackendSettings) {
         let pushKeys = keys.pushKeys
-        push = RequestCoalescer(
-            maxBatch: settings.pushChunkSize, maxBytes: Self.maxBatchBytes, size: { $0.payload.count },
-            maxInFlight: Self.maxInFlight
-        ) { jobs in
+        let sendPushes: RequestCoalescer<OutgoingJob, Void>.Send = { jobs in
             if RedisImmediatePush.applies(to: jobs) {
                 try await RedisImmediatePush.push(jobs, chunkSize: jobs.count, keys: keys, client: client)
             } else {
@@ -63,13 +60,14 @@ final class RedisQueueBatching: Sendable {
             }
             return Array(repeating: (), count: jobs.count)
         }
+        push = RequestCoalescer(
+            maxBatch: settings.pushChunkSize, maxBytes: Self.maxBatchBytes, size: { $0.payload.count },
+            maxInFlight: Self.maxInFlight, send: sendPushes)
         let leaseKeys = keys.leaseKeys
         let limits = Self.errorQueueLimits(settings)
         lease = RequestCoalescer(
-            maxBatch: Self.maxBatch, maxBytes: Self.maxBatchBytes, size: Self.size, maxInFlight: Self.maxInFlight
-        ) { requests in
-            try await Self.settleAndPop(requests, client: client, keys: leaseKeys, limits: limits)
-        }
+            maxBatch: Self.maxBatch, maxBytes: Self.maxBatchBytes, size: Self.size, maxInFlight: Self.maxInFlight,
+            send: { requests in try await Self.settleAndPop(requests, client: client, keys: leaseKeys, limits: limits) })
     }
 
     /// The size of a lease request in bytes (settlements carry payloads and error records).

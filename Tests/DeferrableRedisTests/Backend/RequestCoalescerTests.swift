@@ -80,9 +80,8 @@ struct RequestCoalescerTests {
     @Test("a batch stops before its byte limit, but always takes at least one call")
     func byteLimit() async throws {
         let recorder = Recorder()
-        let coalescer = RequestCoalescer<Int, Int>(maxBatch: 10, maxBytes: 10, size: { $0 }, maxInFlight: 1) {
-            try await recorder.send($0)
-        }
+        let coalescer = RequestCoalescer<Int, Int>(
+            maxBatch: 10, maxBytes: 10, size: { $0 }, maxInFlight: 1, send: { try await recorder.send($0) })
         let first = Task { try await coalescer.submit(1) }
         try await eventually { recorder.batches.withLock { $0.count } == 1 }
         var queued: [Task<Int, any Error>] = []
