@@ -2,7 +2,9 @@ import Deferrable
 import Foundation
 import Synchronization
 
-/// The main queue of a group on Redis. Every step that touches more than one key is one Lua script.
+/// The main queue of a group on Redis. Every step that touches more than one key is atomic: a `MULTI`/`EXEC`
+/// transaction for pushes of jobs runnable at once, a Lua script for everything else. Concurrent pushes, pops and
+/// settles are coalesced into shared calls (``RedisQueueBatching``).
 struct RedisJobQueue: JobQueue {
     let client: RedisClient
     let keys: RedisKeys

@@ -1,6 +1,6 @@
 import Synchronization
 
-/// Combines concurrent calls of one kind into batches, so that many concurrent callers share one script call.
+/// Combines concurrent calls of one kind into batches, so that many concurrent callers share one Redis call.
 ///
 /// A call made while fewer than `maxInFlight` batches are in flight and nobody is queued goes out at once, alone,
 /// on the caller's own task (a lone caller pays no delay and no task hop). A call made while the limit is reached
