@@ -154,6 +154,19 @@ struct EnvelopeCodecTests {
         }
     }
 
+    @Test("a metadata key that is not valid UTF-8 is refused, not repaired")
+    func invalidUTF8MetadataKey() throws {
+        let json = #"{"v":1,\#(Self.header),"attempts":0,"maxAttempts":1,"metadata":{"k\#u{1}":"x"}}"#
+        var bytes = Array(json.utf8)
+        // Replace the control character inside the key with a lone continuation byte.
+        let index = bytes.firstIndex(of: 0x01)!
+        bytes[index] = 0x80
+        #expect(throws: EnvelopeError.invalidField("metadata")) { try EnvelopeCodec.decode(bytes) }
+        // Escaped keys are decoded before use, and two spellings of one key keep the first value.
+        let escaped = #"{"v":1,\#(Self.header),"attempts":0,"maxAttempts":1,"metadata":{"\u006b":"first","k":"second"}}"#
+        #expect(try EnvelopeCodec.decode(Array(escaped.utf8)).metadata == ["k": "first"])
+    }
+
     @Test("payloads over maxSize are refused before parsing")
     func tooLarge() throws {
         let bytes = EnvelopeCodec.encode(Self.minimal)

@@ -21,7 +21,7 @@ struct JSONTopLevelScanner {
     static func members(of bytes: ArraySlice<UInt8>) throws -> [String: ArraySlice<UInt8>] {
         var members: [String: ArraySlice<UInt8>] = [:]
         try forEachMember(of: bytes) { key, value in
-            let name = String(decoding: key, as: UTF8.self)
+            guard let name = String(validating: key, as: UTF8.self) else { throw ScanError.malformed(key.startIndex) }
             if members[name] == nil { members[name] = value }
         }
         return members

@@ -22,6 +22,9 @@ import Synchronization
 ///
 /// The `job` dimension is the job name (`?` when a payload could not be read); `outcome` is
 /// ``RunOutcome/label``.
+///
+/// The observer makes each metric's handle once and keeps it, so bootstrap your metrics backend
+/// (`MetricsSystem.bootstrap`) before the first job event, or pass `factory:` explicitly.
 public final class MetricsObserver: DeferrableObserver, Sendable {
     /// Metric labels.
     public enum Label {

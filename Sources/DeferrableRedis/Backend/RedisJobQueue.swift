@@ -75,8 +75,9 @@ struct RedisJobQueue: JobQueue {
     /// single round trip. If the pop could not run there (`NOSCRIPT`), it goes through the coalescer instead.
     ///
     /// If the reply is lost (the task is cancelled, which closes the connection, or the connection fails), the pop
-    /// may have leased a job that nobody will run: its token is released, so the job goes back at once instead of
-    /// waiting for its lease to lapse (which would cost an attempt).
+    /// may have leased a job that nobody will run: its token is released (`releaseTokens`), so the job goes back at
+    /// once instead of waiting for its lease to lapse (which would cost an attempt). A release racing the pop it
+    /// undoes (Redis not yet aware of the closed connection when the release runs) can miss; the lease then lapses.
     private func waitThenPop(block: Duration, leaseMillis: Int64) async throws -> RedisQueueBatching.PopOutcome {
         let seconds = String(format: "%.3f", max(Double(block.wholeMilliseconds) / 1000, 0.001))
         let token = tokens.next()
@@ -88,27 +89,25 @@ struct RedisJobQueue: JobQueue {
         do {
             replies = try await client.pipelineBlocking([RedisCommand("BLPOP", keys.signal, seconds), pop], blockFor: block)
         } catch {
-            await releaseLostLease(token: token)
+            if RedisQueueBatching.mayHaveRun(after: error) {
+                // Through a coalescer: at shutdown every idle slot of a worker lands here at once.
+                try? await batching.release.submit(token)
+            }
             throw error
         }
-        _ = try replies[0].get()
+        // The pop's reply first: even if the wait ended in an error (say `CLIENT UNBLOCK … ERROR`), the pop ran.
         switch replies[1] {
         case .success(let reply):
             guard case .popped(let outcome) = try RedisQueueBatching.settleAndPopResponses(reply, requests: [request]).first
             else { throw RedisError.protocolError("a pop was answered as a settle") }
+            if case .job = outcome { return outcome }
+            _ = try replies[0].get()
             return outcome
         case .failure(let error) where error.serverErrorCode == "NOSCRIPT":
             return try await coalescedPop(leaseMillis: leaseMillis)
         case .failure(let error):
             throw error
         }
-    }
-
-    /// Gives back a job leased under `token` whose pop reply was lost; best effort (if Redis cannot be reached the
-    /// lease lapses as usual).
-    private func releaseLostLease(token: String) async {
-        _ = try? await client.evalScript(
-            .releaseToken, keys: [keys.leases, keys.inflight, keys.ready, keys.signal], args: [token])
     }
 
     func extendLease(_ job: LeasedJob, by lease: Duration) async throws -> Bool {

@@ -49,6 +49,8 @@ final class RedisQueueBatching: Sendable {
 
     let push: RequestCoalescer<OutgoingJob, Void>
     let lease: RequestCoalescer<LeaseRequest, LeaseResponse>
+    /// Gives back the leases of pops whose replies were lost (see ``releaseLost(tokens:client:keys:)``).
+    let release: RequestCoalescer<String, Void>
 
     init(client: RedisClient, keys: RedisKeys, settings: RedisBackendSettings) {
         let pushKeys = keys.pushKeys
@@ -63,11 +65,16 @@ final class RedisQueueBatching: Sendable {
         push = RequestCoalescer(
             maxBatch: settings.pushChunkSize, maxBytes: Self.maxBatchBytes, size: { $0.payload.count },
             maxInFlight: Self.maxInFlight, send: sendPushes)
-        let leaseKeys = keys.leaseKeys
         let limits = Self.errorQueueLimits(settings)
         lease = RequestCoalescer(
             maxBatch: Self.maxBatch, maxBytes: Self.maxBatchBytes, size: Self.size, maxInFlight: Self.maxInFlight,
-            send: { requests in try await Self.settleAndPop(requests, client: client, keys: leaseKeys, limits: limits) })
+            send: { requests in try await Self.settleAndPop(requests, client: client, keys: keys, limits: limits) })
+        release = RequestCoalescer(
+            maxBatch: Self.maxBatch, maxInFlight: 1,
+            send: { tokens in
+                await Self.releaseLost(tokens: tokens, client: client, keys: keys)
+                return Array(repeating: (), count: tokens.count)
+            })
     }
 
     /// The size of a lease request in bytes (settlements carry payloads and error records).
@@ -79,12 +86,41 @@ final class RedisQueueBatching: Sendable {
     }
 
     /// Sends one batch of pops and settles as one `settleAndPop` script call; answers in request order.
+    ///
+    /// If the reply is lost after the call may have run, the leases its pops may have taken are given back before
+    /// the error reaches the callers, so no job waits for a lease to lapse (which would cost it an attempt).
     private static func settleAndPop(
-        _ requests: [LeaseRequest], client: RedisClient, keys: [String], limits: [[UInt8]]
+        _ requests: [LeaseRequest], client: RedisClient, keys: RedisKeys, limits: [[UInt8]]
     ) async throws -> [LeaseResponse] {
-        let reply = try await client.evalScript(
-            .settleAndPop, keys: keys, binaryArgs: settleAndPopArguments(requests, limits: limits))
+        let reply: RedisValue
+        do {
+            reply = try await client.evalScript(
+                .settleAndPop, keys: keys.leaseKeys, binaryArgs: settleAndPopArguments(requests, limits: limits))
+        } catch let error as RedisError where mayHaveRun(after: error) {
+            let tokens = requests.compactMap { request -> String? in
+                if case .pop(let pop) = request { return pop.token }
+                return nil
+            }
+            await releaseLost(tokens: tokens, client: client, keys: keys)
+            throw error
+        }
         return try settleAndPopResponses(reply, requests: requests)
+    }
+
+    /// Whether a call that failed with `error` may still have run in Redis (its reply was lost, not refused).
+    static func mayHaveRun(after error: any Error) -> Bool {
+        switch error {
+        case RedisError.cannotConnect, RedisError.clientClosed, RedisError.server: false
+        default: true
+        }
+    }
+
+    /// Gives back, best effort, the jobs leased under `tokens` whose pop replies were lost: back to the head of the
+    /// ready list, no attempt used. If Redis cannot be reached the leases lapse as usual.
+    static func releaseLost(tokens: [String], client: RedisClient, keys: RedisKeys) async {
+        guard !tokens.isEmpty else { return }
+        _ = try? await client.evalScript(
+            .releaseTokens, keys: [keys.leases, keys.inflight, keys.ready, keys.signal], args: tokens)
     }
 
     /// The `settleAndPop` script's arguments for `requests`.

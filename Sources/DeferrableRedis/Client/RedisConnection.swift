@@ -153,6 +153,7 @@ final class RedisConnection: Sendable {
     func pipeline(
         encoded request: ByteBuffer, count expected: Int, operation: String, timeout: Duration
     ) async throws -> [Result<RedisValue, RedisError>] {
+        guard expected > 0 else { return [] }
         let handler = self.handler
         let eventLoop = channel.eventLoop
         return try await withUnsafeThrowingContinuation {

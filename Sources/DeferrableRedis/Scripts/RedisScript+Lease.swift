@@ -136,26 +136,30 @@ extension RedisScript {
             """
     )
 
-    /// Gives back the job leased under a token whose pop reply was lost (the consumer was cancelled, or the
-    /// connection failed, while a pop was pipelined behind a wait): the job goes back to the head of the ready list
-    /// without using an attempt, like a hand-back. Scans the leases, so it is only for that rare case.
+    /// Gives back the jobs leased under tokens whose pop replies were lost (the consumer was cancelled, or the
+    /// connection failed, while a pop was in flight): each job goes back to the head of the ready list without using
+    /// an attempt, like a hand-back. One scan of the leases for all tokens, so callers batch their tokens; it only
+    /// runs after a lost reply.
     ///
-    /// KEYS: leases, inflight, ready, signal. ARGV: token. Returns the id given back, or nil if none was leased.
-    package static let releaseToken = RedisScript(
-        name: "deferrable.releaseToken",
+    /// KEYS: leases, inflight, ready, signal. ARGV: tokens. Returns the ids given back.
+    package static let releaseTokens = RedisScript(
+        name: "deferrable.releaseTokens",
         source: signalPrelude + """
+            local wanted = {}
+            for i = 1, #ARGV do wanted[ARGV[i]] = true end
             local held = redis.call('HGETALL', KEYS[1])
+            local released = {}
             for i = 1, #held, 2 do
-                if held[i + 1] == ARGV[1] then
+                if wanted[held[i + 1]] then
                     local id = held[i]
                     redis.call('HDEL', KEYS[1], id)
                     redis.call('ZREM', KEYS[2], id)
                     redis.call('RPUSH', KEYS[3], id)
-                    signal(KEYS[4], 1)
-                    return id
+                    released[#released + 1] = id
                 end
             end
-            return false
+            signal(KEYS[4], #released)
+            return released
             """
     )
 

@@ -42,34 +42,34 @@ struct WaitingPopTests {
         await factory.close()
     }
 
-    @Test("a lease whose pop reply was lost is given back at once, without using an attempt")
-    func releaseLostLease() async throws {
+    @Test("leases whose pop replies were lost are given back at once, without using an attempt")
+    func releaseLostLeases() async throws {
         let (factory, deferrable, group) = try makeDeferrable()
         let job = try deferrable.register("j") { (_: Int, _) in }
-        let receipt = try await job.later(1)
+        let receipts = try await job.laterMany([1, 2])
         // Keys as documented in the README's key layout.
         let key = { (name: String) in "wp:{\(group)}:\(name)" }
         let leaseKeys = [
             "jobs", "ready", "delayed", "inflight", "leases", "reclaims", "signal", "errors", "errors:payloads", "errors:records",
         ]
         .map(key)
-        // A pop whose reply "never arrived": no error-queue limits matter here, no settlement, one pop pair.
+        let releaseKeys = [key("leases"), key("inflight"), key("ready"), key("signal")]
+        // Two pops whose replies "never arrived": error-queue limits, no settlement, two pop pairs.
         let popped = try await factory.client.evalScript(
-            .settleAndPop, keys: leaseKeys, args: ["1000", "1000", "0", "30000", "lost-token"])
-        #expect(popped.array?.last?.array?.count == 5, "the pop leased the job: \(popped)")
-        #expect(try await deferrable.stats().inFlight == 1)
+            .settleAndPop, keys: leaseKeys, args: ["1000", "1000", "0", "30000", "lost-a", "30000", "lost-b"])
+        #expect(popped.array?.last?.array?.count == 8, "the pops leased both jobs: \(popped)")
+        #expect(try await deferrable.stats().inFlight == 2)
 
-        let released = try await factory.client.evalScript(
-            .releaseToken, keys: [key("leases"), key("inflight"), key("ready"), key("signal")], args: ["lost-token"])
-        #expect(released.string == receipt.id)
-        #expect(
-            try await factory.client.evalScript(
-                .releaseToken, keys: [key("leases"), key("inflight"), key("ready"), key("signal")], args: ["lost-token"]) == .null)
+        let released = try await factory.client.evalScript(.releaseTokens, keys: releaseKeys, args: ["lost-a", "unknown", "lost-b"])
+        #expect(Set(released.array?.compactMap(\.string) ?? []) == Set(receipts.map(\.id)))
+        #expect(try await factory.client.evalScript(.releaseTokens, keys: releaseKeys, args: ["lost-a"]) == .array([]))
         let stats = try await deferrable.stats()
-        #expect(stats.inFlight == 0 && stats.available == 1)
-        let leased = try #require(try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .zero))
-        #expect(leased.id == receipt.id)
-        #expect(leased.reclaims == 0, "giving back a lost lease uses no attempt")
+        #expect(stats.inFlight == 0 && stats.available == 2)
+        for _ in 0..<2 {
+            let leased = try #require(try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .zero))
+            #expect(receipts.map(\.id).contains(leased.id))
+            #expect(leased.reclaims == 0, "giving back a lost lease uses no attempt")
+        }
         await factory.close()
     }
 }
