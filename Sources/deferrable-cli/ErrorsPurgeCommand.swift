@@ -14,21 +14,14 @@ struct ErrorsPurgeCommand: AsyncParsableCommand {
 
     @OptionGroup var redis: RedisOptions
 
-    @Argument(help: "The group.")
-    var group: String
-
-    @Flag(help: "Confirm: without it nothing is removed.")
-    var yes = false
+    @OptionGroup var target: DestructiveTarget
 
     func run() async throws {
         try await redis.withFactory { factory in
-            let deferrable = try await redis.deferrable(group: group, factory: factory)
-            guard yes else {
-                let count = try await deferrable.errors.count()
-                throw CLIError.usage("refusing to purge '\(group)' without --yes (it would remove \(Format.count(count)) entries)")
-            }
+            let deferrable = try await redis.deferrable(group: target.group, factory: factory)
+            try await target.requireConfirmation(to: "purge") { "\(Format.count(try await deferrable.errors.count())) entries" }
             let purged = try await deferrable.errors.purge()
-            Output.line("purged \(Format.count(purged)) error-queue entr\(purged == 1 ? "y" : "ies") from '\(group)'")
+            Output.line("purged \(Format.count(purged)) error-queue entr\(purged == 1 ? "y" : "ies") from '\(target.group)'")
         }
     }
 }

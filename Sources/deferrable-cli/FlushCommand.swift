@@ -17,24 +17,19 @@ struct FlushCommand: AsyncParsableCommand {
 
     @OptionGroup var redis: RedisOptions
 
-    @Argument(help: "The group.")
-    var group: String
-
-    @Flag(help: "Confirm: without it nothing is removed.")
-    var yes = false
+    @OptionGroup var target: DestructiveTarget
 
     func run() async throws {
         try await redis.withFactory { factory in
-            let deferrable = try await redis.deferrable(group: group, factory: factory)
+            let deferrable = try await redis.deferrable(group: target.group, factory: factory)
             let before = try await deferrable.stats()
-            guard yes else {
-                throw CLIError.usage(
-                    "refusing to flush '\(group)' without --yes (it would remove \(Format.count(before.available)) ready, "
-                        + "\(Format.count(before.delayed)) delayed and \(Format.count(before.inFlight)) in-flight jobs)")
+            try await target.requireConfirmation(to: "flush") {
+                "\(Format.count(before.available)) ready, \(Format.count(before.delayed)) delayed and "
+                    + "\(Format.count(before.inFlight)) in-flight jobs"
             }
             try await deferrable.flush()
             Output.line(
-                "flushed '\(group)': removed \(Format.count(before.available)) ready, \(Format.count(before.delayed)) delayed, "
+                "flushed '\(target.group)': removed \(Format.count(before.available)) ready, \(Format.count(before.delayed)) delayed, "
                     + "\(Format.count(before.inFlight)) in flight; \(Format.count(before.errors)) error-queue entries kept")
         }
     }

@@ -1,17 +1,11 @@
+import Deferrable
 import Foundation
 
 /// Human-readable times, durations, sizes and counts.
 enum Format {
     /// `850ms`, `42s`, `3m 20s`, `2h 5m`, `3d 4h`.
     static func duration(_ duration: Duration) -> String {
-        let millis = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
-        if millis < 0 { return "-" + self.duration(.milliseconds(-millis)) }
-        if millis < 1000 { return "\(millis)ms" }
-        let seconds = millis / 1000
-        if seconds < 60 { return "\(seconds)s" }
-        if seconds < 3600 { return pair(seconds / 60, "m", seconds % 60, "s") }
-        if seconds < 86_400 { return pair(seconds / 3600, "h", seconds % 3600 / 60, "m") }
-        return pair(seconds / 86_400, "d", seconds % 86_400 / 3600, "h")
+        HumanDuration(duration, tenthsBelowAMinute: false).description
     }
 
     /// `"3m 20s ago"` for an epoch-milliseconds time before `now`.
@@ -58,8 +52,4 @@ enum Format {
 
     /// The current time in epoch milliseconds.
     static var nowMillis: Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
-
-    private static func pair(_ major: Int64, _ majorUnit: String, _ minor: Int64, _ minorUnit: String) -> String {
-        minor == 0 ? "\(major)\(majorUnit)" : "\(major)\(majorUnit) \(minor)\(minorUnit)"
-    }
 }

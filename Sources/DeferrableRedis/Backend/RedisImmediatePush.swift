@@ -44,29 +44,15 @@ enum RedisImmediatePush {
         }
     }
 
-    /// Pushes `jobs` in transactions of at most `chunkSize` jobs and about `maxBytes` of payload (at least one
-    /// job each, so no single command nears Redis's query buffer limit), all in one pipeline (one round trip).
-    static func push(
-        _ jobs: some Collection<OutgoingJob>, chunkSize: Int, maxBytes: Int = RedisQueueBatching.maxBatchBytes, keys: RedisKeys,
-        client: RedisClient
-    ) async throws {
-        var writer = RESPWriter(capacity: estimatedSize(jobs, keys: keys))
-        var transactions = 0
-        var rest = jobs[...]
-        while !rest.isEmpty {
-            var count = 0
-            var bytes = 0
-            for job in rest.prefix(chunkSize) {
-                bytes += job.payload.count
-                if count > 0, bytes > maxBytes { break }
-                count += 1
-            }
-            write(rest.prefix(count), keys: keys, into: &writer)
-            rest = rest.dropFirst(count)
-            transactions += 1
+    /// Pushes `chunks`, one transaction each, all in one pipeline (one round trip).
+    static func push(_ chunks: [ArraySlice<OutgoingJob>], keys: RedisKeys, client: RedisClient) async throws {
+        var writer = RESPWriter(capacity: chunks.reduce(0) { $0 + estimatedSize($1, keys: keys) })
+        for chunk in chunks {
+            write(chunk, keys: keys, into: &writer)
         }
+        let jobCount = chunks.reduce(0) { $0 + $1.count }
         let replies = try await client.pipeline(
-            encoded: writer.buffer, count: transactions * commandCount, operation: "push of \(jobs.count) jobs")
+            encoded: writer.buffer, count: chunks.count * commandCount, operation: "push of \(jobCount) jobs")
         for start in stride(from: 0, to: replies.count, by: commandCount) {
             try check(replies[start..<start + commandCount])
         }

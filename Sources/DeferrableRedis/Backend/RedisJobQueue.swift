@@ -27,13 +27,13 @@ struct RedisJobQueue: JobQueue {
     func pushBatch(_ jobs: [OutgoingJob]) async throws {
         guard !jobs.isEmpty else { return }
         try await registerGroup()
+        // Chunks of at most `pushChunkSize` jobs and 16 MiB, so no command nears Redis's query-buffer limit; every
+        // chunk goes in one pipeline: one round trip for the whole batch.
+        let chunks = BatchLimit(maxCount: settings.pushChunkSize, maxBytes: RedisQueueBatching.maxBatchBytes)
+            .split(jobs) { $0.payload.count }
         if RedisImmediatePush.applies(to: jobs) {
-            // Every chunk's transaction in one pipeline: one round trip for the whole batch.
-            try await RedisImmediatePush.push(jobs, chunkSize: settings.pushChunkSize, keys: keys, client: client)
+            try await RedisImmediatePush.push(chunks, keys: keys, client: client)
             return
-        }
-        let chunks = stride(from: 0, to: jobs.count, by: settings.pushChunkSize).map {
-            jobs[$0..<min($0 + settings.pushChunkSize, jobs.count)]
         }
         let calls = chunks.map { (keys: keys.pushKeys, args: RedisQueueBatching.pushArguments($0)) }
         for result in try await client.evalScriptPipelined(.push, calls: calls) {

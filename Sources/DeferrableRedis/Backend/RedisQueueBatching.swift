@@ -56,7 +56,7 @@ final class RedisQueueBatching: Sendable {
         let pushKeys = keys.pushKeys
         let sendPushes: RequestCoalescer<OutgoingJob, Void>.Send = { jobs in
             if RedisImmediatePush.applies(to: jobs) {
-                try await RedisImmediatePush.push(jobs, chunkSize: jobs.count, keys: keys, client: client)
+                try await RedisImmediatePush.push([jobs[...]], keys: keys, client: client)
             } else {
                 _ = try await client.evalScript(.push, keys: pushKeys, binaryArgs: Self.pushArguments(jobs))
             }

@@ -25,8 +25,7 @@ package final class RequestCoalescer<Request: Sendable, Response: Sendable>: Sen
     }
 
     private let state = Mutex(State())
-    private let maxBatch: Int
-    private let maxBytes: Int
+    private let limit: BatchLimit
     private let size: @Sendable (Request) -> Int
     private let maxInFlight: Int
     private let send: Send
@@ -46,8 +45,7 @@ package final class RequestCoalescer<Request: Sendable, Response: Sendable>: Sen
         maxInFlight: Int,
         send: @escaping Send
     ) {
-        self.maxBatch = max(1, maxBatch)
-        self.maxBytes = maxBytes
+        self.limit = BatchLimit(maxCount: maxBatch, maxBytes: maxBytes)
         self.size = size
         self.maxInFlight = max(1, maxInFlight)
         self.send = send
@@ -72,7 +70,9 @@ package final class RequestCoalescer<Request: Sendable, Response: Sendable>: Sen
             } catch {
                 outcome = .failure(error)
             }
-            flightEnded()
+            if let batch = endFlight() {
+                Task { await self.run(batch) }
+            }
             let responses = try outcome.get()
             guard responses.count == 1 else { throw RedisError.protocolError("expected 1 reply, got \(responses.count)") }
             return responses[0]
@@ -92,13 +92,7 @@ package final class RequestCoalescer<Request: Sendable, Response: Sendable>: Sen
     private func takeBatch(_ state: inout State) -> [Waiter]? {
         guard !state.queued.isEmpty, state.inFlight < maxInFlight else { return nil }
         state.inFlight += 1
-        var count = 0
-        var bytes = 0
-        for waiter in state.queued.prefix(maxBatch) {
-            bytes += size(waiter.request)
-            if count > 0, bytes > maxBytes { break }
-            count += 1
-        }
+        let count = limit.fittingCount(of: state.queued) { size($0.request) }
         if count == state.queued.count {
             defer { state.queued = [] }
             return state.queued
@@ -108,14 +102,11 @@ package final class RequestCoalescer<Request: Sendable, Response: Sendable>: Sen
         return batch
     }
 
-    /// Ends a flight and starts the queued batch, if any, on a task of its own.
-    private func flightEnded() {
-        let batch = state.withLock { state in
+    /// Ends a flight and returns the next batch to send in its place, if any is queued.
+    private func endFlight() -> [Waiter]? {
+        state.withLock { state in
             state.inFlight -= 1
             return takeBatch(&state)
-        }
-        if let batch {
-            Task { await self.run(batch) }
         }
     }
 
@@ -136,11 +127,7 @@ package final class RequestCoalescer<Request: Sendable, Response: Sendable>: Sen
             } catch {
                 for waiter in batch { waiter.continuation.resume(throwing: error) }
             }
-            let next = state.withLock { state in
-                state.inFlight -= 1
-                return takeBatch(&state)
-            }
-            guard let next else { return }
+            guard let next = endFlight() else { return }
             batch = next
         }
     }

@@ -81,14 +81,8 @@ public final class RedisClient: Sendable {
     /// - Throws: ``RedisError/server(message:)`` if Redis replies with an error; other ``RedisError`` cases for
     ///   connection problems, timeouts, or a closed client.
     public func send(_ command: RedisCommand) async throws -> RedisValue {
-        let slot = try nextSlot()
         let timeout = configuration.commandTimeout
-        do {
-            return try await slot.connection().send(command, timeout: timeout)
-        } catch let error as RedisChannelHandler.NotSent {
-            // The connection closed before the command was written: retrying cannot run it twice.
-            return try await retryingOnce(notSent: error) { try await slot.connection().send(command, timeout: timeout) }
-        }
+        return try await onSharedConnection { try await $0.send(command, timeout: timeout) }
     }
 
     /// Sends `commands` on one shared connection with a single write and flush (one round trip) and returns the
@@ -101,26 +95,27 @@ public final class RedisClient: Sendable {
             try checkOpen()
             return []
         }
-        let slot = try nextSlot()
         let timeout = configuration.commandTimeout
-        do {
-            return try await slot.connection().pipeline(commands, timeout: timeout)
-        } catch let error as RedisChannelHandler.NotSent {
-            return try await retryingOnce(notSent: error) { try await slot.connection().pipeline(commands, timeout: timeout) }
-        }
+        return try await onSharedConnection { try await $0.pipeline(commands, timeout: timeout) }
     }
 
     /// Sends `count` commands already written with a ``RESPWriter`` as one pipeline on a shared connection and
     /// returns their replies in order (used by the backend for its push transaction: no per-command objects).
     func pipeline(encoded: ByteBuffer, count: Int, operation: String) async throws -> [Result<RedisValue, RedisError>] {
-        let slot = try nextSlot()
         let timeout = configuration.commandTimeout
+        return try await onSharedConnection {
+            try await $0.pipeline(encoded: encoded, count: count, operation: operation, timeout: timeout)
+        }
+    }
+
+    /// Runs `body` on a shared connection (see ``nextSlot()``); if that connection was found closed before anything
+    /// was written, once more on a fresh one (retrying cannot run the commands twice).
+    private func onSharedConnection<T>(_ body: (RedisConnection) async throws -> T) async throws -> T {
+        let slot = try nextSlot()
         do {
-            return try await slot.connection().pipeline(encoded: encoded, count: count, operation: operation, timeout: timeout)
+            return try await body(slot.connection())
         } catch let error as RedisChannelHandler.NotSent {
-            return try await retryingOnce(notSent: error) {
-                try await slot.connection().pipeline(encoded: encoded, count: count, operation: operation, timeout: timeout)
-            }
+            return try await retryingOnce(notSent: error) { try await body(slot.connection()) }
         }
     }
 
