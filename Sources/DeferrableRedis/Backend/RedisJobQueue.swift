@@ -84,7 +84,7 @@ struct RedisJobQueue: JobQueue {
         let request = RedisQueueBatching.LeaseRequest.pop(.init(leaseMillis: leaseMillis, token: token))
         let pop = RedisClient.evalSHA(
             .settleAndPop, keys: keys.leaseKeys,
-            args: RedisQueueBatching.settleAndPopArguments([request], limits: RedisQueueBatching.errorQueueLimits(settings)))
+            args: RedisQueueBatching.settleAndPopArguments([request], limits: batching.errorQueueLimits))
         let replies: [Result<RedisValue, RedisError>]
         do {
             replies = try await client.pipelineBlocking([RedisCommand("BLPOP", keys.signal, seconds), pop], blockFor: block)

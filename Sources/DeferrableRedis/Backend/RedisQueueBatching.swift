@@ -47,6 +47,8 @@ final class RedisQueueBatching: Sendable {
     /// Batches in flight at once per kind.
     static let maxInFlight = 4
 
+    /// The error-queue bounds as the first two arguments of the `settleAndPop` script, rendered once.
+    let errorQueueLimits: [[UInt8]]
     let push: RequestCoalescer<OutgoingJob, Void>
     let lease: RequestCoalescer<LeaseRequest, LeaseResponse>
     /// Gives back the leases of pops whose replies were lost (see ``releaseLost(tokens:client:keys:)``).
@@ -65,7 +67,11 @@ final class RedisQueueBatching: Sendable {
         push = RequestCoalescer(
             maxBatch: settings.pushChunkSize, maxBytes: Self.maxBatchBytes, size: { $0.payload.count },
             maxInFlight: Self.maxInFlight, send: sendPushes)
-        let limits = Self.errorQueueLimits(settings)
+        let limits = [
+            Array(String(settings.errorQueueLimits.maxEntries).utf8),
+            Array(String(settings.errorQueueLimits.maxAge.wholeMilliseconds).utf8),
+        ]
+        errorQueueLimits = limits
         lease = RequestCoalescer(
             maxBatch: Self.maxBatch, maxBytes: Self.maxBatchBytes, size: Self.size, maxInFlight: Self.maxInFlight,
             send: { requests in try await Self.settleAndPop(requests, client: client, keys: keys, limits: limits) })
@@ -167,14 +173,6 @@ final class RedisQueueBatching: Sendable {
                 return .popped(outcome)
             }
         }
-    }
-
-    /// The error-queue bounds, as the first two arguments of the `settleAndPop` script.
-    static func errorQueueLimits(_ settings: RedisBackendSettings) -> [[UInt8]] {
-        [
-            Array(String(settings.errorQueueLimits.maxEntries).utf8),
-            Array(String(settings.errorQueueLimits.maxAge.wholeMilliseconds).utf8),
-        ]
     }
 
     /// The push script's arguments: triples of id, payload, delay in ms.
