@@ -114,7 +114,7 @@ extension Deferrable {
         let options = registration.options
         let argsJSON: [UInt8]
         do {
-            argsJSON = Array(try JSONCoders.canonicalEncoder.encode(args))
+            argsJSON = try CanonicalJSONEncoder.encode(args)
         } catch {
             throw DeferrableError.argumentsNotEncodable(job: name, reason: String(describing: error))
         }

@@ -22,6 +22,13 @@ struct PhaseMeter {
         var cpuSeconds: Double
         /// Peak RSS of the process at the end of the section, in bytes.
         var peakRSSBytes: Int
+
+        /// Adds another section's times (and keeps the higher peak RSS).
+        mutating func add(_ other: Reading) {
+            seconds += other.seconds
+            cpuSeconds += other.cpuSeconds
+            peakRSSBytes = max(peakRSSBytes, other.peakRSSBytes)
+        }
     }
 }
 

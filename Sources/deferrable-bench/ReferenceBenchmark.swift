@@ -75,18 +75,9 @@ struct ReferenceBenchmark {
     /// `HSET` of a 290-byte payload, `RPUSH` of a wake-up token, `EXEC`), as one pipelined round trip, N times:
     /// the floor under `enqueue-single` before any envelope is built.
     private func pushTransaction(client: RedisClient, key: String) async throws -> PhaseResult {
-        let keys = (ready: key + ":{tx}:ready", jobs: key + ":{tx}:jobs", signal: key + ":{tx}:signal")
-        let payload = [UInt8](repeating: UInt8(ascii: "x"), count: 290)
-        let id = Array("00000000-0000-4000-8000-000000000000".utf8)
-        let result = try await loop("reference-push-transaction", client: client) {
-            let replies = try await $0.pipeline([
-                RedisCommand("MULTI"), RedisCommand("LPUSH", [Array(keys.ready.utf8), id]),
-                RedisCommand("HSET", [Array(keys.jobs.utf8), id, payload]),
-                RedisCommand("RPUSH", [Array(keys.signal.utf8), [UInt8(ascii: "1")]]), RedisCommand("EXEC"),
-            ])
-            for reply in replies { _ = try reply.get() }
-        }
-        _ = try await client.send(RedisCommand("DEL", keys.ready, keys.jobs, keys.signal))
+        let transaction = BarePushTransaction(key: key)
+        let result = try await loop("reference-push-transaction", client: client) { try await transaction.send(on: $0) }
+        try await transaction.clean(on: client)
         return result
     }
 

@@ -1,23 +1,40 @@
-/// A small append-only JSON writer used to produce envelopes byte-exactly and fast.
+/// A small append-only JSON writer used to produce envelopes and canonical arguments byte-exactly and fast.
 ///
-/// Arguments are spliced in as raw JSON produced by `JSONEncoder`, which Foundation's encoder cannot do.
+/// Arguments are spliced into envelopes as raw JSON (produced by ``CanonicalJSONEncoder``), which Foundation's
+/// encoder cannot do.
 struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+    /// How strings are escaped.
+    enum Escaping {
+        /// The envelope's: `"`, `\\`, `\n`, `\r`, `\t`, other control characters as `\u00XX`.
+        case envelope
+        /// Foundation `JSONEncoder`'s: as `.envelope`, plus `\/` for `/` and `\b`, `\f` (canonical arguments are
+        /// byte-identical to `JSONEncoder` with `.sortedKeys`).
+        case foundation
+    }
 
-    init(capacity: Int = 256) {
+    private(set) var bytes: [UInt8] = []
+    private let escaping: Escaping
+
+    init(capacity: Int = 256, escaping: Escaping = .envelope) {
         bytes.reserveCapacity(capacity)
+        self.escaping = escaping
     }
 
     private var needsComma = false
 
-    mutating func beginObject() {
+    mutating func beginObject() { open(UInt8(ascii: "{")) }
+    mutating func endObject() { close(UInt8(ascii: "}")) }
+    mutating func beginArray() { open(UInt8(ascii: "[")) }
+    mutating func endArray() { close(UInt8(ascii: "]")) }
+
+    private mutating func open(_ bracket: UInt8) {
         separate()
-        bytes.append(UInt8(ascii: "{"))
+        bytes.append(bracket)
         needsComma = false
     }
 
-    mutating func endObject() {
-        bytes.append(UInt8(ascii: "}"))
+    private mutating func close(_ bracket: UInt8) {
+        bytes.append(bracket)
         needsComma = true
     }
 
@@ -68,6 +85,13 @@ struct JSONWriter {
         needsComma = true
     }
 
+    /// Appends a value already in JSON form (`null`, `true`, a number's text).
+    mutating func raw(_ json: some StringProtocol) {
+        separate()
+        bytes.append(contentsOf: json.utf8)
+        needsComma = true
+    }
+
     mutating func field(_ name: String, _ value: String) {
         key(name)
         string(value)
@@ -92,9 +116,12 @@ struct JSONWriter {
         value.withUTF8 { utf8 in
             // Copy runs of bytes that need no escaping in one go; escape the others.
             var runStart = 0
+            let slash: UInt8 = escaping == .foundation ? UInt8(ascii: "/") : UInt8(ascii: "\"")
             for index in utf8.indices {
                 let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == slash else {
+                    continue
+                }
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
                 appendEscaped(byte)
                 runStart = index + 1
@@ -107,7 +134,9 @@ struct JSONWriter {
     private mutating func appendEscaped(_ byte: UInt8) {
         bytes.append(UInt8(ascii: "\\"))
         switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): bytes.append(byte)
+        case 0x08 where escaping == .foundation: bytes.append(UInt8(ascii: "b"))
+        case 0x0C where escaping == .foundation: bytes.append(UInt8(ascii: "f"))
         case UInt8(ascii: "\n"): bytes.append(UInt8(ascii: "n"))
         case UInt8(ascii: "\r"): bytes.append(UInt8(ascii: "r"))
         case UInt8(ascii: "\t"): bytes.append(UInt8(ascii: "t"))
