@@ -55,23 +55,22 @@ public final class MetricsObserver: DeferrableObserver, Sendable {
         let id: String
     }
 
+    private struct JobKey: Hashable {
+        let group: String
+        let name: String
+    }
+
     private struct State {
         var started: [RunKey: ContinuousClock.Instant] = [:]
         var inFlight: [String: Int] = [:]
     }
 
-    /// Identifies one metric: its label and dimensions.
-    private struct MetricKey: Hashable {
-        let label: String
-        let dimensions: [String]
-    }
-
     private let factory: (any MetricsFactory)?
     private let clock: any DeferrableClock
     private let state = Mutex(State())
-    /// Metric handles made so far: swift-metrics handles are meant to be kept, and making one per event costs more
-    /// than the event. Bounded by labels × groups × job names × outcomes.
-    private let handles = Mutex<[MetricKey: any Sendable]>([:])
+    /// Metric handles made so far, per group and job name: swift-metrics handles are meant to be kept, and making one
+    /// per event costs more than the event. Bounded by groups × job names (× outcomes inside).
+    private let handles = Mutex<[JobKey: JobMetricHandles]>([:])
 
     /// Creates an observer.
     /// - Parameters:
@@ -86,22 +85,14 @@ public final class MetricsObserver: DeferrableObserver, Sendable {
         let group = event.job?.group ?? event.envelope?.group ?? "?"
         let name = event.job?.name ?? event.envelope?.name ?? "?"
         switch event.kind {
-        case .push:
-            counter(Label.pushed, group: group, name: name)
-        case .debounceHit:
-            counter(Label.debounced, group: group, name: name)
-        case .retry:
-            counter(Label.retried, group: group, name: name)
-        case .error:
-            counter(Label.failed, group: group, name: name)
-        case .expire:
-            counter(Label.expired, group: group, name: name)
-        case .pop:
-            runStarted(event, group: group, name: name)
-        case .complete, .handBack:
-            runEnded(event, group: group, name: name)
-        default:
-            break
+        case .push: metrics(group: group, name: name).pushed.increment()
+        case .debounceHit: metrics(group: group, name: name).debounced.increment()
+        case .retry: metrics(group: group, name: name).retried.increment()
+        case .error: metrics(group: group, name: name).failed.increment()
+        case .expire: metrics(group: group, name: name).expired.increment()
+        case .pop: runStarted(event, metrics: metrics(group: group, name: name))
+        case .complete, .handBack: runEnded(event, metrics: metrics(group: group, name: name))
+        default: break
         }
     }
 
@@ -112,73 +103,50 @@ public final class MetricsObserver: DeferrableObserver, Sendable {
             state.inFlight[ref.group, default: 1] -= 1
             return state.inFlight[ref.group]
         }
-        if let remaining { meter(group: ref.group).set(remaining) }
+        if let remaining { metrics(group: ref.group, name: ref.name).inFlight.set(remaining) }
     }
 
-    private func runStarted(_ event: DeferrableEvent, group: String, name: String) {
+    private func runStarted(_ event: DeferrableEvent, metrics: JobMetricHandles) {
         guard let job = event.job else { return }
-        let key = RunKey(group: group, id: job.id)
+        let key = RunKey(group: job.group, id: job.id)
         let count = state.withLock { state -> Int in
             if state.started.updateValue(.now, forKey: key) == nil {
-                state.inFlight[group, default: 0] += 1
+                state.inFlight[job.group, default: 0] += 1
             }
-            return state.inFlight[group, default: 0]
+            return state.inFlight[job.group, default: 0]
         }
-        meter(group: group).set(count)
+        metrics.inFlight.set(count)
         if let envelope = event.envelope {
             let runnable = envelope.notBefore ?? envelope.lastPushedAt
-            let waited = max(0, clock.nowMillis() - runnable)
-            timer(Label.queueWait, [("group", group), ("job", name)]).recordMilliseconds(waited)
+            metrics.queueWait.recordMilliseconds(max(0, clock.nowMillis() - runnable))
         }
     }
 
-    private func runEnded(_ event: DeferrableEvent, group: String, name: String) {
+    private func runEnded(_ event: DeferrableEvent, metrics: JobMetricHandles) {
         guard let job = event.job else { return }
-        let key = RunKey(group: group, id: job.id)
+        let key = RunKey(group: job.group, id: job.id)
         let ended = state.withLock { state -> (ContinuousClock.Instant, Int)? in
             guard let start = state.started.removeValue(forKey: key) else { return nil }
-            state.inFlight[group, default: 1] -= 1
-            return (start, state.inFlight[group, default: 0])
+            state.inFlight[job.group, default: 1] -= 1
+            return (start, state.inFlight[job.group, default: 0])
         }
-        let outcome = event.outcome?.label ?? (event.kind == .handBack ? "handedBack" : "unknown")
         if case .completed = event.outcome {
-            counter(Label.completed, group: group, name: name)
+            metrics.completed.increment()
         }
-        counter(Label.runs, [("group", group), ("job", name), ("outcome", outcome)]).increment()
+        let run = metrics.run(event.outcome?.label ?? (event.kind == .handBack ? "handedBack" : "unknown"))
+        run.runs.increment()
         guard let (start, remaining) = ended else { return }
-        meter(group: group).set(remaining)
-        timer(Label.runDuration, [("group", group), ("job", name), ("outcome", outcome)])
-            .record(duration: start.duration(to: .now))
+        metrics.inFlight.set(remaining)
+        run.duration.record(duration: start.duration(to: .now))
     }
 
-    private func counter(_ label: String, group: String, name: String) {
-        counter(label, [("group", group), ("job", name)]).increment()
-    }
-
-    private func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
-        handle(label, dimensions) { Counter(label: label, dimensions: dimensions, factory: $0) }
-    }
-
-    private func timer(_ label: String, _ dimensions: [(String, String)]) -> Timer {
-        handle(label, dimensions) { Timer(label: label, dimensions: dimensions, factory: $0) }
-    }
-
-    private func meter(group: String) -> Meter {
-        let dimensions = [("group", group)]
-        return handle(Label.inFlight, dimensions) { Meter(label: Label.inFlight, dimensions: dimensions, factory: $0) }
-    }
-
-    /// The kept handle of a metric, made on first use.
-    private func handle<Metric: Sendable>(
-        _ label: String, _ dimensions: [(String, String)], make: (any MetricsFactory) -> Metric
-    ) -> Metric {
-        let key = MetricKey(label: label, dimensions: dimensions.flatMap { [$0.0, $0.1] })
-        if let existing = handles.withLock({ $0[key] }) as? Metric {
-            return existing
-        }
-        let made = make(factory ?? MetricsSystem.factory)
+    /// The kept handles of a job name in a group, made on first use.
+    private func metrics(group: String, name: String) -> JobMetricHandles {
+        let key = JobKey(group: group, name: name)
+        if let existing = handles.withLock({ $0[key] }) { return existing }
+        let made = JobMetricHandles(group: group, name: name, factory: factory ?? MetricsSystem.factory)
         return handles.withLock { handles in
-            if let existing = handles[key] as? Metric { return existing }
+            if let existing = handles[key] { return existing }
             handles[key] = made
             return made
         }
