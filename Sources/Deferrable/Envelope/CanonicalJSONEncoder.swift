@@ -10,9 +10,7 @@ enum CanonicalJSONEncoder {
     /// Encodes `value`.
     /// - Throws: `EncodingError` as `JSONEncoder` would: a non-finite float, or a top-level value that encodes nothing.
     static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        let impl = Impl(codingPath: [])
-        let node = try impl.box(value)
-        guard let node else {
+        guard let node = try Impl.box(value, at: []) else {
             throw EncodingError.invalidValue(
                 value,
                 EncodingError.Context(codingPath: [], debugDescription: "Top-level \(T.self) did not encode any values."))
@@ -43,7 +41,7 @@ enum CanonicalJSONEncoder {
                 object = CanonicalJSONNode.Object()
                 node = .object(object)
             }
-            return KeyedEncodingContainer(KeyedContainer<Key>(encoder: self, object: object, codingPath: codingPath))
+            return KeyedEncodingContainer(KeyedContainer<Key>(object: object, codingPath: codingPath))
         }
 
         func unkeyedContainer() -> any UnkeyedEncodingContainer {
@@ -54,7 +52,7 @@ enum CanonicalJSONEncoder {
                 array = CanonicalJSONNode.Array()
                 node = .array(array)
             }
-            return UnkeyedContainer(encoder: self, array: array, codingPath: codingPath)
+            return UnkeyedContainer(array: array, codingPath: codingPath)
         }
 
         func singleValueContainer() -> any SingleValueEncodingContainer {
@@ -62,8 +60,7 @@ enum CanonicalJSONEncoder {
         }
 
         /// The node of `value`, with `JSONEncoder`'s special cases; `nil` when it encodes nothing.
-        func box<T: Encodable>(_ value: T, at path: [any CodingKey]? = nil) throws -> CanonicalJSONNode? {
-            let path = path ?? codingPath
+        static func box<T: Encodable>(_ value: T, at path: [any CodingKey]) throws -> CanonicalJSONNode? {
             // Type comparisons, not dynamic casts: this runs for every nested value. (A value passed as an
             // existential arrives here opened, with `T` its concrete type.)
             if T.self == Data.self { return .string((value as! Data).base64EncodedString()) }
@@ -77,7 +74,7 @@ enum CanonicalJSONEncoder {
         }
 
         /// A nested value's node: one that encodes nothing becomes `{}`, as with `JSONEncoder`.
-        func boxNested<T: Encodable>(_ value: T, at path: [any CodingKey]) throws -> CanonicalJSONNode {
+        static func boxNested<T: Encodable>(_ value: T, at path: [any CodingKey]) throws -> CanonicalJSONNode {
             try box(value, at: path) ?? .object(CanonicalJSONNode.Object())
         }
 
@@ -98,7 +95,6 @@ enum CanonicalJSONEncoder {
     }
 
     private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
-        let encoder: Impl
         let object: CanonicalJSONNode.Object
         let codingPath: [any CodingKey]
 
@@ -126,7 +122,7 @@ enum CanonicalJSONEncoder {
         mutating func encode(_ value: UInt32, forKey key: Key) throws { set(.unsigned(UInt64(value)), key) }
         mutating func encode(_ value: UInt64, forKey key: Key) throws { set(.unsigned(value), key) }
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-            set(try encoder.boxNested(value, at: codingPath + [key]), key)
+            set(try Impl.boxNested(value, at: codingPath + [key]), key)
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(
@@ -135,13 +131,13 @@ enum CanonicalJSONEncoder {
             let nested = CanonicalJSONNode.Object()
             set(.object(nested), key)
             return KeyedEncodingContainer(
-                KeyedContainer<NestedKey>(encoder: encoder, object: nested, codingPath: codingPath + [key]))
+                KeyedContainer<NestedKey>(object: nested, codingPath: codingPath + [key]))
         }
 
         mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
             let nested = CanonicalJSONNode.Array()
             set(.array(nested), key)
-            return UnkeyedContainer(encoder: encoder, array: nested, codingPath: codingPath + [key])
+            return UnkeyedContainer(array: nested, codingPath: codingPath + [key])
         }
 
         mutating func superEncoder() -> any Encoder {
@@ -160,7 +156,6 @@ enum CanonicalJSONEncoder {
     }
 
     private struct UnkeyedContainer: UnkeyedEncodingContainer, ScalarEncoding {
-        let encoder: Impl
         let array: CanonicalJSONNode.Array
         let codingPath: [any CodingKey]
         var count: Int { array.elements.count }
@@ -171,21 +166,21 @@ enum CanonicalJSONEncoder {
 
         mutating func put(_ node: CanonicalJSONNode) { append(node) }
         mutating func encode<T: Encodable>(_ value: T) throws {
-            append(try encoder.boxNested(value, at: nextPath))
+            append(try Impl.boxNested(value, at: nextPath))
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
             let nested = CanonicalJSONNode.Object()
             let path = nextPath
             append(.object(nested))
-            return KeyedEncodingContainer(KeyedContainer<NestedKey>(encoder: encoder, object: nested, codingPath: path))
+            return KeyedEncodingContainer(KeyedContainer<NestedKey>(object: nested, codingPath: path))
         }
 
         mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
             let nested = CanonicalJSONNode.Array()
             let path = nextPath
             append(.array(nested))
-            return UnkeyedContainer(encoder: encoder, array: nested, codingPath: path)
+            return UnkeyedContainer(array: nested, codingPath: path)
         }
 
         mutating func superEncoder() -> any Encoder {
@@ -202,7 +197,7 @@ enum CanonicalJSONEncoder {
         var valuePath: [any CodingKey] { codingPath }
         mutating func put(_ node: CanonicalJSONNode) { encoder.node = node }
         mutating func encode<T: Encodable>(_ value: T) throws {
-            put(try encoder.boxNested(value, at: codingPath))
+            put(try Impl.boxNested(value, at: codingPath))
         }
     }
 }

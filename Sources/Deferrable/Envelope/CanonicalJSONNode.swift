@@ -48,20 +48,15 @@ enum CanonicalJSONNode {
     private static func write(_ object: Object, into writer: inout JSONWriter) {
         writer.beginObject()
         let members = object.members
-        if members.count == 1 {
-            writer.key(members[0].key)
-            members[0].value.write(into: &writer)
-        } else if members.count > 1 {
-            // Stable sort of the positions: among equal keys the last encoded comes last and is the one kept.
-            let order = members.indices.sorted { lhs, rhs in
-                let comparison = compareUTF8(members[lhs].key, members[rhs].key)
-                return comparison == 0 ? lhs < rhs : comparison < 0
-            }
-            for (position, index) in order.enumerated() {
-                if position + 1 < order.count, members[order[position + 1]].key == members[index].key { continue }
-                writer.key(members[index].key)
-                members[index].value.write(into: &writer)
-            }
+        // Stable sort of the positions: among equal keys the last encoded comes last and is the one kept.
+        let order = members.indices.sorted { lhs, rhs in
+            let comparison = compareUTF8(members[lhs].key, members[rhs].key)
+            return comparison == 0 ? lhs < rhs : comparison < 0
+        }
+        for (position, index) in order.enumerated() {
+            if position + 1 < order.count, members[order[position + 1]].key == members[index].key { continue }
+            writer.key(members[index].key)
+            members[index].value.write(into: &writer)
         }
         writer.endObject()
     }

@@ -116,12 +116,13 @@ struct JSONWriter {
         value.withUTF8 { utf8 in
             // Copy runs of bytes that need no escaping in one go; escape the others.
             var runStart = 0
-            let slash: UInt8 = escaping == .foundation ? UInt8(ascii: "/") : UInt8(ascii: "\"")
+            let escapesSlash = escaping == .foundation
             for index in utf8.indices {
                 let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == slash else {
-                    continue
-                }
+                guard
+                    byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+                        || (escapesSlash && byte == UInt8(ascii: "/"))
+                else { continue }
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
                 appendEscaped(byte)
                 runStart = index + 1
