@@ -4,14 +4,14 @@ import DeferrableRedis
 /// `enqueue-single`: one task awaiting `later()` N times (one round trip per job on Redis).
 ///
 /// On Redis the phase is paired with its reference: the N jobs are sent in ``rounds`` rounds, and each round is
-/// preceded by as many unpipelined `LPUSH`es through the backend's own client, then as many bare push transactions
-/// (``BarePushTransaction``, the floor under `later()`). This VM's round trip drifts by ±20 %
+/// preceded by as many unpipelined `LPUSH`es through the backend's own client, then as many bare pushes
+/// (``BarePush``, the floor under `later()`). This VM's round trip drifts by ±20 %
 /// within seconds, so the run-level reference (measured a minute earlier) can make the ratio swing from 0.7 to 1.1;
 /// interleaved, both sides see the same drift. The row's `ratio_to_reference` is the paired ratio (`later()` over
 /// `LPUSH` on the same connections in the same seconds); the run-level ratio is kept as `ratio_to_run_reference`.
 /// Seconds and CPU seconds of the row are those of the `later()` rounds only.
 enum EnqueueSinglePhase {
-    /// Alternating rounds of `LPUSH`, bare transaction and `later()` on Redis.
+    /// Alternating rounds of `LPUSH`, bare push and `later()` on Redis.
     static let rounds = 20
 
     /// Runs the phase.
@@ -31,15 +31,15 @@ enum EnqueueSinglePhase {
         }
     }
 
-    /// Alternates rounds of `LPUSH`, bare transactions and `later()`, timing each side on its own.
+    /// Alternates rounds of `LPUSH`, bare pushes and `later()`, timing each side on its own.
     private static func paired(
         _ context: PhaseContext, instance: BenchInstance, client: RedisClient
     ) async throws -> PhaseResult {
         let n = context.settings.n
         let key = "deferrable-bench:paired-lpush:\(context.settings.runID)"
-        let transaction = BarePushTransaction(key: key)
+        let barePush = BarePush(key: key)
         let lpushCommand = RedisCommand("LPUSH", key, "xxx")
-        // Side 0: LPUSH; side 1: bare transaction; side 2: later(). Each round runs all three, in an order that
+        // Side 0: LPUSH; side 1: bare push; side 2: later(). Each round runs all three, in an order that
         // rotates from round to round, so no side always follows another.
         var readings = Array(repeating: PhaseMeter.Reading(seconds: 0, cpuSeconds: 0, peakRSSBytes: 0), count: 3)
         var sent = 0
@@ -51,7 +51,7 @@ enum EnqueueSinglePhase {
                 for seq in jobs {
                     switch side {
                     case 0: _ = try await client.send(lpushCommand)
-                    case 1: try await transaction.send(on: client)
+                    case 1: try await barePush.send(on: client)
                     default: try await instance.handle.later(BenchArgs(seq: seq, sentAt: 0))
                     }
                 }
@@ -61,16 +61,16 @@ enum EnqueueSinglePhase {
         }
         let later = readings[2]
         _ = try await client.send(RedisCommand("DEL", key))
-        try await transaction.clean(on: client)
+        try await barePush.clean(on: client)
         let laterRate = Double(n) / later.seconds
         let lpushRate = Double(n) / readings[0].seconds
-        let transactionRate = Double(n) / readings[1].seconds
+        let barePushRate = Double(n) / readings[1].seconds
         var result = context.result(
             .enqueueSingle, n: n, concurrency: 1, seconds: later.seconds, reading: later,
             extra: [
                 ("paired_lpush_ops_per_sec", .double(lpushRate)),
-                ("paired_transaction_ops_per_sec", .double(transactionRate)),
-                ("paired_transaction_ratio", .double(transactionRate / lpushRate)), ("paired_rounds", .int(rounds)),
+                ("paired_bare_push_ops_per_sec", .double(barePushRate)),
+                ("paired_bare_push_ratio", .double(barePushRate / lpushRate)), ("paired_rounds", .int(rounds)),
                 ("ratio_to_run_reference", context.ratio(laterRate).json),
             ])
         result.ratioToReference = laterRate / lpushRate

@@ -42,7 +42,7 @@ struct ReferenceBenchmark {
             _ = try await client.send(RedisCommand("DEL", key))
             results.append(try await pipelined(client: client, key: key))
             _ = try await client.send(RedisCommand("DEL", key))
-            results.append(try await pushTransaction(client: client, key: key))
+            results.append(try await barePush(client: client, key: key))
             let ceiling = lpush.jobsPerSecond
             if runsRedisBenchmark, let tool = Self.redisBenchmarkPath() {
                 for clients in [1, 50] {
@@ -71,13 +71,12 @@ struct ReferenceBenchmark {
         return row(phase, backend: "redis", n: n, concurrency: 1, reading: reading)
     }
 
-    /// The bare transaction the Redis backend sends for one job runnable at once (`MULTI`, `LPUSH` of the id,
-    /// `HSET` of a 290-byte payload, `RPUSH` of a wake-up token, `EXEC`), as one pipelined round trip, N times:
-    /// the floor under `enqueue-single` before any envelope is built.
-    private func pushTransaction(client: RedisClient, key: String) async throws -> PhaseResult {
-        let transaction = BarePushTransaction(key: key)
-        let result = try await loop("reference-push-transaction", client: client) { try await transaction.send(on: $0) }
-        try await transaction.clean(on: client)
+    /// The bare command the Redis backend sends for one job runnable at once (one `LPUSH` of an inline element with a
+    /// 290-byte payload), N times: the floor under `enqueue-single` before any envelope is built.
+    private func barePush(client: RedisClient, key: String) async throws -> PhaseResult {
+        let barePush = BarePush(key: key)
+        let result = try await loop("reference-bare-push", client: client) { try await barePush.send(on: $0) }
+        try await barePush.clean(on: client)
         return result
     }
 

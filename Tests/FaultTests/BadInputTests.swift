@@ -135,11 +135,15 @@ struct BadInputTests {
                 try await deferrable.runOnce(waitingUpTo: .seconds(5)) == .completed(JobRef(id: after.id, name: "good", group: group)),
                 "\(name): the consumer did not recover")
         }
-        // `later()` itself raises the typed error when the jobs hash has the wrong type.
+        // A job runnable at once is pushed without touching the jobs hash: with that key of the wrong type, the pop
+        // raises the typed error and leaves the job where it was, so it runs once the key is fixed.
         let jobsKey = redisKey(prefix: prefix, group: group, "jobs")
         _ = try await client.send(RedisCommand("SET", jobsKey, "surprise"))
-        await #expect(throws: RedisError.self) { try await good.later(Good(text: "x")) }
+        let kept = try await good.later(Good(text: "x"))
+        await #expect(throws: RedisError.self) { _ = try await deferrable.runOnce(waitingUpTo: .zero) }
+        #expect(try await deferrable.stats().available == 1)
         _ = try await client.send(RedisCommand("DEL", jobsKey))
+        #expect(try await deferrable.runOnce(waitingUpTo: .seconds(5)) == .completed(JobRef(id: kept.id, name: "good", group: group)))
         #expect(typedErrors >= 3)
         report("wrong-key-type", ["keys": 4, "typedErrors": typedErrors, "crashes": 0])
         try await deferrable.backend.queue.flush()

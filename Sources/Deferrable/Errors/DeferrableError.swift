@@ -6,6 +6,8 @@ public enum DeferrableError: Error, Sendable, Equatable, CustomStringConvertible
     case invalidOption(job: String, reason: String)
     /// A group name is not valid.
     case invalidGroupName(String, reason: String)
+    /// A job id given to a queue is not valid (empty, or with a NUL character).
+    case invalidJobID(String, reason: String)
     /// A metadata provider with this namespace is already registered.
     case duplicateMetadataNamespace(String)
     /// The arguments could not be encoded as JSON.
@@ -23,6 +25,8 @@ public enum DeferrableError: Error, Sendable, Equatable, CustomStringConvertible
             "invalid options for job '\(job)': \(reason)"
         case .invalidGroupName(let name, let reason):
             "invalid group name '\(name)': \(reason)"
+        case .invalidJobID(let id, let reason):
+            "invalid job id '\(id)': \(reason)"
         case .duplicateMetadataNamespace(let namespace):
             "a metadata provider for namespace '\(namespace)' is already registered"
         case .argumentsNotEncodable(let job, let reason):

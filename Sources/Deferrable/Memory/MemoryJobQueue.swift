@@ -6,10 +6,12 @@ struct MemoryJobQueue: JobQueue {
     let store: MemoryGroupStore
 
     func push(_ job: OutgoingJob) async throws {
+        try OutgoingJob.validate(id: job.id)
         pushNow([job])
     }
 
     func pushBatch(_ jobs: [OutgoingJob]) async throws {
+        for job in jobs { try OutgoingJob.validate(id: job.id) }
         pushNow(jobs)
     }
 

@@ -13,4 +13,11 @@ public struct OutgoingJob: Sendable {
         self.payload = payload
         self.delay = delay
     }
+
+    /// Throws ``DeferrableError/invalidJobID(_:reason:)`` unless `id` can address a job in every backend: it is not
+    /// empty and contains no NUL character (the Redis backend's ready list uses both as separators).
+    public static func validate(id: String) throws(DeferrableError) {
+        guard !id.isEmpty else { throw .invalidJobID(id, reason: "it is empty") }
+        guard !id.utf8.contains(0) else { throw .invalidJobID(id, reason: "it contains a NUL character") }
+    }
 }

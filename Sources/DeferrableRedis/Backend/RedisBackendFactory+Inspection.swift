@@ -19,19 +19,45 @@ public struct ReadyJob: Sendable {
 /// Read-only inspection of a group's queues, for tools and dashboards. Nothing here takes, leases or changes a job.
 extension RedisBackendFactory {
     /// Up to `limit` runnable jobs of `group`, next to run first. Reads are not atomic with consumers: a job taken
-    /// between the two reads is left out.
+    /// between the reads is left out. An element of the ready list without a readable id (a foreign producer's
+    /// mistake) is listed with an empty id; the next pop sends it to the error queue.
     public func readyJobs(group: String, limit: Int) async throws -> [ReadyJob] {
         try GroupName.validate(group)
         guard limit > 0 else { return [] }
         let keys = RedisKeys(prefix: settings.keyPrefix, group: group)
-        // LPUSH in, RPOP out: the next job is the last element.
-        let ids = (try await client.send(RedisCommand("LRANGE", keys.ready, String(-limit), "-1")).array ?? [])
-            .compactMap(\.string).reversed()
-        guard !ids.isEmpty else { return [] }
-        let payloads = try await client.send(RedisCommand(["HMGET", keys.jobs] + ids)).array ?? []
-        return zip(ids, payloads).compactMap { id, payload in
-            payload.bytes.map { ReadyJob(id: id, payload: $0) }
+        // LPUSH in, RPOP out: the next job is the last element, and the inbox goes before the ready list. One more
+        // element than asked per list, for a wake-up marker among them.
+        let range = [String(-(limit + 1)), "-1"]
+        let lists = try await client.pipeline([
+            RedisCommand(["LRANGE", keys.inbox] + range), RedisCommand(["LRANGE", keys.ready] + range),
+        ])
+        var entries: [RedisReadyEntry] = []
+        for list in lists {
+            let elements = try list.get().array ?? []
+            entries += elements.reversed().compactMap { $0.bytes.map(RedisReadyEntry.init) }
         }
+        var jobs: [ReadyJob?] = []
+        var byID: [(index: Int, id: String)] = []
+        for entry in entries where jobs.count < limit {
+            switch entry {
+            case .id(let id):
+                byID.append((jobs.count, id))
+                jobs.append(nil)
+            case .inline(let id, let payload):
+                jobs.append(ReadyJob(id: id, payload: payload))
+            case .malformed(let bytes):
+                jobs.append(ReadyJob(id: "", payload: bytes))
+            case .wakeMarker:
+                continue
+            }
+        }
+        if !byID.isEmpty {
+            let payloads = try await client.send(RedisCommand(["HMGET", keys.jobs] + byID.map(\.id))).array ?? []
+            for (slot, payload) in zip(byID, payloads) {
+                jobs[slot.index] = payload.bytes.map { ReadyJob(id: slot.id, payload: $0) }
+            }
+        }
+        return jobs.compactMap { $0 }
     }
 
     /// How long the next runnable job of `group` has been runnable (by Redis server time), `nil` if none is.

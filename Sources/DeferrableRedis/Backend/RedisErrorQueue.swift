@@ -38,7 +38,7 @@ struct RedisErrorQueue: ErrorQueue {
     func requeue(id: String, as job: OutgoingJob) async throws -> Bool {
         let reply = try await client.evalScript(
             .requeueError,
-            keys: keys.errorKeys + [keys.jobs, keys.ready, keys.signal],
+            keys: keys.errorKeys + [keys.jobs, keys.ready],
             binaryArgs: [Array(id.utf8), Array(job.id.utf8), job.payload])
         return reply.int == 1
     }

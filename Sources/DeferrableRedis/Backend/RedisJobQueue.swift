@@ -2,8 +2,8 @@ import Deferrable
 import Foundation
 import Synchronization
 
-/// The main queue of a group on Redis. Every step that touches more than one key is atomic: a `MULTI`/`EXEC`
-/// transaction for pushes of jobs runnable at once, a Lua script for everything else. Concurrent pushes, pops and
+/// The main queue of a group on Redis. Every step is atomic: jobs runnable at once go in with one `LPUSH` of inline
+/// elements (``RedisImmediatePush``), everything that touches more than one key is a Lua script. Concurrent pushes, pops and
 /// settles are coalesced into shared calls (``RedisQueueBatching``).
 struct RedisJobQueue: JobQueue {
     let client: RedisClient
@@ -20,12 +20,14 @@ struct RedisJobQueue: JobQueue {
     }
 
     func push(_ job: OutgoingJob) async throws {
+        try OutgoingJob.validate(id: job.id)
         try await registerGroup()
         try await batching.push.submit(job)
     }
 
     func pushBatch(_ jobs: [OutgoingJob]) async throws {
         guard !jobs.isEmpty else { return }
+        for job in jobs { try OutgoingJob.validate(id: job.id) }
         try await registerGroup()
         // Chunks of at most `pushChunkSize` jobs and 16 MiB, so no command nears Redis's query-buffer limit; every
         // chunk goes in one pipeline: one round trip for the whole batch.
@@ -70,9 +72,10 @@ struct RedisJobQueue: JobQueue {
         return outcome
     }
 
-    /// Waits in `BLPOP` on the signal list for at most `block`, with the pop pipelined behind it on the same
-    /// dedicated connection: Redis runs the pop as soon as the wait ends, so a woken consumer has its job after a
-    /// single round trip. If the pop could not run there (`NOSCRIPT`), it goes through the coalescer instead.
+    /// Waits in `BRPOPLPUSH` on the ready list for at most `block`, with the pop pipelined behind it on the same
+    /// dedicated connection: the wait moves the element that woke it into the inbox (never out of Redis, so a consumer
+    /// killed right then loses nothing: every pop takes the inbox first), and Redis runs the pop as soon as the wait
+    /// ends, so a woken consumer has its job after a single round trip. If the pop could not run there (`NOSCRIPT`), it goes through the coalescer instead.
     ///
     /// If the reply is lost (the task is cancelled, which closes the connection, or the connection fails), the pop
     /// may have leased a job that nobody will run: its token is released (`releaseTokens`), so the job goes back at
@@ -87,7 +90,7 @@ struct RedisJobQueue: JobQueue {
             args: RedisQueueBatching.settleAndPopArguments([request], limits: batching.errorQueueLimits))
         let replies: [Result<RedisValue, RedisError>]
         do {
-            replies = try await client.pipelineBlocking([RedisCommand("BLPOP", keys.signal, seconds), pop], blockFor: block)
+            replies = try await client.pipelineBlocking([RedisCommand("BRPOPLPUSH", keys.ready, keys.inbox, seconds), pop], blockFor: block)
         } catch {
             if RedisQueueBatching.mayHaveRun(after: error) {
                 // Through a coalescer: at shutdown every idle slot of a worker lands here at once.
@@ -151,7 +154,7 @@ struct RedisJobQueue: JobQueue {
 
     func postpone(id: String, by delay: Duration) async throws -> Bool {
         let reply = try await client.evalScript(
-            .postpone, keys: [keys.delayed, keys.signal], args: [id, String(max(0, delay.wholeMilliseconds))])
+            .postpone, keys: [keys.delayed, keys.ready, keys.markers], args: [id, String(max(0, delay.wholeMilliseconds))])
         return reply.int == 1
     }
 
@@ -170,7 +173,8 @@ struct RedisJobQueue: JobQueue {
     }
 
     func stats() async throws -> QueueStats {
-        let reply = try await client.evalScript(.stats, keys: [keys.ready, keys.delayed, keys.inflight, keys.errors])
+        let reply = try await client.evalScript(
+            .stats, keys: [keys.ready, keys.delayed, keys.inflight, keys.errors, keys.inbox, keys.markers])
         guard let values = reply.array?.compactMap(\.int), values.count == 4 else {
             throw RedisError.protocolError("stats script returned \(reply)")
         }

@@ -3,13 +3,14 @@
 ///
 /// | key | type | content |
 /// |---|---|---|
-/// | `P:{G}:jobs` | HASH | job id → envelope (ready, delayed and in-flight jobs) |
-/// | `P:{G}:ready` | LIST | ids of runnable jobs (LPUSH in, RPOP out: FIFO) |
+/// | `P:{G}:jobs` | HASH | job id → envelope (delayed and in-flight jobs, and ready jobs pushed by id) |
+/// | `P:{G}:ready` | LIST | runnable jobs (LPUSH in, RPOP out: FIFO), as ``RedisReadyEntry`` elements |
+/// | `P:{G}:inbox` | LIST | elements an idle consumer moved out of `ready` while it waited (`BRPOPLPUSH`); taken first |
+/// | `P:{G}:markers` | STRING | number of wake-up markers in `ready` and `inbox` (not jobs; stats subtract them) |
 /// | `P:{G}:delayed` | ZSET | id → due time (server ms) |
 /// | `P:{G}:inflight` | ZSET | id → lease deadline (server ms) |
 /// | `P:{G}:leases` | HASH | id → lease token of the consumer holding it |
 /// | `P:{G}:reclaims` | HASH | id → times its lease lapsed since its payload was written |
-/// | `P:{G}:signal` | LIST | wake-up tokens for consumers blocked in `BLPOP` |
 /// | `P:{G}:errors` | ZSET | id → time it entered the error queue (server ms) |
 /// | `P:{G}:errors:payloads` | HASH | id → payload as it was |
 /// | `P:{G}:errors:records` | HASH | id → error record JSON |
@@ -22,7 +23,8 @@ struct RedisKeys: Sendable {
     let inflight: String
     let leases: String
     let reclaims: String
-    let signal: String
+    let inbox: String
+    let markers: String
     let errors: String
     let errorPayloads: String
     let errorRecords: String
@@ -38,7 +40,8 @@ struct RedisKeys: Sendable {
         inflight = base + "inflight"
         leases = base + "leases"
         reclaims = base + "reclaims"
-        signal = base + "signal"
+        inbox = base + "inbox"
+        markers = base + "markers"
         errors = base + "errors"
         errorPayloads = base + "errors:payloads"
         errorRecords = base + "errors:records"
@@ -51,9 +54,9 @@ struct RedisKeys: Sendable {
     }
 
     /// Keys of the push script, in its KEYS order.
-    var pushKeys: [String] { [jobs, ready, delayed, signal] }
+    var pushKeys: [String] { [jobs, ready, delayed, markers] }
     /// Keys of the main queue (the flush script's KEYS).
-    var queueKeys: [String] { [jobs, ready, delayed, inflight, leases, reclaims, signal] }
+    var queueKeys: [String] { [jobs, ready, delayed, inflight, leases, reclaims, inbox, markers] }
     /// Keys of the settle-and-pop script, in its KEYS order.
     var leaseKeys: [String] { queueKeys + errorKeys }
     /// Keys of the error queue.

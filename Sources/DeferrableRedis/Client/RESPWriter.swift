@@ -36,4 +36,27 @@ struct RESPWriter {
         buffer.writeString(string)
         buffer.writeStaticString("\r\n")
     }
+
+    /// Starts one argument of `length` bytes written in parts: write exactly that many bytes with ``part(_:)-(String)``
+    /// and ``part(_:)-([UInt8])``, then call ``endBulk()``.
+    mutating func beginBulk(length: Int) {
+        buffer.writeInteger(UInt8(ascii: "$"))
+        buffer.writeString(String(length))
+        buffer.writeStaticString("\r\n")
+    }
+
+    /// Writes part of an argument begun with ``beginBulk(length:)``, UTF-8.
+    mutating func part(_ string: String) {
+        buffer.writeString(string)
+    }
+
+    /// Writes part of an argument begun with ``beginBulk(length:)``.
+    mutating func part(_ bytes: [UInt8]) {
+        buffer.writeBytes(bytes)
+    }
+
+    /// Ends an argument begun with ``beginBulk(length:)``.
+    mutating func endBulk() {
+        buffer.writeStaticString("\r\n")
+    }
 }

@@ -38,7 +38,7 @@ public final class RedisDebouncer: Debouncer {
             }
         let reply = try await client.evalScript(
             .debounce,
-            keys: [keys.debounce(request.key), keys.jobs, keys.ready, keys.delayed, keys.signal],
+            keys: [keys.debounce(request.key), keys.jobs, keys.ready, keys.delayed, keys.markers],
             binaryArgs: [
                 Array(mode.utf8), Array(String(request.window.wholeMilliseconds).utf8), Array(String(maxWait).utf8),
                 Array(request.job.id.utf8), request.job.payload, Array((sameStore ? "1" : "0").utf8),

@@ -2,14 +2,14 @@ extension RedisScript {
     /// The debounce decision (the rule of `DebounceRule` in the core module), its record and, when the
     /// backend is this Redis, the push itself, in one atomic step on Redis time.
     ///
-    /// KEYS: debounce state, jobs, ready, delayed, signal. ARGV: mode (`leading`/`alwaysDelay`/`extend`),
+    /// KEYS: debounce state, jobs, ready, delayed, markers. ARGV: mode (`leading`/`alwaysDelay`/`extend`),
     /// window ms, max wait ms (-1 for none), id, payload, push here (`1`/`0`).
     /// Returns `{action, id, runnableAt, now}` with action `now`, `delayed`, `joined` or `extended`.
     /// With push here `0` nothing but the record is written and the caller performs the push or postpone.
     static let debounce = RedisScript(
         name: "deferrable.debounce",
-        source: timePrelude + signalPrelude + """
-            local state, jobs, ready, delayed, signalKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+        source: timePrelude + wakePrelude + """
+            local state, jobs, ready, delayed, markers = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
             local mode, window, maxWait = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
             local id, payload, pushHere = ARGV[4], ARGV[5], ARGV[6] == '1'
             local now = now_ms()
@@ -46,25 +46,27 @@ extension RedisScript {
             if pushHere then
                 redis.call('HSET', jobs, id, payload)
                 if runAt > now then
+                    local head = delayed_head(delayed)
                     redis.call('ZADD', delayed, runAt, id)
+                    wake_if_new_head(delayed, ready, markers, head)
                 else
                     redis.call('LPUSH', ready, id)
                 end
-                signal(signalKey, 1)
             end
             if runAt > now then return {'delayed', id, runAt, now} end
             return {'now', id, runAt, now}
             """
     )
 
-    /// Moves a delayed job's due time. KEYS: delayed, signal. ARGV: id, delay ms. Returns 1, or 0 when the
-    /// job is not delayed.
+    /// Moves a delayed job's due time. KEYS: delayed, ready, markers. ARGV: id, delay ms. Returns 1, or 0 when
+    /// the job is not delayed.
     static let postpone = RedisScript(
         name: "deferrable.postpone",
-        source: timePrelude + signalPrelude + """
+        source: timePrelude + wakePrelude + """
             if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
+            local head = delayed_head(KEYS[1])
             redis.call('ZADD', KEYS[1], now_ms() + tonumber(ARGV[2]), ARGV[1])
-            signal(KEYS[2], 1)
+            wake_if_new_head(KEYS[1], KEYS[2], KEYS[3], head)
             return 1
             """
     )

@@ -16,17 +16,16 @@ extension RedisScript {
     )
 
     /// Moves an error-queue entry back to the main queue as a new payload.
-    /// KEYS: errors, error payloads, error records, jobs, ready, signal. ARGV: id, new id, payload.
+    /// KEYS: errors, error payloads, error records, jobs, ready. ARGV: id, new id, payload.
     /// Returns 1, or 0 when there is no such entry.
     static let requeueError = RedisScript(
         name: "deferrable.requeueError",
-        source: signalPrelude + """
+        source: """
             if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
             redis.call('HDEL', KEYS[2], ARGV[1])
             redis.call('HDEL', KEYS[3], ARGV[1])
             redis.call('HSET', KEYS[4], ARGV[2], ARGV[3])
             redis.call('LPUSH', KEYS[5], ARGV[2])
-            signal(KEYS[6], 1)
             return 1
             """
     )

@@ -4,7 +4,7 @@ extension RedisScript {
     /// A consumer settles a job and asks for the next one at about the same time, so coalesced callers share one
     /// script call for both (see `RedisQueueBatching`).
     ///
-    /// KEYS: jobs, ready, delayed, inflight, leases, reclaims, signal, errors, error payloads, error records.
+    /// KEYS: jobs, ready, delayed, inflight, leases, reclaims, inbox, markers, errors, error payloads, error records.
     ///
     /// ARGV: max error entries, max error age ms, settlement count S, then 7 per settlement: id, token, mode
     /// (`complete`/`requeue`/`dead`), payload (empty = keep), has payload (`1`/`0`), delay ms, error record JSON;
@@ -14,22 +14,25 @@ extension RedisScript {
     /// A dead-lettered job goes to the error queue, which is then trimmed to its limits.
     ///
     /// Popping (only when a job is wanted): first reclaims jobs whose lease lapsed (back of the ready list, reclaim
-    /// count increased) and promotes due delayed jobs; then takes jobs from the ready list, skipping ids without a
-    /// payload or with a lease.
+    /// count increased) and promotes due delayed jobs; then takes elements (``RedisReadyEntry``) from the inbox
+    /// (moved there by a consumer that waited) and then from the ready list: an inline job's envelope is stored
+    /// under its id first, a wake-up marker is dropped, and ids without a payload or with a lease are skipped.
     ///
     /// Returns `{settled, popped}`: `settled` holds the S results in order; `popped` is
     /// `{now, wake, id1, payload1, reclaims1, id2, ...}`, one triple per job taken, where `wake` is -1 when every
     /// wanted job was taken, else the ms until the next delayed job is due or lease lapses (-1 if none).
     package static let settleAndPop = RedisScript(
         name: "deferrable.settleAndPop",
-        source: timePrelude + signalPrelude + """
-            local jobs, ready, delayed, inflight, leases, reclaims, signalKey, errors, errorPayloads, errorRecords =
-                KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
+        source: timePrelude + wakePrelude + """
+            local jobs, ready, delayed, inflight, leases, reclaims, inbox, markers = KEYS[1], KEYS[2], KEYS[3],
+                KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+            local errors, errorPayloads, errorRecords = KEYS[9], KEYS[10], KEYS[11]
+            local NUL = string.char(0)
             local now = now_ms()
             -- Most of the time no job has a reclaim count: then skip the per-job reads and deletes of it.
             local hasReclaims = redis.call('EXISTS', reclaims) == 1
             local settleEnd = 3 + tonumber(ARGV[3]) * 7
-            local settled, requeued, dead = {}, 0, 0
+            local settled, dead, headBefore = {}, 0, nil
             for i = 4, settleEnd, 7 do
                 local id, token, mode = ARGV[i], ARGV[i + 1], ARGV[i + 2]
                 if redis.call('HGET', leases, id) ~= token then
@@ -48,11 +51,11 @@ extension RedisScript {
                         end
                         local delay = tonumber(ARGV[i + 5])
                         if delay > 0 then
+                            if headBefore == nil then headBefore = delayed_head(delayed) end
                             redis.call('ZADD', delayed, now + delay, id)
                         else
                             redis.call('LPUSH', ready, id)
                         end
-                        requeued = requeued + 1
                     else
                         redis.call('HDEL', jobs, id)
                         if hasReclaims then redis.call('HDEL', reclaims, id) end
@@ -63,7 +66,7 @@ extension RedisScript {
                     end
                 end
             end
-            signal(signalKey, requeued)
+            if headBefore ~= nil then wake_if_new_head(delayed, ready, markers, headBefore) end
             if dead > 0 then
                 -- Trim by age, then the oldest past the count limit; at most 2000 entries per call, removed in
                 -- slices of 500 so that unpack stays far below Lua's limit (a lowered limit shrinks the queue
@@ -103,9 +106,34 @@ extension RedisScript {
             end
             local taken = 0
             while taken < wanted do
-                local id = redis.call('RPOP', ready)
-                if not id then break end
-                local payload = redis.call('HGET', jobs, id)
+                local from = inbox
+                local entry = redis.call('RPOP', inbox)
+                if not entry then
+                    from = ready
+                    entry = redis.call('RPOP', ready)
+                end
+                if not entry then break end
+                local id, payload = entry, false
+                if entry == '' then
+                    if redis.call('DECR', markers) <= 0 then redis.call('DEL', markers) end
+                elseif string.byte(entry, 1) == 0 then
+                    local separator = string.find(entry, NUL, 2, true)
+                    if separator and separator > 2 then
+                        id, payload = string.sub(entry, 2, separator - 1), string.sub(entry, separator + 1)
+                    else
+                        -- No readable id: kept under a made-up one, so the consumer sends it to the error queue.
+                        id, payload = 'malformed-' .. redis.sha1hex(entry), entry
+                    end
+                    -- A script's writes stay when it fails: if the jobs hash is unusable (a key of the wrong type),
+                    -- the element goes back where it was before the error is returned.
+                    local stored = redis.pcall('HSET', jobs, id, payload)
+                    if type(stored) == 'table' and stored.err then
+                        redis.call('RPUSH', from, entry)
+                        return stored
+                    end
+                else
+                    payload = redis.call('HGET', jobs, id)
+                end
                 if payload and redis.call('HEXISTS', leases, id) == 0 then
                     redis.call('ZADD', inflight, now + tonumber(ARGV[popStart + 2 * taken]), id)
                     redis.call('HSET', leases, id, ARGV[popStart + 2 * taken + 1])
@@ -115,14 +143,7 @@ extension RedisScript {
                     popped[#popped + 1] = hasReclaims and tonumber(redis.call('HGET', reclaims, id) or '0') or 0
                 end
             end
-            if taken == wanted then
-                local left = redis.call('LLEN', ready)
-                if redis.call('LLEN', signalKey) > left then
-                    if left == 0 then redis.call('DEL', signalKey) else redis.call('LTRIM', signalKey, 0, left - 1) end
-                end
-                return {settled, popped}
-            end
-            redis.call('DEL', signalKey)
+            if taken == wanted then return {settled, popped} end
             local wake = -1
             local nextDue = redis.call('ZRANGE', delayed, 0, 0, 'WITHSCORES')
             if #nextDue > 0 then wake = math.max(0, tonumber(nextDue[2]) - now) end
@@ -141,10 +162,10 @@ extension RedisScript {
     /// an attempt, like a hand-back. One scan of the leases for all tokens, so callers batch their tokens; it only
     /// runs after a lost reply.
     ///
-    /// KEYS: leases, inflight, ready, signal. ARGV: tokens. Returns the ids given back.
+    /// KEYS: leases, inflight, ready. ARGV: tokens. Returns the ids given back.
     package static let releaseTokens = RedisScript(
         name: "deferrable.releaseTokens",
-        source: signalPrelude + """
+        source: """
             local wanted = {}
             for i = 1, #ARGV do wanted[ARGV[i]] = true end
             local held = redis.call('HGETALL', KEYS[1])
@@ -158,7 +179,6 @@ extension RedisScript {
                     released[#released + 1] = id
                 end
             end
-            signal(KEYS[4], #released)
             return released
             """
     )

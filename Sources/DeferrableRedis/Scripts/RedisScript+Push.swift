@@ -1,13 +1,17 @@
 extension RedisScript {
-    /// Pushes jobs: stores each payload and makes it ready or delayed, then wakes idle consumers.
+    /// Pushes jobs by id: stores each payload and makes it ready or delayed. A delayed job that becomes the next
+    /// one due wakes an idle consumer (``wakePrelude``); a ready one wakes it by being pushed.
     ///
-    /// KEYS: jobs, ready, delayed, signal. ARGV: triples of id, payload, delay in ms.
+    /// Jobs runnable at once usually go in without this script, as one `LPUSH` of inline elements
+    /// (``RedisImmediatePush``); this script serves batches with a delayed job.
+    ///
+    /// KEYS: jobs, ready, delayed, markers. ARGV: triples of id, payload, delay in ms.
     /// Returns the server time in ms.
     static let push = RedisScript(
         name: "deferrable.push",
-        source: timePrelude + signalPrelude + """
+        source: timePrelude + wakePrelude + """
             local now = now_ms()
-            local woken = 0
+            local head = delayed_head(KEYS[3])
             for i = 1, #ARGV, 3 do
                 local id = ARGV[i]
                 local delay = tonumber(ARGV[i + 2])
@@ -19,9 +23,8 @@ extension RedisScript {
                     redis.call('LPUSH', KEYS[2], id)
                 end
                 redis.call('HSET', KEYS[1], id, ARGV[i + 1])
-                woken = woken + 1
             end
-            signal(KEYS[4], woken)
+            wake_if_new_head(KEYS[3], KEYS[2], KEYS[4], head)
             return now
             """
     )

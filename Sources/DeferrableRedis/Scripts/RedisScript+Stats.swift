@@ -1,6 +1,7 @@
 extension RedisScript {
     /// Exact counts as of now, read-only: due delayed jobs and lapsed leases count as available.
-    /// KEYS: ready, delayed, inflight, errors. Returns {available, inFlight, delayed, errors}.
+    /// Wake-up markers in the ready list and inbox are not jobs and are not counted.
+    /// KEYS: ready, delayed, inflight, errors, inbox, markers. Returns {available, inFlight, delayed, errors}.
     static let stats = RedisScript(
         name: "deferrable.stats",
         source: timePrelude + """
@@ -8,7 +9,8 @@ extension RedisScript {
             local dueDelayed = redis.call('ZCOUNT', KEYS[2], '-inf', now)
             local lapsed = redis.call('ZCOUNT', KEYS[3], '-inf', now)
             return {
-                redis.call('LLEN', KEYS[1]) + dueDelayed + lapsed,
+                redis.call('LLEN', KEYS[1]) + redis.call('LLEN', KEYS[5]) - tonumber(redis.call('GET', KEYS[6]) or '0')
+                    + dueDelayed + lapsed,
                 redis.call('ZCARD', KEYS[3]) - lapsed,
                 redis.call('ZCARD', KEYS[2]) - dueDelayed,
                 redis.call('ZCARD', KEYS[4])

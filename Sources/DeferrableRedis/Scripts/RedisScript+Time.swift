@@ -9,14 +9,19 @@ extension RedisScript {
 
         """
 
-    /// Lua helper shared by scripts that make jobs runnable: one wake-up token per job for consumers blocked
-    /// on the signal list.
-    static let signalPrelude = """
-        local function signal(key, count)
-            if count > 0 then
-                local tokens = {}
-                for i = 1, math.min(count, 256) do tokens[i] = '1' end
-                redis.call('RPUSH', key, unpack(tokens))
+    /// Lua helpers shared by scripts that delay jobs. Idle consumers block on the ready list itself (`BRPOPLPUSH`
+    /// into the inbox), so a job made runnable wakes one of them by being pushed; a delayed job cannot, so when it
+    /// becomes the next one due the script pushes a wake-up marker (an empty element, counted in `markers`) and the
+    /// consumer it wakes recomputes its wait. At most one marker is outstanding: one wakes a consumer that rereads
+    /// the whole delayed set.
+    static let wakePrelude = """
+        local function delayed_head(delayed)
+            return redis.call('ZRANGE', delayed, 0, 0)[1] or false
+        end
+        local function wake_if_new_head(delayed, ready, markers, before)
+            if delayed_head(delayed) ~= before and redis.call('EXISTS', markers) == 0 then
+                redis.call('LPUSH', ready, '')
+                redis.call('SET', markers, 1)
             end
         end
 

@@ -3,7 +3,7 @@ import DeferrableRedis
 import Foundation
 import Testing
 
-/// The idle consumer's wait: `BLPOP` with the pop pipelined behind it, and what happens when its reply is lost.
+/// The idle consumer's wait: `BRPOPLPUSH` from the ready list into the inbox with the pop pipelined behind it, and what happens when its reply is lost.
 @Suite("Redis waiting pop", .enabled(if: ProcessInfo.processInfo.environment["REDIS_URL"] != nil), .timeLimit(.minutes(1)))
 struct WaitingPopTests {
     let url = ProcessInfo.processInfo.environment["REDIS_URL"] ?? ""
@@ -50,10 +50,11 @@ struct WaitingPopTests {
         // Keys as documented in the README's key layout.
         let key = { (name: String) in "wp:{\(group)}:\(name)" }
         let leaseKeys = [
-            "jobs", "ready", "delayed", "inflight", "leases", "reclaims", "signal", "errors", "errors:payloads", "errors:records",
+            "jobs", "ready", "delayed", "inflight", "leases", "reclaims", "inbox", "markers", "errors", "errors:payloads",
+            "errors:records",
         ]
         .map(key)
-        let releaseKeys = [key("leases"), key("inflight"), key("ready"), key("signal")]
+        let releaseKeys = [key("leases"), key("inflight"), key("ready")]
         // Two pops whose replies "never arrived": error-queue limits, no settlement, two pop pairs.
         let popped = try await factory.client.evalScript(
             .settleAndPop, keys: leaseKeys, args: ["1000", "1000", "0", "30000", "lost-a", "30000", "lost-b"])

@@ -1,0 +1,121 @@
+import Deferrable
+import DeferrableRedis
+import Foundation
+import Testing
+
+/// The elements of the ready list and inbox (README, "Redis backend"): inline jobs, ids, wake-up markers.
+@Suite("Redis ready list", .enabled(if: ProcessInfo.processInfo.environment["REDIS_URL"] != nil), .timeLimit(.minutes(1)))
+struct ReadyListTests {
+    let url = ProcessInfo.processInfo.environment["REDIS_URL"] ?? ""
+
+    private func makeDeferrable(
+        settings: RedisBackendSettings = RedisBackendSettings(keyPrefix: "rl")
+    ) throws -> (RedisBackendFactory, Deferrable, (String) -> String) {
+        let factory = try RedisBackendFactory(url: url, settings: settings)
+        let group = "g-\(UUID().uuidString.prefix(8).lowercased())"
+        let key = { (name: String) in "\(settings.keyPrefix):{\(group)}:\(name)" }
+        return (factory, try Deferrable(factory: factory, group: group), key)
+    }
+
+    private func elements(_ key: String, _ client: RedisClient) async throws -> [[UInt8]] {
+        (try await client.send(RedisCommand("LRANGE", key, "0", "-1")).array ?? []).compactMap(\.bytes)
+    }
+
+    @Test("a job runnable at once is one inline element; the pop stores its envelope under its id")
+    func inlineElement() async throws {
+        let (factory, deferrable, key) = try makeDeferrable()
+        let job = try deferrable.register("j") { (_: Int, _) in }
+        let receipt = try await job.later(7)
+        let ready = try await elements(key("ready"), factory.client)
+        #expect(ready.count == 1)
+        let element = try #require(ready.first)
+        #expect(Array(element.prefix(receipt.id.utf8.count + 2)) == [0] + Array(receipt.id.utf8) + [0])
+        let envelope = try EnvelopeCodec.decode(Array(element.dropFirst(receipt.id.utf8.count + 2)))
+        #expect(envelope.id == receipt.id && envelope.name == "j")
+        #expect(try await factory.client.send(RedisCommand("HEXISTS", key("jobs"), receipt.id)).int == 0)
+
+        let leased = try #require(try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .zero))
+        #expect(leased.id == receipt.id)
+        let stored = try await factory.client.send(RedisCommand("HGET", key("jobs"), receipt.id)).bytes
+        #expect(stored == leased.payload, "the leased job's envelope is kept for a reclaim")
+        #expect(try await deferrable.backend.queue.settle(leased, .complete))
+        #expect(try await factory.client.send(RedisCommand("EXISTS", key("jobs"), key("ready"), key("inbox"))).int == 0)
+        await factory.close()
+    }
+
+    @Test("inline elements without a readable id reach the error queue as malformed, nothing is dropped")
+    func malformedInlineElements() async throws {
+        let (factory, deferrable, key) = try makeDeferrable()
+        // No second NUL; an empty id.
+        _ = try await factory.client.send(RedisCommand("LPUSH", [Array(key("ready").utf8), [0] + Array("no end".utf8)]))
+        _ = try await factory.client.send(RedisCommand("LPUSH", [Array(key("ready").utf8), [0, 0] + Array("{}".utf8)]))
+        #expect(try await deferrable.stats().available == 2)
+        let peeked = try await factory.readyJobs(group: deferrable.group, limit: 10)
+        #expect(peeked.map(\.id) == ["", ""], "listed with an empty id")
+        for _ in 0..<2 {
+            guard case .failed(_, let reason) = try await deferrable.runOnce(waitingUpTo: .zero) else {
+                Issue.record("expected a malformed element to be dead-lettered")
+                continue
+            }
+            #expect(reason.hasPrefix("MalformedEnvelope"))
+        }
+        let errors = try await deferrable.errors.list(offset: 0, limit: 10)
+        #expect(errors.count == 2)
+        #expect(errors.allSatisfy { $0.id.hasPrefix("malformed-") && !$0.payload.isEmpty })
+        #expect(try await deferrable.stats() == QueueStats(available: 0, inFlight: 0, delayed: 0, errors: 2))
+        await factory.close()
+    }
+
+    @Test("an element a consumer moved into the inbox before it died is taken first")
+    func inboxFirst() async throws {
+        let (factory, deferrable, key) = try makeDeferrable()
+        let job = try deferrable.register("j") { (_: Int, _) in }
+        let first = try await job.later(1)
+        // What a waiting consumer's BRPOPLPUSH does just before it is killed.
+        _ = try await factory.client.send(RedisCommand("RPOPLPUSH", key("ready"), key("inbox")))
+        let second = try await job.later(2)
+        #expect(try await deferrable.stats().available == 2)
+        let peeked = try await factory.readyJobs(group: deferrable.group, limit: 10)
+        #expect(peeked.map(\.id) == [first.id, second.id])
+        let a = try #require(try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .zero))
+        let b = try #require(try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .zero))
+        #expect([a.id, b.id] == [first.id, second.id])
+        await factory.close()
+    }
+
+    @Test("a delayed job that becomes the next due wakes a waiting consumer; its marker is not counted as a job")
+    func delayedHeadWakesWaiter() async throws {
+        // Waits far longer than the test: only the wake-up marker can make the consumer notice the new job in time.
+        let settings = RedisBackendSettings(keyPrefix: "rl", maxBlock: .seconds(30))
+        let (factory, deferrable, key) = try makeDeferrable(settings: settings)
+        let job = try deferrable.register("later", options: JobOptions(delay: .milliseconds(300))) { (_: Int, _) in }
+
+        // Nobody waits: the marker stays in the ready list, and stats do not count it.
+        try await job.later(0)
+        #expect(try await elements(key("ready"), factory.client) == [[]])
+        #expect(try await deferrable.stats() == QueueStats(available: 0, inFlight: 0, delayed: 1, errors: 0))
+        try await Task.sleep(for: .milliseconds(400))
+        let early = try #require(try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .zero))
+        #expect(try await deferrable.backend.queue.settle(early, .complete))
+        #expect(try await factory.client.send(RedisCommand("EXISTS", key("ready"), key("markers"))).int == 0)
+
+        let waiting = Task { try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .seconds(20)) }
+        try await Task.sleep(for: .milliseconds(300))
+        let started = ContinuousClock.now
+        let receipt = try await job.later(1)
+        let leased = try #require(try await waiting.value)
+        #expect(leased.id == receipt.id)
+        #expect(ContinuousClock.now - started < .seconds(5), "woken for the new delayed job, not at the end of its wait")
+        await factory.close()
+    }
+
+    @Test("ids that are empty or hold a NUL character are refused with a typed error", arguments: ["", "a\u{0}b"])
+    func invalidIDs(id: String) async throws {
+        let (factory, deferrable, _) = try makeDeferrable()
+        let job = OutgoingJob(id: id, payload: Array("{}".utf8))
+        await #expect(throws: DeferrableError.self) { try await deferrable.backend.queue.push(job) }
+        await #expect(throws: DeferrableError.self) { try await deferrable.backend.queue.pushBatch([job]) }
+        #expect(try await deferrable.stats().available == 0)
+        await factory.close()
+    }
+}
