@@ -1,7 +1,7 @@
 import Deferrable
 import Foundation
 
-/// The request coalescers of one group's queue: concurrent pushes share one transaction; concurrent pops and
+/// The request coalescers of one group's queue: concurrent pushes share one `LPUSH`; concurrent pops and
 /// settles share one script call (settlements first, then pops: a consumer settles a job and asks for the next at
 /// about the same time).
 ///

@@ -100,7 +100,7 @@ public final class RedisClient: Sendable {
     }
 
     /// Sends `count` commands already written with a ``RESPWriter`` as one pipeline on a shared connection and
-    /// returns their replies in order (used by the backend for its push transaction: no per-command objects).
+    /// returns their replies in order (used by the backend for its pushes: no per-command objects).
     func pipeline(encoded: ByteBuffer, count: Int, operation: String) async throws -> [Result<RedisValue, RedisError>] {
         let timeout = configuration.commandTimeout
         return try await onSharedConnection {
