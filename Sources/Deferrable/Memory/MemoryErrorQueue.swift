@@ -26,7 +26,7 @@ struct MemoryErrorQueue: ErrorQueue {
     func requeue(id: String, as job: OutgoingJob) async throws -> Bool {
         store.mutatingAndWaking { state, now in
             guard state.removeError(id: id) else { return false }
-            state.insert(id: job.id, payload: job.payload, reclaims: 0, delayMillis: job.delay.wholeMilliseconds, now: now)
+            state.insert(id: job.id, payload: job.payload, delayMillis: job.delay.wholeMilliseconds, now: now)
             return true
         } wake: {
             $0 ? 1 : 0

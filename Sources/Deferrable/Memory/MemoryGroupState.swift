@@ -24,8 +24,16 @@ struct MemoryGroupState {
         var deadline: Int64
     }
 
+    /// An entry of the ready queue: a job made runnable by a push carries its payload (a push costs no dictionary
+    /// insert; the payload moves to ``jobs`` when the job is leased), any other runnable job only its id.
+    struct ReadyItem {
+        var id: String
+        var payload: [UInt8]?
+    }
+
+    /// Delayed and in-flight jobs, and runnable jobs that were not pushed as such (retries, reclaims, due delays).
     var jobs: [String: StoredJob] = [:]
-    var ready = Deque<String>()
+    var ready = Deque<ReadyItem>()
     var delayed = Heap<TimedID>()
     var delayedDue: [String: Int64] = [:]
     var inFlight: [String: Lease] = [:]
@@ -44,9 +52,13 @@ struct MemoryGroupState {
         return sequence
     }
 
-    /// Stores a job and makes it ready or delayed; returns whether a waiting consumer should be woken.
-    mutating func insert(id: String, payload: [UInt8], reclaims: Int, delayMillis: Int64, now: Int64) {
-        jobs[id] = StoredJob(payload: payload, reclaims: reclaims)
+    /// Stores a new job (no reclaims) and makes it ready or delayed.
+    mutating func insert(id: String, payload: [UInt8], delayMillis: Int64, now: Int64) {
+        guard delayMillis > 0 else {
+            ready.append(ReadyItem(id: id, payload: payload))
+            return
+        }
+        jobs[id] = StoredJob(payload: payload, reclaims: 0)
         schedule(id: id, delayMillis: delayMillis, now: now)
     }
 
@@ -55,7 +67,7 @@ struct MemoryGroupState {
             delayed.insert(TimedID(at: now + delayMillis, sequence: nextSequence(), id: id))
             delayedDue[id] = now + delayMillis
         } else {
-            ready.append(id)
+            ready.append(ReadyItem(id: id))
         }
     }
 
@@ -67,14 +79,14 @@ struct MemoryGroupState {
             inFlight[first.id] = nil
             guard jobs[first.id] != nil else { continue }
             jobs[first.id]?.reclaims += 1
-            ready.append(first.id)
+            ready.append(ReadyItem(id: first.id))
         }
         while let first = delayed.min, first.at <= now {
             _ = delayed.removeMin()
             guard delayedDue[first.id] == first.at else { continue }
             delayedDue[first.id] = nil
             guard jobs[first.id] != nil else { continue }
-            ready.append(first.id)
+            ready.append(ReadyItem(id: first.id))
         }
     }
 
@@ -85,7 +97,12 @@ struct MemoryGroupState {
     }
 
     mutating func takeReady(leaseMillis: Int64, now: Int64) -> LeasedJob? {
-        while let id = ready.popFirst() {
+        while let item = ready.popFirst() {
+            let id = item.id
+            if let payload = item.payload {
+                // Like a push by id: the payload is stored (a reused id overwrites), and skipped while leased.
+                jobs[id] = StoredJob(payload: payload, reclaims: 0)
+            }
             guard let job = jobs[id], inFlight[id] == nil else { continue }
             let token = nextSequence()
             let deadline = now + leaseMillis

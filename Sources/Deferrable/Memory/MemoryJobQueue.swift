@@ -18,7 +18,7 @@ struct MemoryJobQueue: JobQueue {
     func pushNow(_ jobs: [OutgoingJob]) {
         _ = store.mutatingAndWaking { state, now in
             for job in jobs {
-                state.insert(id: job.id, payload: job.payload, reclaims: 0, delayMillis: job.delay.wholeMilliseconds, now: now)
+                state.insert(id: job.id, payload: job.payload, delayMillis: job.delay.wholeMilliseconds, now: now)
             }
             return jobs.count
         } wake: {

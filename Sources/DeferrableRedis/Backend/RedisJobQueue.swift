@@ -90,7 +90,8 @@ struct RedisJobQueue: JobQueue {
             args: RedisQueueBatching.settleAndPopArguments([request], limits: batching.errorQueueLimits))
         let replies: [Result<RedisValue, RedisError>]
         do {
-            replies = try await client.pipelineBlocking([RedisCommand("BRPOPLPUSH", keys.ready, keys.inbox, seconds), pop], blockFor: block)
+            replies = try await client.pipelineBlocking(
+                [RedisCommand("BRPOPLPUSH", keys.ready, keys.inbox, seconds), pop], blockFor: block)
         } catch {
             if RedisQueueBatching.mayHaveRun(after: error) {
                 // Through a coalescer: at shutdown every idle slot of a worker lands here at once.

@@ -1,3 +1,4 @@
+import NIOCore
 import Testing
 
 @testable import DeferrableRedis
@@ -24,7 +25,9 @@ struct ReadyEntryTests {
         #expect(RedisReadyEntry(Array("{not-inline}".utf8)) == .id("{not-inline}"))
     }
 
-    @Test("an inline element without a second NUL or with an empty id is malformed", arguments: [[0], [0, 0], [0, 0, 123], [0, 65, 66]] as [[UInt8]])
+    @Test(
+        "an inline element without a second NUL or with an empty id is malformed",
+        arguments: [[0], [0, 0], [0, 0, 123], [0, 65, 66]] as [[UInt8]])
     func malformed(bytes: [UInt8]) {
         #expect(RedisReadyEntry(bytes) == .malformed(bytes))
     }
