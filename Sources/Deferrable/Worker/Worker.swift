@@ -45,14 +45,8 @@ public final class Worker: Service, Sendable {
     private struct RunState {
         var started = false
         var shutdownRequested = false
-        var scopes: Scopes?
+        var control: SlotControl?
         var graceTimer: Task<Void, Never>?
-    }
-
-    private final class Scopes: Sendable {
-        let intake = CancellationScope()
-        let jobs = CancellationScope()
-        let running = Atomic<Int>(0)
     }
 
     /// Creates a worker over several instances (groups). Slots take jobs from every group in turn.
@@ -94,11 +88,11 @@ public final class Worker: Service, Sendable {
     ///
     /// A worker runs once: calling `run()` again, or while it runs, returns at once.
     public func run() async throws {
-        let scopes = Scopes()
+        let control = SlotControl(slots: configuration.concurrency)
         let proceed = state.withLock { state -> Bool in
             guard !state.started, !state.shutdownRequested else { return false }
             state.started = true
-            state.scopes = scopes
+            state.control = control
             return true
         }
         guard proceed else {
@@ -111,17 +105,18 @@ public final class Worker: Service, Sendable {
             metadata: ["groups": "\(groups.joined(separator: ","))", "concurrency": "\(configuration.concurrency)"])
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
-                await withDiscardingTaskGroup { group in
-                    for slot in 0..<configuration.concurrency {
-                        group.addTask { await self.runSlot(slot, scopes: scopes) }
-                    }
+                // One long-lived task per slot, kept so that a shutdown can cancel slots one by one (SlotControl).
+                let slots = (0..<configuration.concurrency).map { slot in
+                    let task = Task { await self.runSlot(slot, control: control) }
+                    control.attach(task, to: slot)
+                    return task
                 }
+                for slot in slots { await slot.value }
             } onGracefulShutdown: {
                 self.shutdownGracefully()
             }
         } onCancel: {
-            scopes.intake.cancel()
-            scopes.jobs.cancel()
+            control.stopAll()
         }
         state.withLock { $0.graceTimer }?.cancel()
         logger.info("worker stopped", metadata: ["groups": "\(groups.joined(separator: ","))"])
@@ -131,66 +126,67 @@ public final class Worker: Service, Sendable {
     /// cancel them. ``run()`` returns once all slots stopped. Called by the service group on shutdown; call it
     /// yourself when not running in a `ServiceGroup`. Idempotent.
     public func shutdownGracefully() {
-        let scopes = state.withLock { state -> Scopes? in
+        let control = state.withLock { state -> SlotControl? in
             guard !state.shutdownRequested else { return nil }
             state.shutdownRequested = true
-            return state.scopes
+            return state.control
         }
-        guard let scopes else { return }
-        let running = scopes.running.load(ordering: .relaxed)
+        guard let control else { return }
+        let running = control.running.load(ordering: .relaxed)
         logger.info(
             "worker shutting down: no new jobs; waiting for running jobs",
             metadata: ["running": "\(running)", "grace_period": "\(HumanDuration(configuration.gracePeriod))"])
-        scopes.intake.cancel()
+        control.stopIntake()
         let grace = configuration.gracePeriod
         let logger = self.logger
         let timer = Task {
             try? await Task.sleep(for: grace)
             guard !Task.isCancelled else { return }
-            let still = scopes.running.load(ordering: .relaxed)
+            let still = control.running.load(ordering: .relaxed)
             if still > 0 {
                 logger.warning(
                     "grace period over: cancelling running jobs; they are handed back to their queues",
                     metadata: ["running": "\(still)"])
             }
-            scopes.jobs.cancel()
+            control.stopAll()
         }
         state.withLock { $0.graceTimer = timer }
     }
 
     // MARK: - Slots
 
-    private func runSlot(_ slot: Int, scopes: Scopes) async {
+    /// One slot: takes a job and runs it, until intake stops. Runs on its own task, which ``SlotControl`` cancels.
+    private func runSlot(_ slot: Int, control: SlotControl) async {
         var failures = 0
         var rotation = slot % deferrables.count
-        while !scopes.intake.isCancelled {
+        while control.begin(.intake, slot: slot) {
             rotation = (rotation + 1) % deferrables.count
             let home = deferrables[rotation % deferrables.count]
             let taken: (Deferrable, LeasedJob)?
             let takeStart = ContinuousClock.now
             do {
-                let start = rotation
-                taken = try await scopes.intake.run { try await self.take(startingAt: start) }
+                taken = try await take(startingAt: rotation)
             } catch {
-                if scopes.intake.isCancelled { break }
+                if control.intakeStopped { break }
                 failures += 1
                 await pause(
                     after: error, group: (error as? WorkerBackendError)?.group ?? home.group, callStart: takeStart,
-                    failures: failures, scopes: scopes)
+                    failures: failures)
                 continue
             }
             failures = 0
             guard let (deferrable, leased) = taken else { continue }
-            if scopes.intake.isCancelled {
+            guard control.begin(.job, slot: slot) else {
                 await handBackUntouched(leased, of: deferrable)
                 break
             }
             let runStart = ContinuousClock.now
             do {
-                try await runJob(leased, of: deferrable, scopes: scopes)
+                try await runJob(leased, of: deferrable, control: control)
             } catch {
                 failures += 1
-                await pause(after: error, group: deferrable.group, callStart: runStart, failures: failures, scopes: scopes)
+                guard control.begin(.intake, slot: slot) else { break }
+                await pause(after: error, group: deferrable.group, callStart: runStart, failures: failures)
             }
         }
     }
@@ -226,12 +222,11 @@ public final class Worker: Service, Sendable {
         }
     }
 
-    private func runJob(_ leased: LeasedJob, of deferrable: Deferrable, scopes: Scopes) async throws {
-        scopes.running.add(1, ordering: .relaxed)
-        defer { scopes.running.subtract(1, ordering: .relaxed) }
+    private func runJob(_ leased: LeasedJob, of deferrable: Deferrable, control: SlotControl) async throws {
+        control.running.add(1, ordering: .relaxed)
+        defer { control.running.subtract(1, ordering: .relaxed) }
         let start = ContinuousClock.now
-        let timeLimit = configuration.defaultTimeLimit
-        let outcome = try await scopes.jobs.run { try await deferrable.process(leased, defaultTimeLimit: timeLimit) }
+        let outcome = try await deferrable.process(leased, defaultTimeLimit: configuration.defaultTimeLimit)
         let elapsed = start.duration(to: .now)
         outages.succeeded(group: deferrable.group)
         if case .leaseLost(let ref) = outcome {
@@ -264,13 +259,12 @@ public final class Worker: Service, Sendable {
         }
     }
 
-    private func pause(
-        after error: any Error, group: String, callStart: ContinuousClock.Instant, failures: Int, scopes: Scopes
-    ) async {
+    /// Waits before the slot tries again; the slot is in intake, so a shutdown cuts the wait short.
+    private func pause(after error: any Error, group: String, callStart: ContinuousClock.Instant, failures: Int) async {
         let delay = retryDelay.delay(afterFailures: failures)
         outages.failed(
             group: group, error: (error as? WorkerBackendError)?.underlying ?? error, retryIn: delay, callStart: callStart)
-        _ = try? await scopes.intake.run { try await Task.sleep(for: delay) }
+        try? await Task.sleep(for: delay)
     }
 }
 
