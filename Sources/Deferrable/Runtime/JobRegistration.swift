@@ -90,7 +90,7 @@ struct JobRegistration: Sendable {
         body: @escaping @Sendable (Args, JobContext) async throws -> Void
     ) -> JobRegistration {
         JobRegistration(name: name, options: options) { bytes in
-            let args = try JSONCoders.decoder.decode(Args.self, from: Data(bytes))
+            let args = try ArgumentsDecoder.decode(Args.self, from: bytes)
             return { context in try await body(args, context) }
         }
     }
