@@ -18,7 +18,7 @@ struct BarePush: Sendable {
         // A new id each time, as for real jobs.
         let hex = String(counter.take(), radix: 16)
         let id = "00000000-0000-4000-8000-" + String(repeating: "0", count: max(0, 12 - hex.count)) + hex
-        _ = try await client.send(RedisCommand("LPUSH", [ready, [0] + Array(id.utf8) + [0] + payload]))
+        _ = try await client.send(RedisCommand("LPUSH", [ready, RedisReadyEntry.inlineElement(id: id, payload: payload)]))
     }
 
     /// Deletes the list written.

@@ -22,6 +22,7 @@ public final class MemoryDebouncer: Debouncer {
 
     /// Decides under a lock, then pushes or postpones on `backend`; see ``Debouncer/submit(_:to:)``.
     public func submit(_ request: DebounceRequest, to backend: any Backend) async throws -> DebounceDecision {
+        try OutgoingJob.validate(id: request.job.id)
         let now = clock.nowMillis()
         let window = request.window.wholeMilliseconds
         let (action, previous) = states.withLock { states -> (DebounceRule.Action, DebounceRule.State?) in

@@ -61,7 +61,7 @@ public enum EnvelopeCodec {
         }
         let id = try reader.string(.id)
         let name = try reader.string(.name)
-        guard !id.isEmpty else { throw .invalidField("id") }
+        guard !id.isEmpty, !id.utf8.contains(0) else { throw .invalidField("id") }
         guard !name.isEmpty else { throw .invalidField("name") }
         let attempts = try reader.int(.attempts)
         let maxAttempts = try reader.int(.maxAttempts)

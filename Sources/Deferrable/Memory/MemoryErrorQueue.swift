@@ -24,7 +24,8 @@ struct MemoryErrorQueue: ErrorQueue {
     }
 
     func requeue(id: String, as job: OutgoingJob) async throws -> Bool {
-        store.mutatingAndWaking { state, now in
+        try OutgoingJob.validate(id: job.id)
+        return store.mutatingAndWaking { state, now in
             guard state.removeError(id: id) else { return false }
             state.insert(id: job.id, payload: job.payload, delayMillis: job.delay.wholeMilliseconds, now: now)
             return true

@@ -56,11 +56,11 @@ final class SlotControl: Sendable {
         if cancel { task.cancel() }
     }
 
-    /// Marks `slot` as doing `activity`. Returns `false`, changing nothing, when intake stopped (a job taken until
-    /// then must be handed back untouched) or, for ``Activity/job``, when jobs stopped.
+    /// Marks `slot` as doing `activity`. Returns `false`, changing nothing, once intake stopped (stopping jobs stops
+    /// intake too): the slot ends, and a job it took meanwhile must be handed back untouched.
     func begin(_ activity: Activity, slot: Int) -> Bool {
         state.withLock { state in
-            guard !state.intakeStopped, !state.isStopped(activity) else { return false }
+            guard !state.intakeStopped else { return false }
             state.slots[slot].activity = activity
             return true
         }

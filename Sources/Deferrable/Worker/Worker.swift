@@ -177,7 +177,9 @@ public final class Worker: Service, Sendable {
             failures = 0
             guard let (deferrable, leased) = taken else { continue }
             guard control.begin(.job, slot: slot) else {
-                await handBackUntouched(leased, of: deferrable)
+                // This slot's task was cancelled when intake stopped: the hand-back runs on a task of its own, so
+                // that a backend honouring cancellation still takes the job back.
+                await Task { await self.handBackUntouched(leased, of: deferrable) }.value
                 break
             }
             let runStart = ContinuousClock.now

@@ -26,15 +26,19 @@ extension RedisBackendFactory {
         guard limit > 0 else { return [] }
         let keys = RedisKeys(prefix: settings.keyPrefix, group: group)
         // LPUSH in, RPOP out: the next job is the last element, and the inbox goes before the ready list. One more
-        // element than asked per list, for a wake-up marker among them.
-        let range = [String(-(limit + 1)), "-1"]
-        let lists = try await client.pipeline([
-            RedisCommand(["LRANGE", keys.inbox] + range), RedisCommand(["LRANGE", keys.ready] + range),
+        // element than asked per list, for a wake-up marker among them. Both lists in one transaction, so an element
+        // a waiting consumer moves from one to the other is seen once.
+        let range = [limit >= Int.max / 2 ? "0" : String(-(limit + 1)), "-1"]
+        let replies = try await client.pipeline([
+            RedisCommand("MULTI"), RedisCommand(["LRANGE", keys.inbox] + range),
+            RedisCommand(["LRANGE", keys.ready] + range), RedisCommand("EXEC"),
         ])
+        guard let lists = try replies.last?.get().array, lists.count == 2 else {
+            throw RedisError.protocolError("peek transaction returned \(replies)")
+        }
         var entries: [RedisReadyEntry] = []
         for list in lists {
-            let elements = try list.get().array ?? []
-            entries += elements.reversed().compactMap { $0.bytes.map(RedisReadyEntry.init) }
+            entries += (list.array ?? []).reversed().compactMap { $0.bytes.map(RedisReadyEntry.init) }
         }
         var jobs: [ReadyJob?] = []
         var byID: [(index: Int, id: String)] = []

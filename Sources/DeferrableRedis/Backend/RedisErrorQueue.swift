@@ -36,6 +36,7 @@ struct RedisErrorQueue: ErrorQueue {
     }
 
     func requeue(id: String, as job: OutgoingJob) async throws -> Bool {
+        try OutgoingJob.validate(id: job.id)
         let reply = try await client.evalScript(
             .requeueError,
             keys: keys.errorKeys + [keys.jobs, keys.ready],

@@ -155,7 +155,7 @@ struct RedisJobQueue: JobQueue {
 
     func postpone(id: String, by delay: Duration) async throws -> Bool {
         let reply = try await client.evalScript(
-            .postpone, keys: [keys.delayed, keys.ready, keys.markers], args: [id, String(max(0, delay.wholeMilliseconds))])
+            .postpone, keys: keys.postponeKeys, args: [id, String(max(0, delay.wholeMilliseconds))])
         return reply.int == 1
     }
 

@@ -6,7 +6,7 @@
 /// | `P:{G}:jobs` | HASH | job id → envelope (delayed and in-flight jobs, and ready jobs pushed by id) |
 /// | `P:{G}:ready` | LIST | runnable jobs (LPUSH in, RPOP out: FIFO), as ``RedisReadyEntry`` elements |
 /// | `P:{G}:inbox` | LIST | elements an idle consumer moved out of `ready` while it waited (`BRPOPLPUSH`); taken first |
-/// | `P:{G}:markers` | STRING | number of wake-up markers in `ready` and `inbox` (not jobs; stats subtract them) |
+/// | `P:{G}:markers` | STRING | wake-up markers in `ready` and `inbox`, 0 or 1 (not jobs; stats subtract them) |
 /// | `P:{G}:delayed` | ZSET | id → due time (server ms) |
 /// | `P:{G}:inflight` | ZSET | id → lease deadline (server ms) |
 /// | `P:{G}:leases` | HASH | id → lease token of the consumer holding it |
@@ -53,6 +53,8 @@ struct RedisKeys: Sendable {
         base + "debounce:" + key
     }
 
+    /// Keys of the postpone script, in its KEYS order.
+    var postponeKeys: [String] { [delayed, ready, markers] }
     /// Keys of the push script, in its KEYS order.
     var pushKeys: [String] { [jobs, ready, delayed, markers] }
     /// Keys of the main queue (the flush script's KEYS).

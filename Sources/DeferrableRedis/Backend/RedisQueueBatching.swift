@@ -126,7 +126,7 @@ final class RedisQueueBatching: Sendable {
     static func releaseLost(tokens: [String], client: RedisClient, keys: RedisKeys) async {
         guard !tokens.isEmpty else { return }
         _ = try? await client.evalScript(
-            .releaseTokens, keys: [keys.leases, keys.inflight, keys.ready], args: tokens)
+            .releaseTokens, keys: [keys.leases, keys.inflight, keys.ready, keys.inbox], args: tokens)
     }
 
     /// The `settleAndPop` script's arguments for `requests`.

@@ -9,7 +9,7 @@
 /// An id is never empty and never contains a `NUL` byte (`OutgoingJob.validate(id:)`), so the three forms cannot be
 /// confused. The pop script reads the same forms (``RedisScript/settleAndPop``); an inline element whose id cannot be
 /// read is kept as a job under a made-up id and reaches the error queue as a malformed envelope, never dropped.
-enum RedisReadyEntry: Equatable, Sendable {
+package enum RedisReadyEntry: Equatable, Sendable {
     case id(String)
     case inline(id: String, payload: [UInt8])
     case wakeMarker
@@ -32,6 +32,16 @@ enum RedisReadyEntry: Equatable, Sendable {
         }
         self = .inline(
             id: String(decoding: bytes[1..<separator], as: UTF8.self), payload: Array(bytes[(separator + 1)...]))
+    }
+
+    /// The inline element of a job, as bytes (``writeInline(id:payload:into:)`` writes the same into a command).
+    package static func inlineElement(id: String, payload: [UInt8]) -> [UInt8] {
+        var element = separator
+        element.reserveCapacity(inlineLength(id: id, payload: payload))
+        element += id.utf8
+        element += separator
+        element += payload
+        return element
     }
 
     /// The length of the inline element of a job.

@@ -24,6 +24,7 @@ public final class RedisDebouncer: Debouncer {
 
     /// Decides in one Lua script (with the push when the backend is this Redis); see ``Debouncer/submit(_:to:)``.
     public func submit(_ request: DebounceRequest, to backend: any Backend) async throws -> DebounceDecision {
+        try OutgoingJob.validate(id: request.job.id)
         let keys = RedisKeys(prefix: keyPrefix, group: backend.group)
         let redisQueue = (backend.queue as? RedisJobQueue).flatMap { $0.client === client && $0.keys.jobs == keys.jobs ? $0 : nil }
         let sameStore = redisQueue != nil

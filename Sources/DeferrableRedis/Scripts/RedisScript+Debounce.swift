@@ -46,9 +46,9 @@ extension RedisScript {
             if pushHere then
                 redis.call('HSET', jobs, id, payload)
                 if runAt > now then
-                    local head = delayed_head(delayed)
+                    local due = next_due(delayed)
                     redis.call('ZADD', delayed, runAt, id)
-                    wake_if_new_head(delayed, ready, markers, head)
+                    wake_if_sooner(delayed, ready, markers, due)
                 else
                     redis.call('LPUSH', ready, id)
                 end
@@ -64,9 +64,9 @@ extension RedisScript {
         name: "deferrable.postpone",
         source: timePrelude + wakePrelude + """
             if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
-            local head = delayed_head(KEYS[1])
+            local due = next_due(KEYS[1])
             redis.call('ZADD', KEYS[1], now_ms() + tonumber(ARGV[2]), ARGV[1])
-            wake_if_new_head(KEYS[1], KEYS[2], KEYS[3], head)
+            wake_if_sooner(KEYS[1], KEYS[2], KEYS[3], due)
             return 1
             """
     )

@@ -32,7 +32,7 @@ extension RedisScript {
             -- Most of the time no job has a reclaim count: then skip the per-job reads and deletes of it.
             local hasReclaims = redis.call('EXISTS', reclaims) == 1
             local settleEnd = 3 + tonumber(ARGV[3]) * 7
-            local settled, dead, headBefore = {}, 0, nil
+            local settled, dead, dueBefore = {}, 0, nil
             for i = 4, settleEnd, 7 do
                 local id, token, mode = ARGV[i], ARGV[i + 1], ARGV[i + 2]
                 if redis.call('HGET', leases, id) ~= token then
@@ -51,7 +51,7 @@ extension RedisScript {
                         end
                         local delay = tonumber(ARGV[i + 5])
                         if delay > 0 then
-                            if headBefore == nil then headBefore = delayed_head(delayed) end
+                            if dueBefore == nil then dueBefore = next_due(delayed) end
                             redis.call('ZADD', delayed, now + delay, id)
                         else
                             redis.call('LPUSH', ready, id)
@@ -66,7 +66,7 @@ extension RedisScript {
                     end
                 end
             end
-            if headBefore ~= nil then wake_if_new_head(delayed, ready, markers, headBefore) end
+            if dueBefore ~= nil then wake_if_sooner(delayed, ready, markers, dueBefore) end
             if dead > 0 then
                 -- Trim by age, then the oldest past the count limit; at most 2000 entries per call, removed in
                 -- slices of 500 so that unpack stays far below Lua's limit (a lowered limit shrinks the queue
@@ -104,7 +104,7 @@ extension RedisScript {
                 redis.call('ZREM', delayed, unpack(due))
                 redis.call('LPUSH', ready, unpack(due))
             end
-            local taken = 0
+            local taken, sawMarker = 0, false
             while taken < wanted do
                 local from = inbox
                 local entry = redis.call('RPOP', inbox)
@@ -115,6 +115,7 @@ extension RedisScript {
                 if not entry then break end
                 local id, payload = entry, false
                 if entry == '' then
+                    sawMarker = true
                     if redis.call('DECR', markers) <= 0 then redis.call('DEL', markers) end
                 elseif string.byte(entry, 1) == 0 then
                     local separator = string.find(entry, NUL, 2, true)
@@ -143,7 +144,16 @@ extension RedisScript {
                     popped[#popped + 1] = hasReclaims and tonumber(redis.call('HGET', reclaims, id) or '0') or 0
                 end
             end
-            if taken == wanted then return {settled, popped} end
+            if taken == wanted then
+                -- More may be waiting, so this consumer will not wait: the marker goes back for one that will.
+                if sawMarker then
+                    redis.call('LPUSH', ready, '')
+                    redis.call('INCR', markers)
+                end
+                return {settled, popped}
+            end
+            -- Both lists are empty: no marker is left, whatever the count says (an older consumer may have dropped one).
+            redis.call('DEL', markers)
             local wake = -1
             local nextDue = redis.call('ZRANGE', delayed, 0, 0, 'WITHSCORES')
             if #nextDue > 0 then wake = math.max(0, tonumber(nextDue[2]) - now) end
@@ -158,11 +168,13 @@ extension RedisScript {
     )
 
     /// Gives back the jobs leased under tokens whose pop replies were lost (the consumer was cancelled, or the
-    /// connection failed, while a pop was in flight): each job goes back to the head of the ready list without using
-    /// an attempt, like a hand-back. One scan of the leases for all tokens, so callers batch their tokens; it only
-    /// runs after a lost reply.
+    /// connection failed, while a pop was in flight): each job goes back to the ready list, to be taken next, without
+    /// using an attempt, like a hand-back. One scan of the leases for all tokens, so callers batch their tokens; it
+    /// only runs after a lost reply. Elements left in the inbox (a waiting consumer's connection closed after its
+    /// wait took an element but before its pop ran) go back to the ready list too, oldest next, so that a waiting
+    /// consumer is woken for them.
     ///
-    /// KEYS: leases, inflight, ready. ARGV: tokens. Returns the ids given back.
+    /// KEYS: leases, inflight, ready, inbox. ARGV: tokens. Returns the ids given back.
     package static let releaseTokens = RedisScript(
         name: "deferrable.releaseTokens",
         source: """
@@ -178,6 +190,11 @@ extension RedisScript {
                     redis.call('RPUSH', KEYS[3], id)
                     released[#released + 1] = id
                 end
+            end
+            while true do
+                local entry = redis.call('LPOP', KEYS[4])
+                if not entry then break end
+                redis.call('RPUSH', KEYS[3], entry)
             end
             return released
             """

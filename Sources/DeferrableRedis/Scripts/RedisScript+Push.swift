@@ -1,6 +1,6 @@
 extension RedisScript {
-    /// Pushes jobs by id: stores each payload and makes it ready or delayed. A delayed job that becomes the next
-    /// one due wakes an idle consumer (``wakePrelude``); a ready one wakes it by being pushed.
+    /// Pushes jobs by id: stores each payload and makes it ready or delayed. A delayed job due before every other
+    /// wakes an idle consumer (``wakePrelude``); a ready one wakes it by being pushed.
     ///
     /// Jobs runnable at once usually go in without this script, as one `LPUSH` of inline elements
     /// (``RedisImmediatePush``); this script serves batches with a delayed job.
@@ -11,7 +11,7 @@ extension RedisScript {
         name: "deferrable.push",
         source: timePrelude + wakePrelude + """
             local now = now_ms()
-            local head = delayed_head(KEYS[3])
+            local due = next_due(KEYS[3])
             for i = 1, #ARGV, 3 do
                 local id = ARGV[i]
                 local delay = tonumber(ARGV[i + 2])
@@ -24,7 +24,7 @@ extension RedisScript {
                 end
                 redis.call('HSET', KEYS[1], id, ARGV[i + 1])
             end
-            wake_if_new_head(KEYS[3], KEYS[2], KEYS[4], head)
+            wake_if_sooner(KEYS[3], KEYS[2], KEYS[4], due)
             return now
             """
     )

@@ -9,8 +9,8 @@ extension RedisScript {
             local dueDelayed = redis.call('ZCOUNT', KEYS[2], '-inf', now)
             local lapsed = redis.call('ZCOUNT', KEYS[3], '-inf', now)
             return {
-                redis.call('LLEN', KEYS[1]) + redis.call('LLEN', KEYS[5]) - tonumber(redis.call('GET', KEYS[6]) or '0')
-                    + dueDelayed + lapsed,
+                math.max(0, redis.call('LLEN', KEYS[1]) + redis.call('LLEN', KEYS[5])
+                    - tonumber(redis.call('GET', KEYS[6]) or '0')) + dueDelayed + lapsed,
                 redis.call('ZCARD', KEYS[3]) - lapsed,
                 redis.call('ZCARD', KEYS[2]) - dueDelayed,
                 redis.call('ZCARD', KEYS[4])

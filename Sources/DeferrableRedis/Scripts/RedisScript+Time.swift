@@ -10,16 +10,18 @@ extension RedisScript {
         """
 
     /// Lua helpers shared by scripts that delay jobs. Idle consumers block on the ready list itself (`BRPOPLPUSH`
-    /// into the inbox), so a job made runnable wakes one of them by being pushed; a delayed job cannot, so when it
-    /// becomes the next one due the script pushes a wake-up marker (an empty element, counted in `markers`) and the
-    /// consumer it wakes recomputes its wait. At most one marker is outstanding: one wakes a consumer that rereads
-    /// the whole delayed set.
+    /// into the inbox), so a job made runnable wakes one of them by being pushed; a delayed job cannot, so when the
+    /// next due time becomes earlier the script pushes a wake-up marker (an empty element, counted in `markers`) and
+    /// the consumer it wakes recomputes its wait from the new next due time. At most one marker is outstanding: it
+    /// stays in the lists until a consumer that found nothing else sees it (see ``settleAndPop``).
     static let wakePrelude = """
-        local function delayed_head(delayed)
-            return redis.call('ZRANGE', delayed, 0, 0)[1] or false
+        local function next_due(delayed)
+            local first = redis.call('ZRANGE', delayed, 0, 0, 'WITHSCORES')
+            return tonumber(first[2]) or false
         end
-        local function wake_if_new_head(delayed, ready, markers, before)
-            if delayed_head(delayed) ~= before and redis.call('EXISTS', markers) == 0 then
+        local function wake_if_sooner(delayed, ready, markers, before)
+            local after = next_due(delayed)
+            if after and (not before or after < before) and redis.call('EXISTS', markers) == 0 then
                 redis.call('LPUSH', ready, '')
                 redis.call('SET', markers, 1)
             end

@@ -13,6 +13,7 @@ struct ReadyEntryTests {
         RedisReadyEntry.writeInline(id: "a-1", payload: payload, into: &writer)
         let written = Array(writer.buffer.readableBytesView)
         let element = [0] + Array("a-1".utf8) + [0] + payload
+        #expect(RedisReadyEntry.inlineElement(id: "a-1", payload: payload) == element)
         #expect(written == Array("$\(element.count)\r\n".utf8) + element + Array("\r\n".utf8))
         #expect(RedisReadyEntry.inlineLength(id: "a-1", payload: payload) == element.count)
         #expect(RedisReadyEntry(element) == .inline(id: "a-1", payload: payload))

@@ -8,13 +8,27 @@ import Testing
 struct ReadyListTests {
     let url = ProcessInfo.processInfo.environment["REDIS_URL"] ?? ""
 
-    private func makeDeferrable(
-        settings: RedisBackendSettings = RedisBackendSettings(keyPrefix: "rl")
-    ) throws -> (RedisBackendFactory, Deferrable, (String) -> String) {
+    /// A fresh group; with `longWaits`, a waiting consumer blocks up to 30 s at a time (only a wake-up ends it early).
+    private func makeDeferrable(longWaits: Bool = false) throws -> (RedisBackendFactory, Deferrable, (String) -> String) {
+        let settings = RedisBackendSettings(keyPrefix: "rl", maxBlock: longWaits ? .seconds(30) : .seconds(2))
         let factory = try RedisBackendFactory(url: url, settings: settings)
         let group = "g-\(UUID().uuidString.prefix(8).lowercased())"
         let key = { (name: String) in "\(settings.keyPrefix):{\(group)}:\(name)" }
         return (factory, try Deferrable(factory: factory, group: group), key)
+    }
+
+    /// Starts a consumer that waits up to 20 s (far longer than the test), runs `trigger` once it waits, and expects
+    /// it to get the job whose id `trigger` returns within 5 s: only a wake-up can make it notice in time.
+    private func expectWaitingConsumerWoken(
+        _ deferrable: Deferrable, sourceLocation: SourceLocation = #_sourceLocation, trigger: () async throws -> String
+    ) async throws {
+        let waiting = Task { try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .seconds(20)) }
+        try await Task.sleep(for: .milliseconds(300))
+        let started = ContinuousClock.now
+        let id = try await trigger()
+        let leased = try #require(try await waiting.value, sourceLocation: sourceLocation)
+        #expect(leased.id == id, sourceLocation: sourceLocation)
+        #expect(ContinuousClock.now - started < .seconds(5), "woken, not at the end of its wait", sourceLocation: sourceLocation)
     }
 
     private func elements(_ key: String, _ client: RedisClient) async throws -> [[UInt8]] {
@@ -85,9 +99,7 @@ struct ReadyListTests {
 
     @Test("a delayed job that becomes the next due wakes a waiting consumer; its marker is not counted as a job")
     func delayedHeadWakesWaiter() async throws {
-        // Waits far longer than the test: only the wake-up marker can make the consumer notice the new job in time.
-        let settings = RedisBackendSettings(keyPrefix: "rl", maxBlock: .seconds(30))
-        let (factory, deferrable, key) = try makeDeferrable(settings: settings)
+        let (factory, deferrable, key) = try makeDeferrable(longWaits: true)
         let job = try deferrable.register("later", options: JobOptions(delay: .milliseconds(300))) { (_: Int, _) in }
 
         // Nobody waits: the marker stays in the ready list, and stats do not count it.
@@ -97,15 +109,58 @@ struct ReadyListTests {
         try await Task.sleep(for: .milliseconds(400))
         let early = try #require(try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .zero))
         #expect(try await deferrable.backend.queue.settle(early, .complete))
+        // That pop took a job, so it would not wait: it kept the marker for a consumer that will.
+        #expect(try await elements(key("ready"), factory.client) == [[]])
+        #expect(try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .zero) == nil)
         #expect(try await factory.client.send(RedisCommand("EXISTS", key("ready"), key("markers"))).int == 0)
 
-        let waiting = Task { try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .seconds(20)) }
-        try await Task.sleep(for: .milliseconds(300))
-        let started = ContinuousClock.now
-        let receipt = try await job.later(1)
-        let leased = try #require(try await waiting.value)
-        #expect(leased.id == receipt.id)
-        #expect(ContinuousClock.now - started < .seconds(5), "woken for the new delayed job, not at the end of its wait")
+        try await expectWaitingConsumerWoken(deferrable) { try await job.later(1).id }
+        await factory.close()
+    }
+
+    @Test("a marker count left behind (an older consumer dropped the marker) heals at the next empty pop")
+    func strayMarkerCount() async throws {
+        let (factory, deferrable, key) = try makeDeferrable()
+        _ = try await factory.client.send(RedisCommand("SET", key("markers"), "1"))
+        #expect(try await deferrable.stats().available == 0, "never negative")
+        #expect(try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .zero) == nil)
+        #expect(try await factory.client.send(RedisCommand("EXISTS", key("markers"))).int == 0)
+        // With the count healed, a delayed job due first pushes a marker again.
+        let job = try deferrable.register("later", options: JobOptions(delay: .seconds(60))) { (_: Int, _) in }
+        try await job.later(0)
+        #expect(try await elements(key("ready"), factory.client) == [[]])
+        await factory.close()
+    }
+
+    @Test("moving a delayed job's due time earlier wakes a waiting consumer, even when it stays the next due")
+    func postponeEarlierWakes() async throws {
+        let (factory, deferrable, key) = try makeDeferrable(longWaits: true)
+        let job = try deferrable.register("later", options: JobOptions(delay: .seconds(60))) { (_: Int, _) in }
+        let receipt = try await job.later(0)
+        #expect(try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .zero) == nil)  // takes the marker
+        #expect(try await elements(key("ready"), factory.client).isEmpty)
+        try await expectWaitingConsumerWoken(deferrable) {
+            let moved = try await deferrable.backend.queue.postpone(id: receipt.id, by: .milliseconds(200))
+            #expect(moved)
+            return receipt.id
+        }
+        await factory.close()
+    }
+
+    @Test("releasing lost pops also moves elements stranded in the inbox back to the ready list, oldest next")
+    func releaseMovesInbox() async throws {
+        let (factory, deferrable, key) = try makeDeferrable()
+        let job = try deferrable.register("j") { (_: Int, _) in }
+        let first = try await job.later(1)
+        let second = try await job.later(2)
+        _ = try await factory.client.send(RedisCommand("RPOPLPUSH", key("ready"), key("inbox")))
+        _ = try await factory.client.send(RedisCommand("RPOPLPUSH", key("ready"), key("inbox")))
+        _ = try await factory.client.evalScript(
+            .releaseTokens, keys: [key("leases"), key("inflight"), key("ready"), key("inbox")], args: ["unknown"])
+        #expect(try await elements(key("inbox"), factory.client).isEmpty)
+        let a = try #require(try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .zero))
+        let b = try #require(try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .zero))
+        #expect([a.id, b.id] == [first.id, second.id])
         await factory.close()
     }
 

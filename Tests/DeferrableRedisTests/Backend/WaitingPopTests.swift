@@ -54,7 +54,7 @@ struct WaitingPopTests {
             "errors:records",
         ]
         .map(key)
-        let releaseKeys = [key("leases"), key("inflight"), key("ready")]
+        let releaseKeys = [key("leases"), key("inflight"), key("ready"), key("inbox")]
         // Two pops whose replies "never arrived": error-queue limits, no settlement, two pop pairs.
         let popped = try await factory.client.evalScript(
             .settleAndPop, keys: leaseKeys, args: ["1000", "1000", "0", "30000", "lost-a", "30000", "lost-b"])
