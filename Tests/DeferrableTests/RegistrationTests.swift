@@ -122,20 +122,43 @@ struct RegistrationTests {
         #expect(runs.value == 1)
     }
 
-    @Test("laterMany pushes one job per element, in order, with distinct ids")
-    func laterMany() async throws {
+    @Test(
+        "laterMany pushes one job per element, in order, with distinct ids (large batches are encoded on several cores)",
+        arguments: [25, 2003])
+    func laterMany(count: Int) async throws {
         let harness = try Harness()
         let seen = Locked<[Int]>([])
         let handle = try harness.deferrable.register("many") { (args: Payload, _) in seen.append(args.n) }
-        let receipts = try await handle.laterMany((0..<25).map(Payload.init(n:)))
-        #expect(receipts.count == 25)
-        #expect(Set(receipts.map(\.id)).count == 25)
+        let receipts = try await handle.laterMany((0..<count).map(Payload.init(n:)))
+        #expect(receipts.count == count)
+        #expect(Set(receipts.map(\.id)).count == count)
         #expect(receipts.allSatisfy { $0.name == "many" && $0.disposition == .pushedNow })
-        #expect(try await harness.deferrable.stats().available == 25)
+        #expect(try await harness.deferrable.stats().available == count)
         let outcomes = try await harness.drain()
         #expect(outcomes.map(\.job?.id) == receipts.map(\.id))
-        #expect(seen.value == Array(0..<25))
-        #expect(harness.events.kinds.filter { $0 == .push }.count == 25)
+        #expect(seen.value == Array(0..<count))
+        #expect(harness.events.kinds.filter { $0 == .push }.count == count)
+    }
+
+    struct Measure: Codable, Sendable {
+        var value: Double
+    }
+
+    @Test("a large batch with one argument that cannot be encoded fails whole: typed error, nothing pushed")
+    func laterManyAllOrNothing() async throws {
+        let harness = try Harness()
+        let handle = try harness.deferrable.register("measures") { (_: Measure, _) in }
+        var batch = (0..<2000).map { Measure(value: Double($0)) }
+        batch[300].value = .infinity  // the first bad one, in another slice than the second
+        batch[1500].value = .nan
+        await #expect {
+            try await handle.laterMany(batch)
+        } throws: { error in
+            guard case .argumentsNotEncodable(let job, let reason) = error as? DeferrableError else { return false }
+            return job == "measures" && reason.contains("inf") && !reason.contains("nan")
+        }
+        #expect(try await harness.deferrable.stats() == QueueStats(available: 0, inFlight: 0, delayed: 0, errors: 0))
+        #expect(harness.events.kinds.isEmpty)
     }
 
     @Test("laterMany of nothing pushes nothing")
