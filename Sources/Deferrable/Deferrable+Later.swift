@@ -9,7 +9,11 @@ extension Deferrable {
             throw DeferrableError.invalidOption(job: name, reason: "the job is not registered on this instance")
         }
         let metadata = await produceMetadata()
-        let prepared = try await prepareAll(registration: registration, args: args, metadata: metadata)
+        // Every job is encoded before anything is pushed, so a bad argument fails the whole batch with nothing stored.
+        let prepared =
+            args.count >= Self.parallelPreparationThreshold && Self.preparationSlices > 1
+            ? try await prepareInParallel(registration: registration, args: args, metadata: metadata)
+            : try prepareSlice(registration: registration, args: args[...], metadata: metadata)
         if let debounce = registration.options.debounce, let debouncer {
             var receipts: [JobReceipt] = []
             for job in prepared {
@@ -40,18 +44,16 @@ extension Deferrable {
 
     /// Batches at least this large are encoded on several cores at once.
     static let parallelPreparationThreshold = 512
+    /// Slices a large batch is encoded in: one per core, up to 4. Read once: `activeProcessorCount` reads cgroup
+    /// files on Linux, which cost a single `later()` several times its own work.
+    static let preparationSlices = min(4, ProcessInfo.processInfo.activeProcessorCount)
 
-    /// Encodes every job of a batch before anything is pushed, so a bad argument fails the whole batch with nothing
-    /// stored. A large batch is split into one slice per core (up to 4), encoded concurrently; the first error in
-    /// batch order is the one thrown.
-    private func prepareAll<Args: Encodable & Sendable>(
+    /// Encodes a large batch in one slice per core (up to 4), concurrently; the first error in batch order is the one
+    /// thrown.
+    private func prepareInParallel<Args: Encodable & Sendable>(
         registration: JobRegistration, args: [Args], metadata: [String: String]
     ) async throws -> [PreparedJob] {
-        let slices = min(4, ProcessInfo.processInfo.activeProcessorCount)
-        guard args.count >= Self.parallelPreparationThreshold, slices > 1 else {
-            return try prepareSlice(registration: registration, args: args[...], metadata: metadata)
-        }
-        let size = (args.count + slices - 1) / slices
+        let size = (args.count + Self.preparationSlices - 1) / Self.preparationSlices
         let results = await withTaskGroup(of: (Int, Result<[PreparedJob], any Error>).self) { group in
             for (index, start) in stride(from: 0, to: args.count, by: size).enumerated() {
                 let slice = args[start..<min(start + size, args.count)]
