@@ -44,7 +44,7 @@ import Testing
         var big: UInt64 = .max
         var small: Int64 = .min
         var ratio = 0.1
-        var tiny = 5e-324
+        var tiny = Double.leastNonzeroMagnitude
         var negativeZero = -0.0
     }
 
