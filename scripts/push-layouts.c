@@ -34,6 +34,12 @@ static void replies(redisContext *c, int count) {
     }
 }
 
+/* The id into the ready list and the payload into the jobs hash: the core of the old layouts. */
+static void appendIdAndPayload(redisContext *c, const char *id) {
+    redisAppendCommand(c, "LPUSH push-layouts:ready %s", id);
+    redisAppendCommand(c, "HSET push-layouts:jobs %s %s", id, payload);
+}
+
 static void push(redisContext *c, int layout) {
     char id[64];
     snprintf(id, sizeof id, "6f1c3c1e-9b0a-4a52-8f0e-%012ld", sequence++);
@@ -41,21 +47,18 @@ static void push(redisContext *c, int layout) {
     case 0: redisAppendCommand(c, "LPUSH push-layouts:ceiling xxx"); replies(c, 1); break;
     case 1:
         redisAppendCommand(c, "MULTI");
-        redisAppendCommand(c, "LPUSH push-layouts:ready %s", id);
-        redisAppendCommand(c, "HSET push-layouts:jobs %s %s", id, payload);
+        appendIdAndPayload(c, id);
         redisAppendCommand(c, "RPUSH push-layouts:signal 1");
         redisAppendCommand(c, "EXEC");
         replies(c, 5);
         break;
     case 2:
-        redisAppendCommand(c, "LPUSH push-layouts:ready %s", id);
-        redisAppendCommand(c, "HSET push-layouts:jobs %s %s", id, payload);
+        appendIdAndPayload(c, id);
         redisAppendCommand(c, "RPUSH push-layouts:signal 1");
         replies(c, 3);
         break;
     case 3:
-        redisAppendCommand(c, "LPUSH push-layouts:ready %s", id);
-        redisAppendCommand(c, "HSET push-layouts:jobs %s %s", id, payload);
+        appendIdAndPayload(c, id);
         replies(c, 2);
         break;
     default: {
