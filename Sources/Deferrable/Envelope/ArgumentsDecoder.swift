@@ -50,7 +50,6 @@ struct TreeDecoder: Decoder {
         }
         return try T(from: self)
     }
-
 }
 
 /// The scalar reads of the fast path: each one either gives exactly what `JSONDecoder` gives or throws

@@ -155,8 +155,8 @@ extension RedisScript {
             -- Both lists are empty: no marker is left, whatever the count says (an older consumer may have dropped one).
             redis.call('DEL', markers)
             local wake = -1
-            local nextDue = redis.call('ZRANGE', delayed, 0, 0, 'WITHSCORES')
-            if #nextDue > 0 then wake = math.max(0, tonumber(nextDue[2]) - now) end
+            local due = next_due(delayed)
+            if due then wake = math.max(0, due - now) end
             local nextLapse = redis.call('ZRANGE', inflight, 0, 0, 'WITHSCORES')
             if #nextLapse > 0 then
                 local w = math.max(0, tonumber(nextLapse[2]) - now)
