@@ -74,10 +74,11 @@ extension Deferrable {
     private func prepareSlice<Args: Encodable>(
         registration: JobRegistration, args: ArraySlice<Args>, metadata: [String: String]
     ) throws -> [PreparedJob] {
+        let keepsValues = backend.queue.keepsEnvelopeValues
         var prepared: [PreparedJob] = []
         prepared.reserveCapacity(args.count)
         for value in args {
-            prepared.append(try prepare(registration: registration, args: value, metadata: metadata))
+            prepared.append(try prepare(registration: registration, args: value, metadata: metadata, keepsValues: keepsValues))
         }
         return prepared
     }
@@ -86,12 +87,18 @@ extension Deferrable {
         JobReceipt(id: id, name: envelope.name, group: group, runnableAt: runnableAt, disposition: disposition)
     }
 
+    /// Makes a job's envelope and checks its size. With `keepsValues` (the queue keeps envelopes as values) the
+    /// envelope is encoded only when its size bound exceeds the limit.
     private func prepare<Args: Encodable>(
         registration: JobRegistration,
         args: Args,
-        metadata: [String: String]
+        metadata: [String: String],
+        keepsValues: Bool
     ) throws -> PreparedJob {
         let (envelope, delay) = try makeEnvelope(registration: registration, args: args, metadata: metadata)
+        if keepsValues, EnvelopeCodec.maximumEncodedSize(envelope) <= defaults.maxEnvelopeBytes {
+            return PreparedJob(envelope: envelope, outgoing: OutgoingJob(envelope: envelope, delay: delay))
+        }
         let payload = EnvelopeCodec.encode(envelope)
         guard payload.count <= defaults.maxEnvelopeBytes else {
             throw DeferrableError.envelopeTooLarge(job: envelope.name, size: payload.count, limit: defaults.maxEnvelopeBytes)

@@ -22,7 +22,7 @@ extension Deferrable {
     func process(_ leased: LeasedJob, defaultTimeLimit: Duration? = nil) async throws -> RunOutcome {
         let envelope: JobEnvelope
         do {
-            envelope = try EnvelopeCodec.decode(leased.payload, maxSize: defaults.maxEnvelopeBytes)
+            envelope = try self.envelope(of: leased)
         } catch {
             let ref = JobRef(id: leased.id, name: "?", group: group)
             await emit(DeferrableEvent(kind: .pop, job: ref))
@@ -123,6 +123,12 @@ extension Deferrable {
         return try await deadLetter(
             leased, ref: ref, envelope: envelope, type: String(describing: type(of: error)),
             message: String(describing: error), attempts: attempt)
+    }
+
+    /// The leased job's envelope: kept as a value by the queue (its size was checked at push), or decoded.
+    private func envelope(of leased: LeasedJob) throws(EnvelopeError) -> JobEnvelope {
+        if let kept = leased.envelope { return kept }
+        return try EnvelopeCodec.decode(leased.payload, maxSize: defaults.maxEnvelopeBytes)
     }
 
     private func requeued(_ envelope: JobEnvelope, attempts: Int, delay: Duration) -> JobEnvelope {

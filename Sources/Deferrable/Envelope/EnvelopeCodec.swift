@@ -7,10 +7,8 @@ public enum EnvelopeCodec {
     public static func encode(_ envelope: JobEnvelope) -> [UInt8] {
         // A close estimate of the final size: an array that outgrows its reservation doubles, and a queued job
         // would then carry ~40 % of unused capacity (measured with the memory-footprint benchmark).
-        var estimate = 256 + envelope.argsJSON.count + envelope.id.utf8.count + envelope.name.utf8.count
-        estimate += envelope.group.utf8.count
-        for (key, value) in envelope.metadata { estimate += key.utf8.count + value.utf8.count + 8 }
-        var writer = JSONWriter(capacity: estimate)
+        let text = textBytes(of: envelope)
+        var writer = JSONWriter(capacity: 256 + envelope.argsJSON.count + text + 8 * envelope.metadata.count)
         writer.beginObject()
         writer.field("v", JobEnvelope.currentVersion)
         writer.field("id", envelope.id)
@@ -38,6 +36,21 @@ public enum EnvelopeCodec {
         writer.endObject()
         writer.endObject()
         return writer.bytes
+    }
+
+    /// An upper bound of `encode(envelope).count`, found without encoding: every byte of text counted as its longest
+    /// escape (`\u00XX`, 6 bytes), every number as 20 digits and a sign.
+    static func maximumEncodedSize(_ envelope: JobEnvelope) -> Int {
+        // 190 bytes of keys and punctuation, 8 numbers of up to 21 characters; 6 bytes of punctuation per metadata entry.
+        512 + envelope.argsJSON.count + 6 * textBytes(of: envelope) + 6 * envelope.metadata.count
+    }
+
+    /// UTF-8 bytes of the envelope's texts before escaping: id, name, group, metadata keys and values, backoff kind.
+    private static func textBytes(of envelope: JobEnvelope) -> Int {
+        var count = envelope.id.utf8.count + envelope.name.utf8.count + envelope.group.utf8.count
+        count += envelope.backoff.kind.rawValue.utf8.count
+        for (key, value) in envelope.metadata { count += key.utf8.count + value.utf8.count }
+        return count
     }
 
     /// Decodes an envelope, or throws an ``EnvelopeError`` saying what is wrong with it.

@@ -4,7 +4,7 @@ import HeapModule
 /// The jobs of one in-memory group and their states. Only ever touched under ``MemoryGroupStore``'s lock.
 struct MemoryGroupState {
     struct StoredJob {
-        var payload: [UInt8]
+        var payload: JobPayload
         var reclaims: Int
     }
 
@@ -28,7 +28,7 @@ struct MemoryGroupState {
     /// insert; the payload moves to ``jobs`` when the job is leased), any other runnable job only its id.
     struct ReadyItem {
         var id: String
-        var payload: [UInt8]?
+        var payload: JobPayload?
     }
 
     /// Delayed and in-flight jobs, and runnable jobs that were not pushed as such (retries, reclaims, due delays).
@@ -53,7 +53,7 @@ struct MemoryGroupState {
     }
 
     /// Stores a new job (no reclaims) and makes it ready or delayed.
-    mutating func insert(id: String, payload: [UInt8], delayMillis: Int64, now: Int64) {
+    mutating func insert(id: String, payload: JobPayload, delayMillis: Int64, now: Int64) {
         guard delayMillis > 0 else {
             ready.append(ReadyItem(id: id, payload: payload))
             return
@@ -108,7 +108,7 @@ struct MemoryGroupState {
             let deadline = now + leaseMillis
             inFlight[id] = Lease(token: token, deadline: deadline)
             leaseDeadlines.insert(TimedID(at: deadline, sequence: token, id: id, token: token))
-            return LeasedJob(id: id, payload: job.payload, reclaims: job.reclaims, leaseToken: String(token), poppedAt: now)
+            return LeasedJob(id: id, content: job.payload, reclaims: job.reclaims, leaseToken: String(token), poppedAt: now)
         }
         return nil
     }

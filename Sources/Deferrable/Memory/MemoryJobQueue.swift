@@ -5,6 +5,9 @@ struct MemoryJobQueue: JobQueue {
 
     let store: MemoryGroupStore
 
+    /// Jobs stay in this process: envelopes are kept as values, never encoded unless someone reads the bytes.
+    var keepsEnvelopeValues: Bool { true }
+
     func push(_ job: OutgoingJob) async throws {
         try OutgoingJob.validate(id: job.id)
         pushNow([job])
@@ -18,7 +21,7 @@ struct MemoryJobQueue: JobQueue {
     func pushNow(_ jobs: [OutgoingJob]) {
         _ = store.mutatingAndWaking { state, now in
             for job in jobs {
-                state.insert(id: job.id, payload: job.payload, delayMillis: job.delay.wholeMilliseconds, now: now)
+                state.insert(id: job.id, payload: job.content, delayMillis: job.delay.wholeMilliseconds, now: now)
             }
             return jobs.count
         } wake: {
@@ -58,7 +61,7 @@ struct MemoryJobQueue: JobQueue {
                 state.jobs[job.id] = nil
                 return (true, false)
             case .requeue(let payload, let delay):
-                if let payload { state.jobs[job.id] = .init(payload: payload, reclaims: 0) }
+                if let payload { state.jobs[job.id] = .init(payload: .encoded(payload), reclaims: 0) }
                 state.schedule(id: job.id, delayMillis: delay.wholeMilliseconds, now: now)
                 // Delayed too: a waiting consumer recomputes when it must look again.
                 return (true, true)

@@ -29,4 +29,14 @@ public protocol JobQueue: Sendable {
     func flush() async throws
     /// Exact counts by state, error queue included.
     func stats() async throws -> QueueStats
+    /// Whether this queue keeps jobs in this process and can store an envelope as a value
+    /// (``OutgoingJob/envelope``) and hand it back to the consumer (``LeasedJob/envelope``). `later()` then skips
+    /// encoding, and the consumer decoding. Queues that write bytes somewhere else say `false` (the default) and get
+    /// jobs already encoded, on the producer's cores.
+    var keepsEnvelopeValues: Bool { get }
+}
+
+extension JobQueue {
+    /// `false`: jobs arrive encoded.
+    public var keepsEnvelopeValues: Bool { false }
 }

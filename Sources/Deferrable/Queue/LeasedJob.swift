@@ -2,8 +2,18 @@
 public struct LeasedJob: Sendable {
     /// The job id under which the queue stores it.
     public var id: String
-    /// The stored payload, as it was pushed (it may be malformed: consumers must not trust it).
-    public var payload: [UInt8]
+    /// The stored envelope's bytes or value.
+    var content: JobPayload
+    /// The stored payload, as it was pushed (it may be malformed: consumers must not trust it). For a job the queue
+    /// kept as a value (``envelope``) it is encoded on each read.
+    public var payload: [UInt8] {
+        get { content.bytes }
+        set { content = .encoded(newValue) }
+    }
+
+    /// The envelope, when the queue kept the job as a value instead of bytes (the in-memory backend does, for jobs
+    /// pushed with ``OutgoingJob/init(envelope:delay:)``); a consumer then need not decode ``payload``.
+    public var envelope: JobEnvelope? { content.envelope }
     /// How many times this job's lease lapsed (its consumer died or stalled) since its payload was written.
     /// Each counts as a used attempt.
     public var reclaims: Int
@@ -15,8 +25,17 @@ public struct LeasedJob: Sendable {
 
     /// Creates a leased job.
     public init(id: String, payload: [UInt8], reclaims: Int, leaseToken: String, poppedAt: Int64) {
+        self.init(id: id, content: .encoded(payload), reclaims: reclaims, leaseToken: leaseToken, poppedAt: poppedAt)
+    }
+
+    /// Creates a leased job whose envelope was kept as a value (see ``OutgoingJob/envelope``).
+    public init(id: String, envelope: JobEnvelope, reclaims: Int, leaseToken: String, poppedAt: Int64) {
+        self.init(id: id, content: .envelope(envelope), reclaims: reclaims, leaseToken: leaseToken, poppedAt: poppedAt)
+    }
+
+    init(id: String, content: JobPayload, reclaims: Int, leaseToken: String, poppedAt: Int64) {
         self.id = id
-        self.payload = payload
+        self.content = content
         self.reclaims = reclaims
         self.leaseToken = leaseToken
         self.poppedAt = poppedAt

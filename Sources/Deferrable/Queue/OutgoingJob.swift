@@ -1,16 +1,36 @@
-/// A job on its way into a queue: its id, its encoded envelope, and how long to hold it back.
+/// A job on its way into a queue: its id, its envelope (encoded, or as a value), and how long to hold it back.
 public struct OutgoingJob: Sendable {
     /// The job id (the envelope's id); queues address jobs by it.
     public var id: String
-    /// The encoded envelope.
-    public var payload: [UInt8]
+    /// The envelope's bytes or value.
+    var content: JobPayload
     /// How long the job stays invisible before it becomes runnable; `.zero` for at once.
     public var delay: Duration
 
-    /// Creates an outgoing job.
+    /// The encoded envelope. For a job made with ``init(envelope:delay:)`` it is encoded on each read, so read it
+    /// once.
+    public var payload: [UInt8] {
+        get { content.bytes }
+        set { content = .encoded(newValue) }
+    }
+
+    /// The envelope, when the job was made from one (``init(envelope:delay:)``) rather than from bytes.
+    ///
+    /// A backend that keeps jobs in this process can store it as it is and hand it back in
+    /// ``LeasedJob/init(id:envelope:reclaims:leaseToken:poppedAt:)``, so the job is never encoded or decoded.
+    public var envelope: JobEnvelope? { content.envelope }
+
+    /// Creates an outgoing job from an encoded envelope.
     public init(id: String, payload: [UInt8], delay: Duration = .zero) {
         self.id = id
-        self.payload = payload
+        self.content = .encoded(payload)
+        self.delay = delay
+    }
+
+    /// Creates an outgoing job that carries its envelope as a value, to be encoded only if ``payload`` is read.
+    public init(envelope: JobEnvelope, delay: Duration = .zero) {
+        self.id = envelope.id
+        self.content = .envelope(envelope)
         self.delay = delay
     }
 
