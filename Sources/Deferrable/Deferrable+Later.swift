@@ -4,10 +4,22 @@ import Synchronization
 
 /// The producer side: building envelopes and pushing them.
 extension Deferrable {
-    func push<Args: Encodable & Sendable>(name: String, args: [Args]) async throws -> [JobReceipt] {
-        guard let registration = registration(named: name) else {
-            throw DeferrableError.invalidOption(job: name, reason: "the job is not registered on this instance")
+    /// Pushes one job (`later()`): no arrays on the way, as this is the common call.
+    func pushOne<Args: Encodable & Sendable>(name: String, args: Args) async throws -> JobReceipt {
+        let registration = try registration(forPushing: name)
+        let metadata = await produceMetadata()
+        let job = try prepare(
+            registration: registration, args: args, metadata: metadata, keepsValues: backend.queue.keepsEnvelopeValues)
+        if let debounce = registration.options.debounce, let debouncer {
+            return try await pushDebounced(job, debounce: debounce, debouncer: debouncer, ttl: registration.options.ttl)
         }
+        try await backend.queue.push(job.outgoing)
+        return await published(job)
+    }
+
+    /// Pushes a batch (`laterMany()`): all of it or, when one job cannot be encoded, none of it.
+    func push<Args: Encodable & Sendable>(name: String, args: [Args]) async throws -> [JobReceipt] {
+        let registration = try registration(forPushing: name)
         let metadata = await produceMetadata()
         // Every job is encoded before anything is pushed, so a bad argument fails the whole batch with nothing stored.
         let prepared =
@@ -26,14 +38,25 @@ extension Deferrable {
         } else {
             try await backend.queue.pushBatch(prepared.map(\.outgoing))
         }
-        for job in prepared {
-            await emit(DeferrableEvent(kind: .push, job: job.envelope.ref, envelope: job.envelope))
+        var receipts: [JobReceipt] = []
+        receipts.reserveCapacity(prepared.count)
+        for job in prepared { receipts.append(await published(job)) }
+        return receipts
+    }
+
+    private func registration(forPushing name: String) throws -> JobRegistration {
+        guard let registration = registration(named: name) else {
+            throw DeferrableError.invalidOption(job: name, reason: "the job is not registered on this instance")
         }
-        return prepared.map {
-            receipt(
-                for: $0.envelope, id: $0.envelope.id, runnableAt: $0.envelope.notBefore ?? $0.envelope.firstPushedAt,
-                disposition: $0.outgoing.delay > .zero ? .delayed : .pushedNow)
-        }
+        return registration
+    }
+
+    /// Reports a job pushed (not debounced) and makes its receipt.
+    private func published(_ job: PreparedJob) async -> JobReceipt {
+        await emit(DeferrableEvent(kind: .push, job: job.envelope.ref, envelope: job.envelope))
+        return receipt(
+            for: job.envelope, id: job.envelope.id, runnableAt: job.envelope.notBefore ?? job.envelope.firstPushedAt,
+            disposition: job.outgoing.delay > .zero ? .delayed : .pushedNow)
     }
 
     /// An envelope ready to push.

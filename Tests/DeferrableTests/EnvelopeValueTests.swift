@@ -1,6 +1,7 @@
-@testable import Deferrable
 import DeferrableTestSupport
 import Testing
+
+@testable import Deferrable
 
 /// The in-memory queue keeps envelopes made by `later()` as values: nothing is encoded at push or decoded at pop,
 /// yet the bytes anyone reads are those the Redis backend would store, and the size limit holds to the byte.

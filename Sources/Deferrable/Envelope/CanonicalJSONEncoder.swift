@@ -99,7 +99,7 @@ enum CanonicalJSONEncoder {
         let codingPath: [any CodingKey]
 
         private func set(_ node: CanonicalJSONNode, _ key: Key) {
-            object.members.append((key.stringValue, node))
+            object.set(key.stringValue, node)
         }
 
         mutating func encodeNil(forKey key: Key) throws { set(.null, key) }
@@ -150,7 +150,7 @@ enum CanonicalJSONEncoder {
 
         private func superEncoder(named key: some CodingKey) -> any Encoder {
             let child = Impl(codingPath: codingPath + [key])
-            object.members.append((key.stringValue, .deferred(child)))
+            object.set(key.stringValue, .deferred(child))
             return child
         }
     }

@@ -16,9 +16,28 @@ enum CanonicalJSONNode {
     /// The value a ``CanonicalJSONEncoder`` hands out with `superEncoder()` will hold once its user is done.
     case deferred(CanonicalJSONEncoder.Impl)
 
-    /// A keyed container's members, in the order they were encoded.
+    /// A keyed container's members, kept sorted by the UTF-8 bytes of their keys (as `JSONEncoder`'s `.sortedKeys`).
     final class Object {
-        var members: [(key: String, value: CanonicalJSONNode)] = []
+        private(set) var members: [(key: String, value: CanonicalJSONNode)] = []
+
+        /// Sets a member; a key set again gets the new value (the last one wins, as with `JSONEncoder`).
+        ///
+        /// Sorted as they arrive, so writing needs no sort: an object has few members, and the place of a new one is
+        /// found from the end.
+        func set(_ key: String, _ value: CanonicalJSONNode) {
+            if members.isEmpty { members.reserveCapacity(4) }  // one allocation for most objects instead of two or three
+            var index = members.endIndex
+            while index > members.startIndex {
+                let comparison = CanonicalJSONNode.compareUTF8(members[index - 1].key, key)
+                if comparison == 0 {
+                    members[index - 1].value = value
+                    return
+                }
+                if comparison < 0 { break }
+                index -= 1
+            }
+            members.insert((key, value), at: index)
+        }
     }
 
     /// An unkeyed container's elements.
@@ -26,8 +45,7 @@ enum CanonicalJSONNode {
         var elements: [CanonicalJSONNode] = []
     }
 
-    /// Writes the value; object members sorted by the UTF-8 bytes of their keys (as `JSONEncoder`'s `.sortedKeys`),
-    /// the last of equal keys winning.
+    /// Writes the value (object members in their sorted order).
     func write(into writer: inout JSONWriter) {
         switch self {
         case .null: writer.raw("null")
@@ -47,22 +65,15 @@ enum CanonicalJSONNode {
 
     private static func write(_ object: Object, into writer: inout JSONWriter) {
         writer.beginObject()
-        let members = object.members
-        // Stable sort of the positions: among equal keys the last encoded comes last and is the one kept.
-        let order = members.indices.sorted { lhs, rhs in
-            let comparison = compareUTF8(members[lhs].key, members[rhs].key)
-            return comparison == 0 ? lhs < rhs : comparison < 0
-        }
-        for (position, index) in order.enumerated() {
-            if position + 1 < order.count, members[order[position + 1]].key == members[index].key { continue }
-            writer.key(members[index].key)
-            members[index].value.write(into: &writer)
+        for member in object.members {
+            writer.key(member.key)
+            member.value.write(into: &writer)
         }
         writer.endObject()
     }
 
     /// Compares two strings by their UTF-8 bytes: negative, zero or positive.
-    private static func compareUTF8(_ lhs: String, _ rhs: String) -> Int {
+    fileprivate static func compareUTF8(_ lhs: String, _ rhs: String) -> Int {
         var lhs = lhs
         var rhs = rhs
         return lhs.withUTF8 { left in

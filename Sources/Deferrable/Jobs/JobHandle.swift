@@ -9,7 +9,7 @@ public struct JobHandle<Args: Codable & Sendable>: Sendable {
     /// - Throws: ``DeferrableError`` for bad input, or the backend's error if the push failed (nothing was pushed then).
     @discardableResult
     public func later(_ args: Args) async throws -> JobReceipt {
-        try await deferrable.push(name: name, args: [args])[0]
+        try await deferrable.pushOne(name: name, args: args)
     }
 
     /// Pushes one job per element of `args` in one batch (one round trip on Redis).
