@@ -20,6 +20,7 @@ extension Deferrable {
 
     /// Runs and settles a popped job; `defaultTimeLimit` applies when neither the job nor the instance sets one.
     func process(_ leased: LeasedJob, defaultTimeLimit: Duration? = nil) async throws -> RunOutcome {
+        let started = ContinuousClock.now
         let envelope: JobEnvelope
         do {
             envelope = try self.envelope(of: leased)
@@ -27,7 +28,8 @@ extension Deferrable {
             let ref = JobRef(id: leased.id, name: "?", group: group)
             await emit(DeferrableEvent(kind: .pop, job: ref))
             return try await deadLetter(
-                leased, ref: ref, envelope: nil, payload: leased.payload, type: "MalformedEnvelope", message: error.description,
+                started: started, leased, ref: ref, envelope: nil, payload: leased.payload, type: "MalformedEnvelope",
+                message: error.description,
                 attempts: leased.reclaims + 1)
         }
         let ref = envelope.ref
@@ -38,7 +40,7 @@ extension Deferrable {
             logger.warning("job expired before it could run", metadata: ["job.id": "\(ref.id)", "job.name": "\(ref.name)"])
             guard try await backend.queue.settle(leased, .complete) else { return leaseLost(ref) }
             await emit(DeferrableEvent(kind: .expire, job: ref, envelope: envelope))
-            return await completeEvent(.expired(ref), envelope: envelope)
+            return await completeEvent(started: started, .expired(ref), envelope: envelope)
         }
         if usedAttempts >= envelope.maxAttempts {
             let message =
@@ -46,11 +48,11 @@ extension Deferrable {
                 ? "the job's lease lapsed \(leased.reclaims) time(s) (its worker died or stalled) and all \(envelope.maxAttempts) attempts are used"
                 : "all \(envelope.maxAttempts) attempts are used"
             return try await deadLetter(
-                leased, ref: ref, envelope: envelope, type: "AttemptsExhausted", message: message, attempts: usedAttempts)
+                started: started, leased, ref: ref, envelope: envelope, type: "AttemptsExhausted", message: message, attempts: usedAttempts)
         }
         guard let registration = registration(named: envelope.name) else {
             return try await deadLetter(
-                leased, ref: ref, envelope: envelope, type: "UnknownJob",
+                started: started, leased, ref: ref, envelope: envelope, type: "UnknownJob",
                 message: "no job named '\(envelope.name)' is registered on this consumer", attempts: usedAttempts)
         }
         let run: @Sendable (JobContext) async throws -> Void
@@ -58,7 +60,7 @@ extension Deferrable {
             run = try registration.prepare(envelope.argsJSON)
         } catch {
             return try await deadLetter(
-                leased, ref: ref, envelope: envelope, type: "InvalidArguments",
+                started: started, leased, ref: ref, envelope: envelope, type: "InvalidArguments",
                 message: "arguments do not decode for job '\(envelope.name)': \(error)", attempts: usedAttempts)
         }
         let attempt = usedAttempts + 1
@@ -73,14 +75,16 @@ extension Deferrable {
                 }
             }
         } catch {
-            return try await settleFailure(error, leased: leased, envelope: envelope, registration: registration, attempt: attempt)
+            return try await settleFailure(
+                error, started: started, leased: leased, envelope: envelope, registration: registration, attempt: attempt)
         }
         guard try await backend.queue.settle(leased, .complete) else { return leaseLost(ref) }
-        return await completeEvent(.completed(ref), envelope: envelope)
+        return await completeEvent(started: started, .completed(ref), envelope: envelope)
     }
 
     private func settleFailure(
         _ error: any Error,
+        started: ContinuousClock.Instant,
         leased: LeasedJob,
         envelope: JobEnvelope,
         registration: JobRegistration,
@@ -89,25 +93,27 @@ extension Deferrable {
         let ref = envelope.ref
         if Task.isCancelled, !(error is TimeLimitExceeded) {
             guard try await backend.queue.settle(leased, .requeue(payload: nil, delay: .zero)) else { return leaseLost(ref) }
-            await emit(DeferrableEvent(kind: .handBack, job: ref, envelope: envelope, outcome: .handedBack(ref)))
+            await emit(
+                DeferrableEvent(
+                    kind: .handBack, job: ref, envelope: envelope, outcome: .handedBack(ref), runDuration: started.duration(to: .now)))
             return .handedBack(ref)
         }
         if let control = error as? JobControl {
             switch control.action {
             case .failNow(let reason):
                 return try await deadLetter(
-                    leased, ref: ref, envelope: envelope, type: "JobControl.failNow", message: reason, attempts: attempt)
+                    started: started, leased, ref: ref, envelope: envelope, type: "JobControl.failNow", message: reason, attempts: attempt)
             case .discard(let reason):
                 guard try await backend.queue.settle(leased, .complete) else { return leaseLost(ref) }
                 await emit(DeferrableEvent(kind: .discard, job: ref, envelope: envelope))
-                return await completeEvent(.discarded(ref, reason: reason), envelope: envelope)
+                return await completeEvent(started: started, .discarded(ref, reason: reason), envelope: envelope)
             case .reschedule(let delay):
                 let next = requeued(envelope, attempts: attempt - 1, delay: delay)
                 guard try await backend.queue.settle(leased, .requeue(payload: EnvelopeCodec.encode(next), delay: delay)) else {
                     return leaseLost(ref)
                 }
                 await emit(DeferrableEvent(kind: .reschedule, job: ref, envelope: next))
-                return await completeEvent(.rescheduled(ref, delay: delay), envelope: next)
+                return await completeEvent(started: started, .rescheduled(ref, delay: delay), envelope: next)
             }
         }
         if registration.options.retry.shouldRetry(error), attempt < envelope.maxAttempts {
@@ -118,10 +124,10 @@ extension Deferrable {
             }
             logger.info("job failed, will retry", metadata: ["job.id": "\(ref.id)", "attempt": "\(attempt)", "error": "\(error)"])
             await emit(DeferrableEvent(kind: .retry, job: ref, envelope: next))
-            return await completeEvent(.retried(ref, attempt: attempt, delay: delay), envelope: next)
+            return await completeEvent(started: started, .retried(ref, attempt: attempt, delay: delay), envelope: next)
         }
         return try await deadLetter(
-            leased, ref: ref, envelope: envelope, type: String(describing: type(of: error)),
+            started: started, leased, ref: ref, envelope: envelope, type: String(describing: type(of: error)),
             message: String(describing: error), attempts: attempt)
     }
 
@@ -141,6 +147,7 @@ extension Deferrable {
     }
 
     private func deadLetter(
+        started: ContinuousClock.Instant,
         _ leased: LeasedJob,
         ref: JobRef,
         envelope: JobEnvelope?,
@@ -159,11 +166,14 @@ extension Deferrable {
             "job sent to the error queue", metadata: ["job.id": "\(ref.id)", "job.name": "\(ref.name)", "reason": "\(type): \(message)"])
         let outcome = RunOutcome.failed(ref, reason: "\(type): \(message)")
         await emit(DeferrableEvent(kind: .error, job: ref, envelope: stored, outcome: outcome, error: record))
-        return await completeEvent(outcome, envelope: stored)
+        return await completeEvent(started: started, outcome, envelope: stored)
     }
 
-    private func completeEvent(_ outcome: RunOutcome, envelope: JobEnvelope?) async -> RunOutcome {
-        await emit(DeferrableEvent(kind: .complete, job: outcome.job, envelope: envelope, outcome: outcome))
+    /// Emits the `complete` event that closes a run begun at `started`.
+    private func completeEvent(started: ContinuousClock.Instant, _ outcome: RunOutcome, envelope: JobEnvelope?) async -> RunOutcome {
+        await emit(
+            DeferrableEvent(
+                kind: .complete, job: outcome.job, envelope: envelope, outcome: outcome, runDuration: started.duration(to: .now)))
         return outcome
     }
 

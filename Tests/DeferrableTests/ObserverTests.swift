@@ -24,6 +24,19 @@ struct ObserverTests {
             ])
     }
 
+    @Test("only the events that close a run carry its duration, measured from the pop")
+    func runDuration() async throws {
+        let harness = try Harness()
+        let handle = try harness.deferrable.register("timed") { (_: Payload, _) in try await Task.sleep(for: .milliseconds(20)) }
+        try await handle.later(Payload(n: 1))
+        try await harness.run()
+        let durations = harness.events.events.map { ($0.kind, $0.runDuration) }
+        #expect(durations.map(\.0) == [.push, .pop, .complete])
+        #expect(durations[0].1 == nil && durations[1].1 == nil)
+        let measured = try #require(durations[2].1)
+        #expect(measured >= .milliseconds(20))
+    }
+
     @Test("an observer that throws does not break processing and is counted")
     func throwingObserver() async throws {
         let harness = try Harness()

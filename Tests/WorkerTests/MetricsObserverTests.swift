@@ -90,6 +90,24 @@ struct MetricsObserverTests {
         #expect(metrics.meter(MetricsObserver.Label.inFlight, [("group", "h")]) == 0)
     }
 
+    @Test("a run closed without its pop being seen leaves in-flight at zero, and takes its duration from the event")
+    func unseenPop() async throws {
+        let metrics = RecordingMetrics()
+        let observer = MetricsObserver(factory: metrics)
+        let ref = JobRef(id: "1", name: "sync", group: "u")
+        let closing = DeferrableEvent(kind: .complete, job: ref, outcome: .completed(ref), runDuration: .milliseconds(7))
+        try await observer.handle(closing)
+        #expect(metrics.meter(MetricsObserver.Label.inFlight, [("group", "u")]) == 0)
+        #expect(
+            metrics.timer(MetricsObserver.Label.runDuration, [("group", "u"), ("job", "sync"), ("outcome", "completed")])
+                == [7_000_000])
+        try await observer.handle(DeferrableEvent(kind: .pop, job: ref))
+        try await observer.handle(DeferrableEvent(kind: .pop, job: JobRef(id: "2", name: "other", group: "u")))
+        #expect(metrics.meter(MetricsObserver.Label.inFlight, [("group", "u")]) == 2)
+        try await observer.handle(closing)
+        #expect(metrics.meter(MetricsObserver.Label.inFlight, [("group", "u")]) == 1)
+    }
+
     @Test("debounceHit events count as debounced")
     func debounced() async throws {
         let metrics = RecordingMetrics()

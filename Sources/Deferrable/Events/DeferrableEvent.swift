@@ -44,6 +44,9 @@ public struct DeferrableEvent: Sendable {
     public let outcome: RunOutcome?
     /// The error record, for `error` events; the failure, for `debounceError`.
     public let error: ErrorRecord?
+    /// For events that close a run (`complete`, `handBack`): the time from the pop to the settlement, as the consumer
+    /// measured it.
+    public let runDuration: Duration?
 
     /// Creates an event.
     public init(
@@ -51,12 +54,14 @@ public struct DeferrableEvent: Sendable {
         job: JobRef? = nil,
         envelope: JobEnvelope? = nil,
         outcome: RunOutcome? = nil,
-        error: ErrorRecord? = nil
+        error: ErrorRecord? = nil,
+        runDuration: Duration? = nil
     ) {
         self.kind = kind
         self.job = job
         self.envelope = envelope
         self.outcome = outcome
         self.error = error
+        self.runDuration = runDuration
     }
 }

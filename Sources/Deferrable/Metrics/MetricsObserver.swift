@@ -21,7 +21,8 @@ import Synchronization
 /// | `deferrable_jobs_in_flight` | meter | group | jobs popped and not yet settled in this process |
 ///
 /// The `job` dimension is the job name (`?` when a payload could not be read); `outcome` is
-/// ``RunOutcome/label``.
+/// ``RunOutcome/label``. Run durations come from ``DeferrableEvent/runDuration``. The in-flight count rises at each
+/// `pop` event and falls at the event that closes the run; runs already going when the observer was added are not in it.
 ///
 /// The observer makes each metric's handle once and keeps it, so bootstrap your metrics backend
 /// (`MetricsSystem.bootstrap`) before the first job event, or pass `factory:` explicitly.
@@ -50,27 +51,21 @@ public final class MetricsObserver: DeferrableObserver, Sendable {
         public static let inFlight = "deferrable_jobs_in_flight"
     }
 
-    private struct RunKey: Hashable {
-        let group: String
-        let id: String
-    }
-
     private struct JobKey: Hashable {
         let group: String
         let name: String
     }
 
-    private struct State {
-        var started: [RunKey: ContinuousClock.Instant] = [:]
-        var inFlight: [String: Int] = [:]
+    private struct Handles {
+        var byJob: [JobKey: JobMetricHandles] = [:]
+        var inFlightByGroup: [String: InFlightCount] = [:]
     }
 
     private let factory: (any MetricsFactory)?
     private let clock: any DeferrableClock
-    private let state = Mutex(State())
     /// Metric handles made so far, per group and job name: swift-metrics handles are meant to be kept, and making one
     /// per event costs more than the event. Bounded by groups × job names (× outcomes inside).
-    private let handles = Mutex<[JobKey: JobMetricHandles]>([:])
+    private let handles = Mutex(Handles())
 
     /// Creates an observer.
     /// - Parameters:
@@ -98,24 +93,12 @@ public final class MetricsObserver: DeferrableObserver, Sendable {
 
     /// Ends the tracking of a run that produced no closing event (its lease was lost).
     func runAbandoned(_ ref: JobRef) {
-        let remaining = state.withLock { state -> Int? in
-            guard state.started.removeValue(forKey: RunKey(group: ref.group, id: ref.id)) != nil else { return nil }
-            state.inFlight[ref.group, default: 1] -= 1
-            return state.inFlight[ref.group]
-        }
-        if let remaining { metrics(group: ref.group, name: ref.name).inFlight.set(remaining) }
+        let metrics = metrics(group: ref.group, name: ref.name)
+        metrics.inFlight.set(metrics.inFlightCount.decrement())
     }
 
     private func runStarted(_ event: DeferrableEvent, metrics: JobMetricHandles) {
-        guard let job = event.job else { return }
-        let key = RunKey(group: job.group, id: job.id)
-        let count = state.withLock { state -> Int in
-            if state.started.updateValue(.now, forKey: key) == nil {
-                state.inFlight[job.group, default: 0] += 1
-            }
-            return state.inFlight[job.group, default: 0]
-        }
-        metrics.inFlight.set(count)
+        metrics.inFlight.set(metrics.inFlightCount.increment())
         if let envelope = event.envelope {
             let runnable = envelope.notBefore ?? envelope.lastPushedAt
             metrics.queueWait.recordMilliseconds(max(0, clock.nowMillis() - runnable))
@@ -123,31 +106,24 @@ public final class MetricsObserver: DeferrableObserver, Sendable {
     }
 
     private func runEnded(_ event: DeferrableEvent, metrics: JobMetricHandles) {
-        guard let job = event.job else { return }
-        let key = RunKey(group: job.group, id: job.id)
-        let ended = state.withLock { state -> (ContinuousClock.Instant, Int)? in
-            guard let start = state.started.removeValue(forKey: key) else { return nil }
-            state.inFlight[job.group, default: 1] -= 1
-            return (start, state.inFlight[job.group, default: 0])
-        }
-        if case .completed = event.outcome {
-            metrics.completed.increment()
-        }
+        metrics.inFlight.set(metrics.inFlightCount.decrement())
+        if case .completed = event.outcome { metrics.completed.increment() }
         let run = metrics.run(event.outcome?.label ?? (event.kind == .handBack ? "handedBack" : "unknown"))
         run.runs.increment()
-        guard let (start, remaining) = ended else { return }
-        metrics.inFlight.set(remaining)
-        run.duration.record(duration: start.duration(to: .now))
+        if let duration = event.runDuration { run.duration.record(duration: duration) }
     }
 
     /// The kept handles of a job name in a group, made on first use.
     private func metrics(group: String, name: String) -> JobMetricHandles {
         let key = JobKey(group: group, name: name)
-        if let existing = handles.withLock({ $0[key] }) { return existing }
-        let made = JobMetricHandles(group: group, name: name, factory: factory ?? MetricsSystem.factory)
+        if let existing = handles.withLock({ $0.byJob[key] }) { return existing }
+        let factory = factory ?? MetricsSystem.factory
         return handles.withLock { handles in
-            if let existing = handles[key] { return existing }
-            handles[key] = made
+            if let existing = handles.byJob[key] { return existing }
+            let inFlight = handles.inFlightByGroup[group] ?? InFlightCount()
+            handles.inFlightByGroup[group] = inFlight
+            let made = JobMetricHandles(group: group, name: name, inFlightCount: inFlight, factory: factory)
+            handles.byJob[key] = made
             return made
         }
     }
