@@ -6,6 +6,8 @@ struct MemoryGroupState {
     struct StoredJob {
         var payload: JobPayload
         var reclaims: Int
+        /// Set while a consumer holds the job.
+        var lease: Lease? = nil
     }
 
     struct TimedID: Comparable {
@@ -32,12 +34,18 @@ struct MemoryGroupState {
     }
 
     /// Delayed and in-flight jobs, and runnable jobs that were not pushed as such (retries, reclaims, due delays).
+    /// A job in flight carries its lease, so a pop or a settlement looks its id up once.
     var jobs: [String: StoredJob] = [:]
     var ready = Deque<ReadyItem>()
     var delayed = Heap<TimedID>()
     var delayedDue: [String: Int64] = [:]
-    var inFlight: [String: Lease] = [:]
+    /// Jobs in `jobs` with a lease.
+    var leasedCount = 0
+    /// Every lease's deadline, and deadlines of leases since ended (settled or extended), which are dropped when due
+    /// or, once they outnumber the live ones, all at once (``compactLeaseDeadlines()``).
     var leaseDeadlines = Heap<TimedID>()
+    /// Entries of `leaseDeadlines` whose lease ended.
+    var endedLeaseDeadlines = 0
     var errorOrder = Deque<TimedID>()
     var errors: [String: DeadJob] = [:]
     /// Sequence number of each error entry's current position in `errorOrder`.
@@ -58,7 +66,8 @@ struct MemoryGroupState {
             ready.append(ReadyItem(id: id, payload: payload))
             return
         }
-        jobs[id] = StoredJob(payload: payload, reclaims: 0)
+        // A reused id overwrites the payload; a lease the id holds stays (its consumer can still settle it).
+        Self.replacePayload(of: &jobs[id, default: StoredJob(payload: payload, reclaims: 0)], with: payload)
         schedule(id: id, delayMillis: delayMillis, now: now)
     }
 
@@ -75,10 +84,13 @@ struct MemoryGroupState {
     mutating func housekeep(now: Int64) {
         while let first = leaseDeadlines.min, first.at <= now {
             _ = leaseDeadlines.removeMin()
-            guard let lease = inFlight[first.id], lease.token == first.token, lease.deadline == first.at else { continue }
-            inFlight[first.id] = nil
-            guard jobs[first.id] != nil else { continue }
-            jobs[first.id]?.reclaims += 1
+            guard let index = currentLease(first) else {
+                endedLeaseDeadlines -= 1
+                continue
+            }
+            jobs.values[index].lease = nil
+            jobs.values[index].reclaims += 1
+            leasedCount -= 1
             ready.append(ReadyItem(id: first.id))
         }
         while let first = delayed.min, first.at <= now {
@@ -94,36 +106,6 @@ struct MemoryGroupState {
     func millisUntilNextTimer(now: Int64) -> Int64? {
         let candidates = [delayed.min?.at, leaseDeadlines.min?.at].compactMap { $0 }
         return candidates.min().map { max(0, $0 - now) }
-    }
-
-    mutating func takeReady(leaseMillis: Int64, now: Int64) -> LeasedJob? {
-        while let item = ready.popFirst() {
-            let id = item.id
-            if let payload = item.payload {
-                // Like a push by id: the payload is stored (a reused id overwrites), and skipped while leased.
-                jobs[id] = StoredJob(payload: payload, reclaims: 0)
-            }
-            guard let job = jobs[id], inFlight[id] == nil else { continue }
-            let token = nextSequence()
-            let deadline = now + leaseMillis
-            inFlight[id] = Lease(token: token, deadline: deadline)
-            leaseDeadlines.insert(TimedID(at: deadline, sequence: token, id: id, token: token))
-            return LeasedJob(id: id, content: job.payload, reclaims: job.reclaims, leaseToken: String(token), poppedAt: now)
-        }
-        return nil
-    }
-
-    func holds(_ job: LeasedJob) -> Bool {
-        guard let lease = inFlight[job.id] else { return false }
-        return String(lease.token) == job.leaseToken
-    }
-
-    mutating func extend(_ job: LeasedJob, leaseMillis: Int64, now: Int64) -> Bool {
-        guard holds(job), let token = inFlight[job.id]?.token else { return false }
-        let deadline = now + leaseMillis
-        inFlight[job.id] = Lease(token: token, deadline: deadline)
-        leaseDeadlines.insert(TimedID(at: deadline, sequence: nextSequence(), id: job.id, token: token))
-        return true
     }
 
     /// Moves a delayed job's due time to `now + delayMillis`; `false` if the job is not delayed.
@@ -185,7 +167,8 @@ struct MemoryGroupState {
         ready.removeAll()
         delayed = Heap()
         delayedDue.removeAll()
-        inFlight.removeAll()
+        leasedCount = 0
         leaseDeadlines = Heap()
+        endedLeaseDeadlines = 0
     }
 }

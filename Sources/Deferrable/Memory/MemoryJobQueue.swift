@@ -54,19 +54,16 @@ struct MemoryJobQueue: JobQueue {
     func settle(_ job: LeasedJob, _ settlement: Settlement) async throws -> Bool {
         let limits = store.limits
         return store.mutatingAndWaking { state, now -> (held: Bool, wake: Bool) in
-            guard state.holds(job) else { return (false, false) }
-            state.inFlight[job.id] = nil
             switch settlement {
             case .complete:
-                state.jobs[job.id] = nil
-                return (true, false)
+                return (state.endLease(of: job, removing: true), false)
             case .requeue(let payload, let delay):
-                if let payload { state.jobs[job.id] = .init(payload: .encoded(payload), reclaims: 0) }
+                guard state.endLease(of: job, removing: false, newPayload: payload) else { return (false, false) }
                 state.schedule(id: job.id, delayMillis: delay.wholeMilliseconds, now: now)
                 // Delayed too: a waiting consumer recomputes when it must look again.
                 return (true, true)
             case .deadLetter(let payload, let error):
-                state.jobs[job.id] = nil
+                guard state.endLease(of: job, removing: true) else { return (false, false) }
                 state.addError(DeadJob(id: job.id, payload: payload, error: error), limits: limits, now: now)
                 return (true, false)
             }
@@ -93,7 +90,7 @@ struct MemoryJobQueue: JobQueue {
             state.trimErrors(limits: store.limits, now: now)
             return QueueStats(
                 available: state.ready.count,
-                inFlight: state.inFlight.count,
+                inFlight: state.leasedCount,
                 delayed: state.delayedDue.count,
                 errors: state.errors.count
             )
