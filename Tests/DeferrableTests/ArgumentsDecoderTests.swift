@@ -6,6 +6,12 @@ import Testing
 /// `ArgumentsDecoder` must give what Foundation's `JSONDecoder` gives: the same values where its fast path decides,
 /// and Foundation's own result (value or error) everywhere else.
 @Suite struct ArgumentsDecoderTests {
+    /// An object of `keys` members `"k0":0, "k1":1, …`, with one more member named `repeating` if given.
+    private static func object(keys: Int, repeating: String? = nil) -> String {
+        let members = (0..<keys).map { "\"k\($0)\":\($0)" } + (repeating.map { ["\"\($0)\":0"] } ?? [])
+        return "{" + members.joined(separator: ",") + "}"
+    }
+
     private static func foundation<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
         try JSONDecoder().decode(type, from: Data(text.utf8))
     }
@@ -95,7 +101,7 @@ import Testing
         arguments: [
             "[1,]", "[01]", "[1.]", "[.5]", "[+1]", "[1e]", "[-]", "{\"a\":1,}", "[\"\u{01}\"]", "[\"\\ud800\"]", "[\"\\udc00\"]",
             "[\"\\x\"]", "[1] x", "[NaN]", "[Infinity]", "// c\n[1]", "[1 2]", "{\"a\" 1}", "{a:1}", "[tru]", "", " ", "[",
-            "[\"unterminated]",
+            "[\"unterminated]", #"{"a":1,"b":2,"a":3}"#, Self.object(keys: 20, repeating: "k7"),
         ])
     func strictness(text: String) {
         #expect(throws: (any Error).self) { try ArgumentsDecoder.decodeFast(AnyJSON.self, from: Array(text.utf8)) }
@@ -106,7 +112,7 @@ import Testing
         "any valid text decodes on the fast path as Foundation reads it",
         arguments: [
             "null", "true", " [ ] ", "{}", "-0", "0.5e-3", #""\u0041\n""#, #"[1,"a",null,{"b":[false]}]"#,
-            #"{"a":{"b":{"c":[[[]]]}}}"#,
+            #"{"a":{"b":{"c":[[[]]]}}}"#, Self.object(keys: 16), Self.object(keys: 40),
         ])
     func validTexts(text: String) throws {
         try expectFast(AnyJSON.self, text)

@@ -73,15 +73,25 @@ enum JSONTree {
                     throw Refused()
                 }
                 parser.index += 1
+                if members.isEmpty { members.reserveCapacity(4) }  // one allocation for most objects
                 members.append((key, try parser.value(depth: depth + 1)))
             }
-            if members.count > 1 {
-                var seen = Set<String>(minimumCapacity: members.count)
-                for member in members {
-                    guard seen.insert(member.key).inserted else { throw Refused() }
-                }
-            }
+            guard Self.keysAreUnique(members) else { throw Refused() }
             return .object(members)
+        }
+
+        /// Whether no key appears twice: compared pairwise in small objects (no set to build), through a set in
+        /// larger ones.
+        private static func keysAreUnique(_ members: [(key: String, value: JSONTree)]) -> Bool {
+            guard members.count > 1 else { return true }
+            if members.count <= 16 {
+                for later in 1..<members.count {
+                    for earlier in 0..<later where members[earlier].key == members[later].key { return false }
+                }
+                return true
+            }
+            var seen = Set<String>(minimumCapacity: members.count)
+            return members.allSatisfy { seen.insert($0.key).inserted }
         }
 
         private mutating func array(depth: Int) throws(Refused) -> JSONTree {
