@@ -5,7 +5,10 @@ import Synchronization
 /// lease duration, and stops when nothing is held.
 final class LeaseKeeper: Sendable {
     private struct State {
-        var held: [String: LeasedJob] = [:]
+        /// Held jobs by a number given at each hold (cheaper to hash than the id and token, and unique even if the
+        /// same lease were held twice).
+        var held: [UInt64: LeasedJob] = [:]
+        var nextHold: UInt64 = 0
         var running = false
     }
 
@@ -22,15 +25,16 @@ final class LeaseKeeper: Sendable {
 
     /// Runs `body` while keeping `job`'s lease alive.
     func holding<T>(_ job: LeasedJob, _ body: () async throws -> T) async throws -> T {
-        let start = state.withLock { state in
-            state.held[job.id + "\u{0}" + job.leaseToken] = job
+        let (hold, start) = state.withLock { state in
+            state.nextHold &+= 1
+            state.held[state.nextHold] = job
             defer { state.running = true }
-            return !state.running
+            return (state.nextHold, !state.running)
         }
         if start {
             Task { await self.extendWhileHeld() }
         }
-        defer { _ = state.withLock { $0.held.removeValue(forKey: job.id + "\u{0}" + job.leaseToken) } }
+        defer { _ = state.withLock { $0.held.removeValue(forKey: hold) } }
         return try await body()
     }
 
@@ -40,26 +44,26 @@ final class LeaseKeeper: Sendable {
             // Ticks are timed from the start of the previous round, so a slow round does not delay the next.
             tick += lease / 3
             try? await Task.sleep(until: tick)
-            let jobs = state.withLock { state -> [LeasedJob]? in
+            let holds = state.withLock { state -> [(key: UInt64, value: LeasedJob)]? in
                 if state.held.isEmpty {
                     state.running = false
                     return nil
                 }
-                return Array(state.held.values)
+                return Array(state.held)
             }
-            guard let jobs else { return }
+            guard let holds else { return }
             // All at once: one slow call must not hold back the other leases.
             await withTaskGroup(of: Void.self) { group in
-                for job in jobs {
-                    group.addTask { await self.extend(job) }
+                for (hold, job) in holds {
+                    group.addTask { await self.extend(job, hold: hold) }
                 }
             }
         }
     }
 
-    private func extend(_ job: LeasedJob) async {
+    private func extend(_ job: LeasedJob, hold: UInt64) async {
         do {
-            if try await !queue.extendLease(job, by: lease), isHeld(job) {
+            if try await !queue.extendLease(job, by: lease), isHeld(hold) {
                 logger.warning("lease lost while the job runs", metadata: ["job.id": "\(job.id)"])
             }
         } catch {
@@ -67,7 +71,7 @@ final class LeaseKeeper: Sendable {
         }
     }
 
-    private func isHeld(_ job: LeasedJob) -> Bool {
-        state.withLock { $0.held[job.id + "\u{0}" + job.leaseToken] != nil }
+    private func isHeld(_ hold: UInt64) -> Bool {
+        state.withLock { $0.held[hold] != nil }
     }
 }
