@@ -19,9 +19,15 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "deferrable-bench",
         abstract: "Measures Deferrable's enqueue and drain throughput and pickup latency.",
         discussion: """
-            Phases: enqueue-single, enqueue-concurrent, enqueue-bulk, drain, latency, memory-footprint (memory \
-            backend; default only with --n >= 100000) and reference (Redis round-trip ceiling; always run when \
-            Redis is measured). Each phase uses a group of its own and flushes it afterwards.
+            Phases: enqueue-single, enqueue-concurrent, enqueue-bulk, drain, latency, delayed-latency, \
+            memory-footprint (memory backend; default only with --n >= 100000) and reference (Redis round-trip \
+            ceiling; always run when Redis is measured). Each phase uses a group of its own and flushes it afterwards.
+
+            delayed-latency: with the consumers idle, one task pushes --delayed-jobs jobs, 100 a second, each with a \
+            delay drawn uniformly from 0.1 to 1 s (fixed seed); latency_ms is each job's lateness, from its due time \
+            (the instant just before its later() plus its delay) to the start of its body, so it includes the push's \
+            round trip; early_starts counts jobs that started before that instant (always 0 unless a backend runs \
+            a job early).
             """)
 
     @Option(
@@ -34,7 +40,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Jobs per phase (and operations per reference loop).")
     var n = 20_000
 
-    @Option(help: "Producers in enqueue-concurrent; consumers in drain and latency.")
+    @Option(help: "Producers in enqueue-concurrent; consumers in drain, latency and delayed-latency.")
     var concurrency = 64
 
     @Option(help: "Jobs per second sent in the latency phase.")
@@ -45,6 +51,9 @@ struct BenchCommand: AsyncParsableCommand {
 
     @Option(help: "Seconds the latency phase sends jobs.")
     var latencySeconds = 3.0
+
+    @Option(help: "Jobs pushed with a delay in the delayed-latency phase.")
+    var delayedJobs = 200
 
     @Option(help: "Jobs queued in memory-footprint.")
     var footprintJobs = 1_000_000
@@ -61,7 +70,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "memory, redis or both (default: both with --redis, else memory).")
     var backend: BackendSelection?
 
-    @Option(help: "What runs jobs in drain and latency: worker (a Worker) or tasks (C tasks looping runOnce).")
+    @Option(help: "What runs jobs in drain and the latency phases: worker (a Worker) or tasks (C tasks looping runOnce).")
     var driver: DrainDriver = .worker
 
     @Flag(inversion: .prefixedNo, help: "Also run redis-benchmark (if on PATH) as a reference; it writes the key 'mylist'.")
@@ -72,8 +81,12 @@ struct BenchCommand: AsyncParsableCommand {
 
     /// Checks the options.
     mutating func validate() throws {
-        guard n > 0, concurrency > 0, rate > 0, batch > 0, latencySeconds > 0, footprintJobs > 0 else {
-            throw ValidationError("--n, --concurrency, --rate, --batch, --latency-seconds and --footprint-jobs must be positive")
+        guard n > 0, concurrency > 0, rate > 0, batch > 0, latencySeconds > 0, delayedJobs > 0, footprintJobs > 0 else {
+            throw ValidationError(
+                "--n, --concurrency, --rate, --batch, --latency-seconds, --delayed-jobs and --footprint-jobs must be positive")
+        }
+        guard delayedJobs <= 100_000 else {
+            throw ValidationError("--delayed-jobs must be at most 100000")
         }
         if backend == .redis || backend == .both || job == .incr, redis == nil {
             throw ValidationError("--backend redis/both and --job incr need --redis URL")
@@ -125,7 +138,7 @@ struct BenchCommand: AsyncParsableCommand {
         }
         return BenchSettings(
             n: n, concurrency: concurrency, rate: rate, batch: batch, latencySeconds: latencySeconds,
-            footprintJobs: footprintJobs, job: job, driver: driver,
+            delayedJobs: delayedJobs, footprintJobs: footprintJobs, job: job, driver: driver,
             executor: Self.nioExecutorInstalled.load(ordering: .relaxed) ? .nio : .default, redisURL: redis,
             runsRedisBenchmark: redisBenchmark,
             backends: selection.kinds, phases: unique,

@@ -17,18 +17,21 @@ struct BenchInstance: Sendable {
     /// Runs `body` with an instance on a unique group, then flushes the group (main and error queue) and, on
     /// Redis, removes it from the set of known groups, whether `body` threw or not.
     ///
-    /// - Parameter observesCompletions: adds an observer that reports `.complete` events to the probe.
+    /// - Parameters:
+    ///   - observesCompletions: adds an observer that reports `.complete` events to the probe.
+    ///   - delay: the benchmark job's delay option, if any.
     static func with<T: Sendable>(
         _ context: PhaseContext,
         phase: PhaseName,
         probe: JobProbe = JobProbe(expected: .max),
         observesCompletions: Bool = false,
+        delay: DurationSetting? = nil,
         _ body: (BenchInstance) async throws -> T
     ) async throws -> T {
         let group = "bench-\(phase.rawValue)-\(context.backend.rawValue)-\(context.settings.runID)"
         let deferrable = try Deferrable(factory: context.makeFactory(), group: group)
         let incr = context.incr
-        let handle = try deferrable.register(jobName, argumentType: BenchArgs.self) { args, _ in
+        let handle = try deferrable.register(jobName, argumentType: BenchArgs.self, options: JobOptions(delay: delay)) { args, _ in
             probe.jobStarted(args)
             if let incr {
                 try await incr.increment()

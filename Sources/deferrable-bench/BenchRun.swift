@@ -64,6 +64,7 @@ struct BenchRun {
         case .enqueueBulk: try await EnqueueBulkPhase.run(context)
         case .drain: try await DrainPhase.run(context)
         case .latency: try await LatencyPhase.run(context)
+        case .delayedLatency: try await DelayedLatencyPhase.run(context)
         case .memoryFootprint: try await MemoryFootprintPhase.run(context)
         case .reference: preconditionFailure("the reference is not a per-backend phase")
         }

@@ -2,7 +2,7 @@
 struct BenchSettings: Sendable {
     /// Jobs per phase.
     var n: Int
-    /// Producers (`enqueue-concurrent`) or consumers (`drain`, `latency`).
+    /// Producers (`enqueue-concurrent`) or consumers (`drain`, `latency`, `delayed-latency`).
     var concurrency: Int
     /// Jobs per second sent in `latency`.
     var rate: Int
@@ -10,6 +10,8 @@ struct BenchSettings: Sendable {
     var batch: Int
     /// How long `latency` sends jobs.
     var latencySeconds: Double
+    /// Jobs pushed in `delayed-latency`.
+    var delayedJobs: Int
     /// Jobs queued in `memory-footprint`.
     var footprintJobs: Int
     /// What each job does.

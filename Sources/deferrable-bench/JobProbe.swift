@@ -1,7 +1,8 @@
 import Synchronization
 
 /// Watches the jobs of one phase: when the first one started, when the expected number completed, and (for
-/// `latency`) each job's push-to-start latency.
+/// `latency` and `delayed-latency`) each job's start latency: from its push, or from its due time when it was
+/// pushed with a delay.
 ///
 /// Starts are recorded by the job body; completions by an observer of `.complete` events, which the library
 /// emits after the job is settled in the backend.
@@ -14,7 +15,7 @@ final class JobProbe: Sendable {
     private let completions = Atomic<Int>(0)
     private let starts = Atomic<Int>(0)
 
-    /// Creates a probe expecting `expected` completions; pass a recorder to record push-to-start latencies.
+    /// Creates a probe expecting `expected` completions; pass a recorder to record start latencies.
     init(expected: Int, latencies: LatencyRecorder? = nil) {
         self.expected = expected
         self.latencies = latencies
@@ -26,7 +27,7 @@ final class JobProbe: Sendable {
         _ = firstStart.compareExchange(expected: 0, desired: now, ordering: .relaxed)
         starts.add(1, ordering: .relaxed)
         if let latencies {
-            latencies.record(nanos: now - args.sentAt)
+            latencies.record(nanos: now - args.sentAt - (args.delayNanos ?? 0))
         }
     }
 

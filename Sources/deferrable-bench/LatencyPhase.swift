@@ -23,14 +23,8 @@ enum LatencyPhase {
                 try await Task.sleep(for: .seconds(1))
                 let idleCPU = (ResourceUsage.now().cpuSeconds - idleStart.cpuSeconds) / idleClock.duration(to: .now).seconds
 
-                let interval = Duration.seconds(1) / settings.rate
                 let meter = PhaseMeter()
-                let start = ContinuousClock.now
-                for seq in 0..<count {
-                    let due = start + interval * seq
-                    if ContinuousClock.now < due {
-                        try await Task.sleep(until: due, tolerance: .microseconds(50), clock: .continuous)
-                    }
+                let start = try await FixedRate.run(count: count, perSecond: settings.rate) { seq in
                     try await instance.handle.later(BenchArgs(seq: seq, sentAt: MonotonicClock.nanos()))
                 }
                 let sendSeconds = start.duration(to: .now).seconds

@@ -1,6 +1,6 @@
 import Synchronization
 
-/// Collects push-to-start latencies (nanoseconds) from many tasks and summarises them as percentiles.
+/// Collects start latencies (nanoseconds) from many tasks and summarises them as percentiles.
 final class LatencyRecorder: Sendable {
     private let samples = Mutex<[Int64]>([])
 
@@ -16,6 +16,9 @@ final class LatencyRecorder: Sendable {
 
     /// The number of samples so far.
     var count: Int { samples.withLock { $0.count } }
+
+    /// The number of negative samples (jobs that started before they were due).
+    var negativeCount: Int { samples.withLock { $0.count { $0 < 0 } } }
 
     /// p50/p90/p99/max of the samples (nearest rank), or `nil` when there are none.
     func summary() -> LatencySummary? {

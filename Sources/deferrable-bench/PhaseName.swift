@@ -14,6 +14,8 @@ enum PhaseName: String, CaseIterable, Sendable {
     case drain
     /// Idle consumers, jobs sent at a fixed rate; push-to-start latency.
     case latency
+    /// Idle consumers, jobs pushed with delays of 0.1 to 1 s; due-to-start lateness.
+    case delayedLatency = "delayed-latency"
     /// Resident memory of 1M queued small jobs in the memory backend.
     case memoryFootprint = "memory-footprint"
 

@@ -43,7 +43,8 @@ public final class RedisBackendFactory: BackendFactory {
         let keys = RedisKeys(prefix: settings.keyPrefix, group: group)
         let queue = RedisJobQueue(
             client: client, keys: keys, group: group, settings: settings, tokens: tokens,
-            groupRegistration: GroupRegistration(), batching: RedisQueueBatching(client: client, keys: keys, settings: settings))
+            groupRegistration: GroupRegistration(), batching: RedisQueueBatching(client: client, keys: keys, settings: settings),
+            wakeAlarm: RedisWakeAlarm(client: client, keys: keys))
         return RedisBackend(group: group, queue: queue, errorQueue: RedisErrorQueue(client: client, keys: keys))
     }
 

@@ -13,6 +13,8 @@ struct RedisJobQueue: JobQueue {
     let tokens: LeaseTokens
     let groupRegistration: GroupRegistration
     let batching: RedisQueueBatching
+    /// Ends idle waits when the next delayed job is due or lease lapses (Redis alone would end them at its next tick).
+    let wakeAlarm: RedisWakeAlarm
 
     /// Adds the group to the set of known groups (once per backend).
     func registerGroup() async throws {
@@ -56,10 +58,15 @@ struct RedisJobQueue: JobQueue {
             let remaining = ContinuousClock.now.duration(to: deadline)
             guard remaining > .zero, !Task.isCancelled else { return nil }
             var block = min(remaining, settings.maxBlock)
-            if let wake {
-                block = min(block, .milliseconds(max(wake, 1)))
+            var dueAt: ContinuousClock.Instant?
+            if let untilDue = wake.map({ Duration.milliseconds(max($0, 1)) }), untilDue <= block {
+                // The wait ends when the job is due: the alarm wakes it then, the server timeout only as a fallback.
+                block = untilDue
+                dueAt = .now + untilDue
             }
-            outcome = try await waitThenPop(block: block, leaseMillis: leaseMillis)
+            outcome = try await wakeAlarm.ringing(at: dueAt) {
+                try await waitThenPop(block: block, leaseMillis: leaseMillis)
+            }
         }
     }
 

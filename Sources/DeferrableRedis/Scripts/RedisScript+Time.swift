@@ -14,17 +14,22 @@ extension RedisScript {
     /// next due time becomes earlier the script pushes a wake-up marker (an empty element, counted in `markers`) and
     /// the consumer it wakes recomputes its wait from the new next due time. At most one marker is outstanding: it
     /// stays in the lists until a consumer that found nothing else sees it (see ``settleAndPop``).
+    ///
+    /// `push_marker(ready, markers)` pushes a marker unless one is outstanding and returns 1 if it pushed one, else 0.
     static let wakePrelude = """
         local function next_due(delayed)
             local first = redis.call('ZRANGE', delayed, 0, 0, 'WITHSCORES')
             return tonumber(first[2]) or false
         end
+        local function push_marker(ready, markers)
+            if redis.call('EXISTS', markers) == 1 then return 0 end
+            redis.call('LPUSH', ready, '')
+            redis.call('SET', markers, 1)
+            return 1
+        end
         local function wake_if_sooner(delayed, ready, markers, before)
             local after = next_due(delayed)
-            if after and (not before or after < before) and redis.call('EXISTS', markers) == 0 then
-                redis.call('LPUSH', ready, '')
-                redis.call('SET', markers, 1)
-            end
+            if after and (not before or after < before) then push_marker(ready, markers) end
         end
 
         """
