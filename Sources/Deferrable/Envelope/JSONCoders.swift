@@ -1,8 +1,8 @@
 import Foundation
 
-/// The shared Foundation decoder of job arguments (`Sendable`), used by ``ArgumentsDecoder`` for whatever its fast
-/// path leaves to Foundation. Creating a decoder per job showed up in profiles; this one is configured once and never
-/// changed, so it serves every task. Arguments are encoded by ``CanonicalJSONEncoder``.
+/// The shared Foundation decoder of job arguments (`Sendable`, default strategies), used by ``ArgumentsDecoder`` for
+/// the texts and numbers it leaves to Foundation. It is configured once and never changed, so it serves every task.
+/// Arguments are encoded by ``CanonicalJSONEncoder``.
 enum JSONCoders {
     static let decoder = JSONDecoder()
 }
