@@ -200,7 +200,7 @@ extension Deferrable {
             argsJSON: argsJSON,
             maxAttempts: options.maxAttempts,
             firstPushedAt: now,
-            notBefore: delayMillis > 0 ? now + delayMillis : nil,
+            notBefore: delayMillis > 0 ? now.addingSaturated(delayMillis) : nil,
             ttlMillis: ttl?.wholeMilliseconds,
             metadata: metadata,
             backoff: options.backoff,

@@ -30,18 +30,13 @@ extension Deferrable {
             return try await deadLetter(
                 started: started, leased, ref: ref, envelope: nil, payload: leased.payload, type: "MalformedEnvelope",
                 message: error.description,
-                attempts: leased.reclaims + 1)
+                attempts: leased.reclaims.addingSaturated(1))
         }
         let ref = envelope.ref
         await emit(DeferrableEvent(kind: .pop, job: ref, envelope: envelope))
-        let usedAttempts = envelope.attempts + leased.reclaims
+        let usedAttempts = envelope.attempts.addingSaturated(leased.reclaims)
 
-        if envelope.isExpired(at: leased.poppedAt) {
-            logger.warning("job expired before it could run", metadata: ["job.id": "\(ref.id)", "job.name": "\(ref.name)"])
-            guard try await backend.queue.settle(leased, .complete) else { return leaseLost(ref) }
-            await emit(DeferrableEvent(kind: .expire, job: ref, envelope: envelope))
-            return await completeEvent(started: started, .expired(ref), envelope: envelope)
-        }
+        // Attempts first: a job out of attempts is recorded as such even when it is also past its TTL.
         if usedAttempts >= envelope.maxAttempts {
             let message =
                 leased.reclaims > 0
@@ -49,6 +44,12 @@ extension Deferrable {
                 : "all \(envelope.maxAttempts) attempts are used"
             return try await deadLetter(
                 started: started, leased, ref: ref, envelope: envelope, type: "AttemptsExhausted", message: message, attempts: usedAttempts)
+        }
+        if envelope.isExpired(at: leased.poppedAt) {
+            logger.warning("job expired before it could run", metadata: ["job.id": "\(ref.id)", "job.name": "\(ref.name)"])
+            guard try await backend.queue.settle(leased, .complete) else { return leaseLost(ref) }
+            await emit(DeferrableEvent(kind: .expire, job: ref, envelope: envelope))
+            return await completeEvent(started: started, .expired(ref), envelope: envelope)
         }
         guard let registration = registration(named: envelope.name) else {
             return try await deadLetter(
@@ -142,7 +143,7 @@ extension Deferrable {
         let now = clock.nowMillis()
         next.attempts = attempts
         next.lastPushedAt = now
-        next.notBefore = delay > .zero ? now + delay.wholeMilliseconds : nil
+        next.notBefore = delay > .zero ? now.addingSaturated(delay.wholeMilliseconds) : nil
         return next
     }
 

@@ -41,13 +41,15 @@ public final class Deferrable: Sendable {
     ///   - debouncer: decides debounced pushes (``MemoryDebouncer`` or `RedisDebouncer`); needed by jobs with
     ///     ``JobOptions/debounce``.
     ///   - logger: where Deferrable logs.
+    /// - Throws: ``DeferrableError/invalidDefaults(_:)`` when a value of `defaults` is out of range (see ``JobDefaults``).
     public init(
         backend: any Backend,
         defaults: JobDefaults = JobDefaults(),
         clock: any DeferrableClock = SystemClock(),
         debouncer: (any Debouncer)? = nil,
         logger: Logger = Logger(label: "deferrable")
-    ) {
+    ) throws {
+        try defaults.validate()
         self.backend = backend
         self.debouncer = debouncer
         self.defaults = defaults
@@ -60,7 +62,8 @@ public final class Deferrable: Sendable {
     }
 
     /// Creates an instance over `group` of `factory`.
-    /// - Throws: ``DeferrableError/invalidGroupName(_:reason:)``.
+    /// - Throws: ``DeferrableError/invalidGroupName(_:reason:)``, or ``DeferrableError/invalidDefaults(_:)`` when a
+    ///   value of `defaults` is out of range.
     public convenience init(
         factory: any BackendFactory,
         group: String = GroupName.default,
@@ -69,7 +72,7 @@ public final class Deferrable: Sendable {
         debouncer: (any Debouncer)? = nil,
         logger: Logger = Logger(label: "deferrable")
     ) throws {
-        self.init(
+        try self.init(
             backend: try factory.makeBackend(group: group), defaults: defaults, clock: clock, debouncer: debouncer, logger: logger)
     }
 

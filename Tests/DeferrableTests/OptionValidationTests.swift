@@ -22,6 +22,21 @@ struct OptionValidationTests {
             label: "fixed delay > fixed ttl", options: JobOptions(delay: .seconds(10), ttl: .seconds(5)), mentions: ["delay", "ttl"]),
         InvalidCase(label: "timeLimit 0", options: JobOptions(timeLimit: .zero), mentions: ["timeLimit", "positive"]),
         InvalidCase(label: "negative timeLimit", options: JobOptions(timeLimit: .seconds(-3)), mentions: ["timeLimit", "positive"]),
+        InvalidCase(label: "maxAttempts Int.max", options: JobOptions(maxAttempts: .max), mentions: ["maxAttempts", "at most"]),
+        InvalidCase(label: "ttl Int64.max ms", options: JobOptions(ttl: .milliseconds(.max)), mentions: ["ttl", "at most"]),
+        InvalidCase(label: "ttl of infinite seconds", options: JobOptions(ttl: .seconds(.infinity)), mentions: ["ttl", "at most"]),
+        InvalidCase(label: "ttl of NaN seconds", options: JobOptions(ttl: .seconds(.nan)), mentions: ["ttl"]),
+        InvalidCase(label: "delay of NaN seconds", options: JobOptions(delay: .seconds(.nan)), mentions: ["delay"]),
+        InvalidCase(
+            label: "delay Int64.max s", options: JobOptions(delay: .fixed(.seconds(Int64.max))), mentions: ["delay", "at most"]),
+        InvalidCase(
+            label: "timeLimit Int64.max s", options: JobOptions(timeLimit: .seconds(Int64.max)), mentions: ["timeLimit", "at most"]),
+        InvalidCase(
+            label: "debounce window of infinite seconds", options: JobOptions(debounce: .leading(.seconds(.infinity))),
+            mentions: ["debounce window", "at most"]),
+        InvalidCase(
+            label: "extend maxWait Int64.max s", options: JobOptions(debounce: .extend(.seconds(1), maxWait: .seconds(Int64.max))),
+            mentions: ["maxWait", "at most"]),
     ]
 
     @Test("invalid fixed options throw invalidOption at registration", arguments: registrationCases)
@@ -36,17 +51,36 @@ struct OptionValidationTests {
         #expect(harness.deferrable.registeredJobNames.isEmpty)
     }
 
-    @Test("invalid instance defaults are refused when a job uses them")
-    func invalidDefaults() throws {
-        let harness = try Harness(defaults: JobDefaults(maxAttempts: 0))
+    struct InvalidDefaults: Sendable, CustomTestStringConvertible {
+        let label: String
+        let defaults: JobDefaults
+        /// Words the message must contain.
+        let mentions: [String]
+        var testDescription: String { label }
+    }
+
+    static let defaultsCases: [InvalidDefaults] = [
+        InvalidDefaults(label: "maxAttempts 0", defaults: JobDefaults(maxAttempts: 0), mentions: ["maxAttempts", "0"]),
+        InvalidDefaults(label: "maxAttempts Int.max", defaults: JobDefaults(maxAttempts: .max), mentions: ["maxAttempts", "at most"]),
+        InvalidDefaults(label: "lease 0", defaults: JobDefaults(lease: .zero), mentions: ["lease", "at least"]),
+        InvalidDefaults(label: "negative lease", defaults: JobDefaults(lease: .seconds(-1)), mentions: ["lease", "at least"]),
+        InvalidDefaults(label: "lease 1 ms", defaults: JobDefaults(lease: .milliseconds(1)), mentions: ["lease", "at least"]),
+        InvalidDefaults(label: "lease Int64.max s", defaults: JobDefaults(lease: .seconds(Int64.max)), mentions: ["lease", "at most"]),
+        InvalidDefaults(label: "maxEnvelopeBytes 0", defaults: JobDefaults(maxEnvelopeBytes: 0), mentions: ["maxEnvelopeBytes"]),
+        InvalidDefaults(label: "maxEnvelopeBytes -1", defaults: JobDefaults(maxEnvelopeBytes: -1), mentions: ["maxEnvelopeBytes"]),
+        InvalidDefaults(label: "timeLimit 0", defaults: JobDefaults(timeLimit: .zero), mentions: ["timeLimit", "positive"]),
+        InvalidDefaults(
+            label: "timeLimit Int64.max s", defaults: JobDefaults(timeLimit: .seconds(Int64.max)), mentions: ["timeLimit", "at most"]),
+    ]
+
+    @Test("invalid instance defaults are refused when the instance is made", arguments: defaultsCases)
+    func invalidDefaults(invalid: InvalidDefaults) throws {
         #expect {
-            try harness.deferrable.register("uses-defaults") { (_: Payload, _) in }
+            try Deferrable(factory: MemoryBackendFactory(), group: uniqueGroup(), defaults: invalid.defaults)
         } throws: { error in
-            guard case .invalidOption(_, let reason) = error as? DeferrableError else { return false }
-            return reason.contains("maxAttempts")
+            guard let error = error as? DeferrableError else { return false }
+            return invalid.mentions.allSatisfy { error.description.contains($0) }
         }
-        // A job that sets its own valid value is fine.
-        try harness.deferrable.register("own-value", options: JobOptions(maxAttempts: 1)) { (_: Payload, _) in }
     }
 
     static let laterCases: [InvalidCase] = [
@@ -59,6 +93,12 @@ struct OptionValidationTests {
         InvalidCase(
             label: "computed negative delay", options: JobOptions(delay: .computed { .seconds(-1) }), mentions: ["delay", "negative"]),
         InvalidCase(label: "computed ttl 0", options: JobOptions(ttl: .computed { .zero }), mentions: ["ttl", "positive"]),
+        InvalidCase(
+            label: "computed ttl Int64.max ms", options: JobOptions(ttl: .computed { .milliseconds(Int64.max) }),
+            mentions: ["ttl", "at most"]),
+        InvalidCase(
+            label: "computed delay Int64.max s", options: JobOptions(delay: .computed { .seconds(Int64.max) }),
+            mentions: ["delay", "at most"]),
     ]
 
     @Test("computed options are validated at later(), and nothing is pushed", arguments: laterCases)

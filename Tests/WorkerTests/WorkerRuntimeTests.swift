@@ -162,7 +162,7 @@ struct WorkerRuntimeTests {
     func survivesFailingBackend() async throws {
         let inner = try MemoryBackendFactory().makeBackend(group: "flaky")
         let flaky = FlakyBackend(inner: inner)
-        let deferrable = Deferrable(backend: flaky)
+        let deferrable = try Deferrable(backend: flaky)
         let runs = RunCounter()
         let handle = try deferrable.register("job") { (_: Int, _: JobContext) in runs.next() }
         let logs = LogCapture()

@@ -36,18 +36,18 @@ package enum DebounceRule {
     ) -> Action {
         if let state, state.runnableAt > now, pendingIsWaiting {
             if case .extend(let maxWait) = mode {
-                var target = now + window
-                if let maxWait { target = min(target, state.burstStart + maxWait.wholeMilliseconds) }
+                var target = now.addingSaturated(window)
+                if let maxWait { target = min(target, state.burstStart.addingSaturated(maxWait.wholeMilliseconds)) }
                 if target > state.runnableAt { return .postpone(runnableAt: target) }
             }
             return .join
         }
         switch mode {
         case .leading:
-            guard let state, now - state.runnableAt < window else { return .push(runnableAt: now) }
-            return .push(runnableAt: state.runnableAt + window)
+            guard let state, now.subtractingSaturated(state.runnableAt) < window else { return .push(runnableAt: now) }
+            return .push(runnableAt: state.runnableAt.addingSaturated(window))
         case .alwaysDelay, .extend:
-            return .push(runnableAt: max(now + window, (state?.runnableAt ?? now) + window))
+            return .push(runnableAt: max(now.addingSaturated(window), (state?.runnableAt ?? now).addingSaturated(window)))
         }
     }
 

@@ -53,7 +53,7 @@ public final class MemoryDebouncer: Debouncer {
             guard let previous else { preconditionFailure("a postpone always has a pending copy") }
             let postponed: Bool
             do {
-                postponed = try await backend.queue.postpone(id: previous.id, by: .milliseconds(runnableAt - now))
+                postponed = try await backend.queue.postpone(id: previous.id, by: .milliseconds(runnableAt.subtractingSaturated(now)))
             } catch {
                 restore(previous, key: request.key, replacing: previous.id, window: window)
                 throw error
@@ -79,7 +79,7 @@ public final class MemoryDebouncer: Debouncer {
         restoring previous: DebounceRule.State?
     ) async throws -> DebounceDecision {
         var job = request.job
-        job.delay = .milliseconds(max(0, runnableAt - now))
+        job.delay = .milliseconds(max(0, runnableAt.subtractingSaturated(now)))
         do {
             try await backend.queue.push(job)
         } catch {

@@ -56,7 +56,8 @@ public enum EnvelopeCodec {
     /// Decodes an envelope, or throws an ``EnvelopeError`` saying what is wrong with it.
     ///
     /// Fields are read straight from the JSON text (no `JSONDecoder`: this is on every consumer's hot path);
-    /// unknown fields are ignored; when a key appears twice the first value is used.
+    /// unknown fields are ignored; when a key appears twice the first value is used. Every numeric field must lie in
+    /// its range in ``EnvelopeBounds``; the first one outside it is reported as ``EnvelopeError/invalidField(_:)``.
     /// - Parameter maxSize: payloads larger than this many bytes are refused with ``EnvelopeError/tooLarge(size:limit:)``.
     public static func decode(_ bytes: [UInt8], maxSize: Int = .max) throws(EnvelopeError) -> JobEnvelope {
         guard bytes.count <= maxSize else { throw .tooLarge(size: bytes.count, limit: maxSize) }
@@ -76,27 +77,23 @@ public enum EnvelopeCodec {
         let name = try reader.string(.name)
         guard !id.isEmpty, !id.utf8.contains(0) else { throw .invalidField("id") }
         guard !name.isEmpty else { throw .invalidField("name") }
-        let attempts = try reader.int(.attempts)
-        let maxAttempts = try reader.int(.maxAttempts)
-        guard attempts >= 0, attempts <= Int32.max else { throw .invalidField("attempts") }
-        guard maxAttempts >= 1, maxAttempts <= Int32.max else { throw .invalidField("maxAttempts") }
-        let ttl = try reader.optionalInt(.ttl)
-        if let ttl, ttl < 0 { throw .invalidField("ttl") }
-        return JobEnvelope(
+        let envelope = JobEnvelope(
             id: id,
             name: name,
             group: try reader.string(.group),
             argsJSON: Array(args),
-            attempts: Int(attempts),
-            maxAttempts: Int(maxAttempts),
+            attempts: Int(clamping: try reader.int(.attempts)),
+            maxAttempts: Int(clamping: try reader.int(.maxAttempts)),
             firstPushedAt: try reader.int(.firstPushedAt),
             lastPushedAt: try reader.int(.lastPushedAt),
             notBefore: try reader.optionalInt(.notBefore),
-            ttlMillis: ttl,
+            ttlMillis: try reader.optionalInt(.ttl),
             metadata: try reader.metadata(),
             backoff: try reader.backoff(),
             timeLimitMillis: try reader.optionalInt(.timeLimit)
         )
+        if let field = EnvelopeBounds.fieldOutOfRange(in: envelope) { throw .invalidField(field) }
+        return envelope
     }
 }
 

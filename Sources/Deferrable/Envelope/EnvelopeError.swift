@@ -4,7 +4,7 @@ public enum EnvelopeError: Error, Sendable, Equatable, CustomStringConvertible {
     case notJSON(String)
     /// The payload carries a version this library does not read.
     case unsupportedVersion(Int)
-    /// A required field is missing or has the wrong type.
+    /// A required field is missing or has the wrong type, or a numeric field is outside its range in ``EnvelopeBounds``.
     case invalidField(String)
     /// The payload is larger than the configured maximum envelope size.
     case tooLarge(size: Int, limit: Int)

@@ -68,9 +68,9 @@ public struct JobEnvelope: Sendable, Equatable {
         self.timeLimitMillis = timeLimitMillis
     }
 
-    /// The time after which the job is expired, if it has a TTL.
+    /// The time after which the job is expired, if it has a TTL (`Int64.max` when the sum does not fit).
     public var expiresAt: Int64? {
-        ttlMillis.map { firstPushedAt + $0 }
+        ttlMillis.map { firstPushedAt.addingSaturated($0) }
     }
 
     /// Whether the job is past its TTL at `now` (strictly later than first push + TTL, as in the original).

@@ -4,6 +4,8 @@ public enum DeferrableError: Error, Sendable, Equatable, CustomStringConvertible
     case duplicateJobName(String)
     /// An option value or combination is not valid; the message says which and why.
     case invalidOption(job: String, reason: String)
+    /// A value of the instance's ``JobDefaults`` is out of range; the message says which and why.
+    case invalidDefaults(String)
     /// A group name is not valid.
     case invalidGroupName(String, reason: String)
     /// A job id given to a queue is not valid (empty, or with a NUL character).
@@ -23,6 +25,8 @@ public enum DeferrableError: Error, Sendable, Equatable, CustomStringConvertible
             "a job named '\(name)' is already registered"
         case .invalidOption(let job, let reason):
             "invalid options for job '\(job)': \(reason)"
+        case .invalidDefaults(let reason):
+            "invalid JobDefaults: \(reason)"
         case .invalidGroupName(let name, let reason):
             "invalid group name '\(name)': \(reason)"
         case .invalidJobID(let id, let reason):

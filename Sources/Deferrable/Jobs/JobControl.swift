@@ -25,9 +25,10 @@ public struct JobControl: Error, Sendable, CustomStringConvertible {
     }
 
     /// Run the job again after `delay` without using an attempt (e.g. while a downstream service is down).
-    /// The TTL clock keeps running.
+    /// The TTL clock keeps running. A negative delay is zero; a delay longer than ``EnvelopeBounds/longestDuration``
+    /// is that maximum.
     public static func reschedule(after delay: Duration) -> JobControl {
-        JobControl(action: .reschedule(max(delay, .zero)))
+        JobControl(action: .reschedule(min(max(delay, .zero), EnvelopeBounds.longestDuration)))
     }
 
     public var description: String {

@@ -8,7 +8,7 @@ extension MemoryGroupState {
         while let item = ready.popFirst() {
             let id = item.id
             let token = nextSequence()
-            let lease = Lease(token: token, deadline: now + leaseMillis)
+            let lease = Lease(token: token, deadline: now.addingSaturated(leaseMillis))
             let taken: StoredJob?
             if let payload = item.payload {
                 // Like a push by id: the payload is stored (a reused id overwrites), and skipped while leased.
@@ -45,7 +45,7 @@ extension MemoryGroupState {
     /// Moves the deadline of `job`'s lease to `now + leaseMillis`; `false` if the lease is no longer its.
     mutating func extend(_ job: LeasedJob, leaseMillis: Int64, now: Int64) -> Bool {
         guard let index = held(job), let token = jobs.values[index].lease?.token else { return false }
-        let deadline = now + leaseMillis
+        let deadline = now.addingSaturated(leaseMillis)
         jobs.values[index].lease = Lease(token: token, deadline: deadline)
         leaseDeadlines.insert(TimedID(at: deadline, sequence: nextSequence(), id: job.id, token: token))
         leaseDeadlineEnded()

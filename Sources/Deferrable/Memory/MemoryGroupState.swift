@@ -73,8 +73,9 @@ struct MemoryGroupState {
 
     mutating func schedule(id: String, delayMillis: Int64, now: Int64) {
         if delayMillis > 0 {
-            delayed.insert(TimedID(at: now + delayMillis, sequence: nextSequence(), id: id))
-            delayedDue[id] = now + delayMillis
+            let due = now.addingSaturated(delayMillis)
+            delayed.insert(TimedID(at: due, sequence: nextSequence(), id: id))
+            delayedDue[id] = due
         } else {
             ready.append(ReadyItem(id: id))
         }
@@ -105,13 +106,13 @@ struct MemoryGroupState {
     /// Milliseconds until the next delayed job is due or the next lease lapses, if any.
     func millisUntilNextTimer(now: Int64) -> Int64? {
         let candidates = [delayed.min?.at, leaseDeadlines.min?.at].compactMap { $0 }
-        return candidates.min().map { max(0, $0 - now) }
+        return candidates.min().map { max(0, $0.subtractingSaturated(now)) }
     }
 
     /// Moves a delayed job's due time to `now + delayMillis`; `false` if the job is not delayed.
     mutating func postpone(id: String, delayMillis: Int64, now: Int64) -> Bool {
         guard delayedDue[id] != nil, jobs[id] != nil else { return false }
-        let due = now + max(delayMillis, 0)
+        let due = now.addingSaturated(max(delayMillis, 0))
         delayedDue[id] = due
         delayed.insert(TimedID(at: due, sequence: nextSequence(), id: id))
         return true
@@ -126,7 +127,7 @@ struct MemoryGroupState {
     }
 
     mutating func trimErrors(limits: ErrorQueueLimits, now: Int64) {
-        let oldest = now - limits.maxAge.wholeMilliseconds
+        let oldest = now.subtractingSaturated(limits.maxAge.wholeMilliseconds)
         while let first = errorOrder.first {
             if !isCurrent(first) {
                 errorOrder.removeFirst()

@@ -18,20 +18,27 @@ public struct Backoff: Sendable, Equatable, Codable {
     /// Retries run again at once.
     public static let immediate = Backoff(kind: .none, millis: 0)
 
-    /// Every retry waits the same `delay`.
+    /// Every retry waits the same `delay`, in whole milliseconds from zero to ``EnvelopeBounds/longestDuration``
+    /// (a negative delay is zero, a longer one is that maximum).
     public static func fixed(_ delay: Duration) -> Backoff {
-        Backoff(kind: .fixed, millis: max(0, delay.wholeMilliseconds))
+        Backoff(kind: .fixed, millis: clampedMillis(delay))
     }
 
-    /// The original formula: retry n waits `min(2 + 2^n seconds, cap)`.
+    /// The original formula: retry n waits `min(2 + 2^n seconds, cap)`. The cap is clamped like the delay of
+    /// ``fixed(_:)``.
     public static func exponential(cap: Duration = .seconds(900)) -> Backoff {
-        Backoff(kind: .exponential, millis: max(0, cap.wholeMilliseconds))
+        Backoff(kind: .exponential, millis: clampedMillis(cap))
     }
 
     /// Like ``exponential(cap:)`` with "equal jitter": a random delay between half and all of the
     /// exponential value, so retries of many jobs that failed together spread out.
     public static func exponentialWithJitter(cap: Duration = .seconds(900)) -> Backoff {
-        Backoff(kind: .exponentialJitter, millis: max(0, cap.wholeMilliseconds))
+        Backoff(kind: .exponentialJitter, millis: clampedMillis(cap))
+    }
+
+    /// `duration` in whole milliseconds, within ``EnvelopeBounds/duration``.
+    private static func clampedMillis(_ duration: Duration) -> Int64 {
+        min(max(0, duration.wholeMilliseconds), EnvelopeBounds.longestDurationMillis)
     }
 
     /// The delay before retry number `retry` (1 for the first retry).
@@ -63,13 +70,5 @@ public struct Backoff: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case kind
         case millis = "ms"
-    }
-}
-
-extension Duration {
-    /// The duration in whole milliseconds, rounded toward zero (the unit of the wire format).
-    public var wholeMilliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 }

@@ -15,9 +15,16 @@ public struct DurationSetting: Sendable {
         DurationSetting(compute: body, isComputed: true)
     }
 
-    /// A fixed number of seconds.
+    /// A fixed number of seconds, rounded to whole milliseconds.
+    ///
+    /// A value beyond what `Int64` milliseconds hold (such as `.infinity`) becomes the longest or the most negative
+    /// such duration, and NaN the most negative one; options refuse both with
+    /// ``DeferrableError/invalidOption(job:reason:)`` at registration.
     public static func seconds(_ seconds: Double) -> DurationSetting {
-        .fixed(.milliseconds(Int64((seconds * 1000).rounded())))
+        let millis = (seconds * 1000).rounded()
+        // 2^63 is exactly representable; `Int64(_:)` traps at and above it, and on NaN.
+        guard !millis.isNaN, millis > -0x1p63 else { return .milliseconds(.min) }
+        return .milliseconds(millis < 0x1p63 ? Int64(millis) : .max)
     }
 
     /// A fixed number of milliseconds.

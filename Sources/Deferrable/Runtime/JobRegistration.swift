@@ -18,12 +18,8 @@ struct ResolvedJobOptions: Sendable {
         ttl = options.ttl
         timeLimit = options.timeLimit ?? defaults.timeLimit
         debounce = options.debounce
-        guard maxAttempts >= 1 else {
-            throw .invalidOption(job: name, reason: "maxAttempts must be at least 1 (got \(maxAttempts))")
-        }
-        if let timeLimit, timeLimit <= .zero {
-            throw .invalidOption(job: name, reason: "timeLimit must be positive (got \(timeLimit))")
-        }
+        if let problem = OptionBounds.problem(maxAttempts: maxAttempts) { throw .invalidOption(job: name, reason: problem) }
+        if let timeLimit, let problem = OptionBounds.problem(timeLimit: timeLimit) { throw .invalidOption(job: name, reason: problem) }
         let fixedDelay = delay.flatMap { $0.isComputed ? nil : $0.resolve() }
         let fixedTTL = ttl.flatMap { $0.isComputed ? nil : $0.resolve() }
         try Self.validate(name: name, delay: fixedDelay, ttl: fixedTTL)
@@ -37,13 +33,20 @@ struct ResolvedJobOptions: Sendable {
         }
     }
 
-    /// Checks a delay/TTL pair: no negative delay, a positive TTL, and no delay longer than the TTL.
+    /// Checks a delay/TTL pair: no negative delay, a positive TTL, neither longer than
+    /// ``EnvelopeBounds/longestDuration``, and no delay longer than the TTL.
     static func validate(name: String, delay: Duration?, ttl: Duration?) throws(DeferrableError) {
         if let delay, delay < .zero {
             throw .invalidOption(job: name, reason: "delay must not be negative (got \(delay))")
         }
         if let ttl, ttl <= .zero {
             throw .invalidOption(job: name, reason: "ttl must be positive (got \(ttl))")
+        }
+        if let delay, let problem = OptionBounds.problem(atMostLongest: delay, named: "delay") {
+            throw .invalidOption(job: name, reason: problem)
+        }
+        if let ttl, let problem = OptionBounds.problem(atMostLongest: ttl, named: "ttl") {
+            throw .invalidOption(job: name, reason: problem)
         }
         if let delay, let ttl, delay > ttl {
             throw .invalidOption(job: name, reason: "delay (\(delay)) is longer than ttl (\(ttl)): the job would always expire")
@@ -52,15 +55,22 @@ struct ResolvedJobOptions: Sendable {
 
     /// Checks a debounce window and mode: a positive window no longer than the TTL; for `extend`, a maximum wait
     /// of at least one window, and, when the job has a TTL, a maximum wait no longer than it (a run pushed back
-    /// past the TTL would expire, and every call that joined it would be lost).
+    /// past the TTL would expire, and every call that joined it would be lost). Neither may be longer than
+    /// ``EnvelopeBounds/longestDuration``.
     static func validate(name: String, debounceWindow: Duration, mode: Debounce.Mode, ttl: Duration?) throws(DeferrableError) {
         guard debounceWindow > .zero else {
             throw .invalidOption(job: name, reason: "the debounce window must be positive (got \(debounceWindow))")
+        }
+        if let problem = OptionBounds.problem(atMostLongest: debounceWindow, named: "the debounce window") {
+            throw .invalidOption(job: name, reason: problem)
         }
         if let ttl, debounceWindow > ttl {
             throw .invalidOption(job: name, reason: "the debounce window (\(debounceWindow)) is longer than ttl (\(ttl))")
         }
         guard case .extend(let maxWait) = mode else { return }
+        if let maxWait, let problem = OptionBounds.problem(atMostLongest: maxWait, named: "the extend debounce's maxWait") {
+            throw .invalidOption(job: name, reason: problem)
+        }
         if let maxWait, maxWait < debounceWindow {
             throw .invalidOption(
                 job: name, reason: "the extend debounce's maxWait (\(maxWait)) is shorter than its window (\(debounceWindow))")

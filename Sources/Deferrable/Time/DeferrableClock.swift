@@ -37,8 +37,8 @@ public final class ManualClock: DeferrableClock {
         current.withLock { $0 }
     }
 
-    /// Moves the clock forward by `duration`.
+    /// Moves the clock forward by `duration`, stopping at the limits of `Int64` milliseconds.
     public func advance(by duration: Duration) {
-        current.withLock { $0 += duration.wholeMilliseconds }
+        current.withLock { $0 = $0.addingSaturated(duration.wholeMilliseconds) }
     }
 }

@@ -1,3 +1,4 @@
+import Deferrable
 import Logging
 import NIOCore
 import NIOPosix
@@ -256,7 +257,7 @@ public final class RedisClient: Sendable {
         guard let parts = reply.array, parts.count == 2, let seconds = parts[0].int, let micros = parts[1].int else {
             throw RedisError.protocolError("unexpected TIME reply \(reply)")
         }
-        return seconds * 1000 + micros / 1000
+        return seconds.multipliedSaturated(by: 1000).addingSaturated(micros / 1000)
     }
 
     /// Checks `maxmemory-policy`, `save` and `appendonly` and returns warnings (empty if fine or not permitted).

@@ -82,16 +82,16 @@ public final class RedisDebouncer: Debouncer {
             case .pushedNow, .pushedDelayed:
                 let runnableAt: Int64 = if case .pushedDelayed(_, let at) = decision { at } else { now }
                 var job = request.job
-                job.delay = .milliseconds(max(0, runnableAt - now))
+                job.delay = .milliseconds(max(0, runnableAt.subtractingSaturated(now)))
                 try await backend.queue.push(job)
                 return decision
             case .extended(let id, let runnableAt):
-                if try await backend.queue.postpone(id: id, by: .milliseconds(max(0, runnableAt - now))) {
+                if try await backend.queue.postpone(id: id, by: .milliseconds(max(0, runnableAt.subtractingSaturated(now)))) {
                     return decision
                 }
                 // The pending copy is no longer waiting: push a copy for this call and record it.
                 var job = request.job
-                job.delay = .milliseconds(max(0, runnableAt - now))
+                job.delay = .milliseconds(max(0, runnableAt.subtractingSaturated(now)))
                 try await backend.queue.push(job)
                 _ = try await client.send(RedisCommand("HSET", stateKey, "id", job.id))
                 return .pushedDelayed(id: job.id, runnableAt: runnableAt)
