@@ -7,7 +7,7 @@ import Testing
 /// continuous clock.
 @Suite("Lease loss", .timeLimit(.minutes(1)))
 struct LeaseLossTests {
-    private static let lease = Duration.milliseconds(300)
+    private static let lease = Duration.seconds(1)
 
     private func make() throws -> Deferrable {
         try Deferrable(factory: MemoryBackendFactory(), group: "lease-loss", defaults: JobDefaults(lease: Self.lease))
@@ -36,8 +36,8 @@ struct LeaseLossTests {
         deferrable.addObserver(
             ClosureObserver { event in
                 guard event.kind == .pop else { return }
-                // Three leases long: without extensions the job would lapse and another consumer could take it.
-                try await Task.sleep(for: Self.lease * 3)
+                // Two and a half leases long: without extensions the job would lapse and another consumer could take it.
+                try await Task.sleep(for: Self.lease * 2.5)
                 let other = try await deferrable.backend.queue.pop(lease: Self.lease, waitingUpTo: .zero)
                 reclaimed.withLock { $0 = other != nil }
             })
