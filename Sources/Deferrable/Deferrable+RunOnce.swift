@@ -7,8 +7,10 @@ extension Deferrable {
     ///
     /// Every path settles the popped job in one atomic step: completed, retried, sent to the error queue,
     /// dropped as expired, or handed back. A payload that cannot be read goes to the error queue with the
-    /// reason; this method does not throw for bad jobs, only when the backend itself fails (then the job's
-    /// lease lapses and the job runs again later).
+    /// reason; this method does not throw for bad jobs, only when the backend itself fails. A settlement that fails
+    /// is repeated with the same lease token until the lease deadline (so a lost reply does not undo a result); if
+    /// none succeeds the method throws, and the job runs again once its lease lapses. A run whose lease is lost (an
+    /// extension is refused, or the lease deadline passes without a confirmed extension) is cancelled.
     /// - Parameter wait: how long to wait for a job when none is runnable (`.zero` to return at once).
     public func runOnce(waitingUpTo wait: Duration = .seconds(1)) async throws -> RunOutcome {
         guard let leased = try await backend.queue.pop(lease: defaults.lease, waitingUpTo: wait) else {
@@ -19,8 +21,28 @@ extension Deferrable {
     }
 
     /// Runs and settles a popped job; `defaultTimeLimit` applies when neither the job nor the instance sets one.
+    ///
+    /// The job's lease is kept alive from here (observers of `pop` included) until the settlement, and the run is
+    /// cancelled if the lease is lost. When the settlement cannot be confirmed (it throws), an `abandon` event closes the
+    /// run before the error is rethrown.
     func process(_ leased: LeasedJob, defaultTimeLimit: Duration? = nil) async throws -> RunOutcome {
         let started = ContinuousClock.now
+        return try await leaseKeeper.holding(leased) { hold in
+            do {
+                return try await process(hold, started: started, defaultTimeLimit: defaultTimeLimit)
+            } catch {
+                let ref = (try? envelope(of: leased))?.ref ?? JobRef(id: leased.id, name: "?", group: group)
+                let record = ErrorRecord(
+                    type: String(describing: type(of: error)), message: String(describing: error), attempts: 0, host: hostName,
+                    at: clock.nowMillis())
+                await emit(DeferrableEvent(kind: .abandon, job: ref, error: record, runDuration: started.duration(to: .now)))
+                throw error
+            }
+        }
+    }
+
+    private func process(_ hold: LeaseHold, started: ContinuousClock.Instant, defaultTimeLimit: Duration?) async throws -> RunOutcome {
+        let leased = hold.job
         let envelope: JobEnvelope
         do {
             envelope = try self.envelope(of: leased)
@@ -28,7 +50,7 @@ extension Deferrable {
             let ref = JobRef(id: leased.id, name: "?", group: group)
             await emit(DeferrableEvent(kind: .pop, job: ref))
             return try await deadLetter(
-                started: started, leased, ref: ref, envelope: nil, payload: leased.payload, type: "MalformedEnvelope",
+                started: started, hold, ref: ref, envelope: nil, payload: leased.payload, type: "MalformedEnvelope",
                 message: error.description,
                 attempts: leased.reclaims.addingSaturated(1))
         }
@@ -43,17 +65,17 @@ extension Deferrable {
                 ? "the job's lease lapsed \(leased.reclaims) time(s) (its worker died or stalled) and all \(envelope.maxAttempts) attempts are used"
                 : "all \(envelope.maxAttempts) attempts are used"
             return try await deadLetter(
-                started: started, leased, ref: ref, envelope: envelope, type: "AttemptsExhausted", message: message, attempts: usedAttempts)
+                started: started, hold, ref: ref, envelope: envelope, type: "AttemptsExhausted", message: message, attempts: usedAttempts)
         }
         if envelope.isExpired(at: leased.poppedAt) {
             logger.warning("job expired before it could run", metadata: ["job.id": "\(ref.id)", "job.name": "\(ref.name)"])
-            guard try await backend.queue.settle(leased, .complete) else { return leaseLost(ref) }
+            guard try await settle(hold, .complete) else { return await leaseLost(ref, started: started) }
             await emit(DeferrableEvent(kind: .expire, job: ref, envelope: envelope))
             return await completeEvent(started: started, .expired(ref), envelope: envelope)
         }
         guard let registration = registration(named: envelope.name) else {
             return try await deadLetter(
-                started: started, leased, ref: ref, envelope: envelope, type: "UnknownJob",
+                started: started, hold, ref: ref, envelope: envelope, type: "UnknownJob",
                 message: "no job named '\(envelope.name)' is registered on this consumer", attempts: usedAttempts)
         }
         let run: @Sendable (JobContext) async throws -> Void
@@ -61,39 +83,42 @@ extension Deferrable {
             run = try registration.prepare(envelope.argsJSON)
         } catch {
             return try await deadLetter(
-                started: started, leased, ref: ref, envelope: envelope, type: "InvalidArguments",
+                started: started, hold, ref: ref, envelope: envelope, type: "InvalidArguments",
                 message: "arguments do not decode for job '\(envelope.name)': \(error)", attempts: usedAttempts)
         }
         let attempt = usedAttempts + 1
         let context = JobContext(
             id: ref.id, name: ref.name, group: group, attempt: attempt, maxAttempts: envelope.maxAttempts,
-            firstPushedAt: envelope.firstPushedAt, metadata: envelope.metadata, baseLogger: logger)
+            firstPushedAt: envelope.firstPushedAt, metadata: envelope.metadata,
+            fence: JobFence(attempt: attempt, leaseToken: leased.leaseToken), baseLogger: logger)
         let timeLimit = envelope.timeLimitMillis.map { Duration.milliseconds($0) } ?? registration.options.timeLimit ?? defaultTimeLimit
         do {
-            try await leaseKeeper.holding(leased) {
-                try await runWithMetadata(envelope.metadata) {
+            try await hold.cancellingOnLoss {
+                try await self.runWithMetadata(envelope.metadata) {
                     try await withTimeLimit(timeLimit) { try await run(context) }
                 }
             }
         } catch {
             return try await settleFailure(
-                error, started: started, leased: leased, envelope: envelope, registration: registration, attempt: attempt)
+                error, started: started, hold: hold, envelope: envelope, registration: registration, attempt: attempt)
         }
-        guard try await backend.queue.settle(leased, .complete) else { return leaseLost(ref) }
+        guard try await settle(hold, .complete) else { return await leaseLost(ref, started: started) }
         return await completeEvent(started: started, .completed(ref), envelope: envelope)
     }
 
     private func settleFailure(
         _ error: any Error,
         started: ContinuousClock.Instant,
-        leased: LeasedJob,
+        hold: LeaseHold,
         envelope: JobEnvelope,
         registration: JobRegistration,
         attempt: Int
     ) async throws -> RunOutcome {
         let ref = envelope.ref
-        if Task.isCancelled, !(error is TimeLimitExceeded) {
-            guard try await backend.queue.settle(leased, .requeue(payload: nil, delay: .zero)) else { return leaseLost(ref) }
+        // Cancelled by a shutdown, or because the lease was lost (then the hand-back is refused unless the lease is
+        // still held after all).
+        if Task.isCancelled || hold.loss != nil, !(error is TimeLimitExceeded) {
+            guard try await settle(hold, .requeue(payload: nil, delay: .zero)) else { return await leaseLost(ref, started: started) }
             await emit(
                 DeferrableEvent(
                     kind: .handBack, job: ref, envelope: envelope, outcome: .handedBack(ref), runDuration: started.duration(to: .now)))
@@ -103,15 +128,15 @@ extension Deferrable {
             switch control.action {
             case .failNow(let reason):
                 return try await deadLetter(
-                    started: started, leased, ref: ref, envelope: envelope, type: "JobControl.failNow", message: reason, attempts: attempt)
+                    started: started, hold, ref: ref, envelope: envelope, type: "JobControl.failNow", message: reason, attempts: attempt)
             case .discard(let reason):
-                guard try await backend.queue.settle(leased, .complete) else { return leaseLost(ref) }
+                guard try await settle(hold, .complete) else { return await leaseLost(ref, started: started) }
                 await emit(DeferrableEvent(kind: .discard, job: ref, envelope: envelope))
                 return await completeEvent(started: started, .discarded(ref, reason: reason), envelope: envelope)
             case .reschedule(let delay):
                 let next = requeued(envelope, attempts: attempt - 1, delay: delay)
-                guard try await backend.queue.settle(leased, .requeue(payload: EnvelopeCodec.encode(next), delay: delay)) else {
-                    return leaseLost(ref)
+                guard try await settle(hold, .requeue(payload: EnvelopeCodec.encode(next), delay: delay)) else {
+                    return await leaseLost(ref, started: started)
                 }
                 await emit(DeferrableEvent(kind: .reschedule, job: ref, envelope: next))
                 return await completeEvent(started: started, .rescheduled(ref, delay: delay), envelope: next)
@@ -120,15 +145,15 @@ extension Deferrable {
         if registration.options.retry.shouldRetry(error), attempt < envelope.maxAttempts {
             let delay = envelope.backoff.delay(forRetry: attempt)
             let next = requeued(envelope, attempts: attempt, delay: delay)
-            guard try await backend.queue.settle(leased, .requeue(payload: EnvelopeCodec.encode(next), delay: delay)) else {
-                return leaseLost(ref)
+            guard try await settle(hold, .requeue(payload: EnvelopeCodec.encode(next), delay: delay)) else {
+                return await leaseLost(ref, started: started)
             }
             logger.info("job failed, will retry", metadata: ["job.id": "\(ref.id)", "attempt": "\(attempt)", "error": "\(error)"])
             await emit(DeferrableEvent(kind: .retry, job: ref, envelope: next))
             return await completeEvent(started: started, .retried(ref, attempt: attempt, delay: delay), envelope: next)
         }
         return try await deadLetter(
-            started: started, leased, ref: ref, envelope: envelope, type: String(describing: type(of: error)),
+            started: started, hold, ref: ref, envelope: envelope, type: String(describing: type(of: error)),
             message: String(describing: error), attempts: attempt)
     }
 
@@ -149,7 +174,7 @@ extension Deferrable {
 
     private func deadLetter(
         started: ContinuousClock.Instant,
-        _ leased: LeasedJob,
+        _ hold: LeaseHold,
         ref: JobRef,
         envelope: JobEnvelope?,
         payload: [UInt8]? = nil,
@@ -161,8 +186,8 @@ extension Deferrable {
         var stored = envelope
         stored?.attempts = attempts
         stored?.lastPushedAt = record.at
-        let bytes = payload ?? stored.map(EnvelopeCodec.encode) ?? leased.payload
-        guard try await backend.queue.settle(leased, .deadLetter(payload: bytes, error: record)) else { return leaseLost(ref) }
+        let bytes = payload ?? stored.map(EnvelopeCodec.encode) ?? hold.job.payload
+        guard try await settle(hold, .deadLetter(payload: bytes, error: record)) else { return await leaseLost(ref, started: started) }
         logger.error(
             "job sent to the error queue", metadata: ["job.id": "\(ref.id)", "job.name": "\(ref.name)", "reason": "\(type): \(message)"])
         let outcome = RunOutcome.failed(ref, reason: "\(type): \(message)")
@@ -178,9 +203,12 @@ extension Deferrable {
         return outcome
     }
 
-    private func leaseLost(_ ref: JobRef) -> RunOutcome {
+    /// Closes a run whose settlement was refused with an `abandon` event.
+    private func leaseLost(_ ref: JobRef, started: ContinuousClock.Instant) async -> RunOutcome {
         logger.warning("lease lost: another consumer took the job over; this run's result is dropped", metadata: ["job.id": "\(ref.id)"])
-        return .leaseLost(ref)
+        let outcome = RunOutcome.leaseLost(ref)
+        await emit(DeferrableEvent(kind: .abandon, job: ref, outcome: outcome, runDuration: started.duration(to: .now)))
+        return outcome
     }
 
     private func runWithMetadata(_ metadata: [String: String], _ body: @escaping @Sendable () async throws -> Void) async throws {

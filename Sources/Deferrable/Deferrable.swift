@@ -119,7 +119,11 @@ public final class Deferrable: Sendable {
     }
 
     func emit(_ event: DeferrableEvent) async {
-        let observers = registry.withLock { $0.observers }
+        var event = event
+        let observers = registry.withLock { registry in
+            if let name = event.job?.name, !registry.observers.isEmpty { event.hasUnregisteredName = registry.jobs[name] == nil }
+            return registry.observers
+        }
         for observer in observers {
             do {
                 try await observer.handle(event)

@@ -128,7 +128,9 @@ struct JobQueueBehaviourTests {
         #expect(try await queue.extendLease(stale, by: Self.lease) == false)
         #expect(try await queue.stats() == QueueStats(available: 0, inFlight: 1, delayed: 0, errors: 0))
         #expect(try await queue.settle(fresh, .complete))
-        #expect(try await queue.settle(fresh, .complete) == false, "a lease settles once")
+        // Redis's replies can be lost, so it recognises a repeat with the same token as done; in memory nothing repeats.
+        let recognisesRepeats = if case .redis = backend { true } else { false }
+        #expect(try await queue.settle(fresh, .complete) == recognisesRepeats, "a lease settles once; a repeat changes nothing")
         #expect(try await queue.stats() == QueueStats(available: 0, inFlight: 0, delayed: 0, errors: 0))
     }
 

@@ -2,7 +2,9 @@
 ///
 /// Event order per outcome: success `pop, complete`; expired `pop, expire, complete`; retry
 /// `pop, retry, complete`; error queue `pop, error, complete`; discard `pop, discard, complete`;
-/// reschedule `pop, reschedule, complete`; nothing runnable `empty`. A `push` follows every `later()`.
+/// reschedule `pop, reschedule, complete`; handed back `pop, handBack`; lease lost or settlement failed
+/// `pop, abandon`; nothing runnable `empty`. A `push` follows every `later()`. Every `pop` is followed by exactly one
+/// of the events that close a run: `complete`, `handBack` or `abandon`.
 public struct DeferrableEvent: Sendable {
     /// Kinds of events. More may be added later.
     public enum Kind: String, Sendable, CaseIterable {
@@ -26,6 +28,10 @@ public struct DeferrableEvent: Sendable {
         case reschedule
         /// The run was cancelled and the job handed back.
         case handBack
+        /// The run ended without a settlement this consumer could confirm: its lease was lost (``outcome`` is
+        /// ``RunOutcome/leaseLost(_:)``), or every call to settle it failed until the lease deadline (``outcome`` is
+        /// `nil` and ``error`` holds the backend's error; the job runs again once its lease lapses).
+        case abandon
         /// The debouncer collapsed this call into a pending run.
         case debounceHit
         /// The debouncer let this call push.
@@ -44,9 +50,12 @@ public struct DeferrableEvent: Sendable {
     public let outcome: RunOutcome?
     /// The error record, for `error` events; the failure, for `debounceError`.
     public let error: ErrorRecord?
-    /// For events that close a run (`complete`, `handBack`): the time from the pop to the settlement, as the consumer
-    /// measured it.
+    /// For events that close a run (`complete`, `handBack`, `abandon`): the time from the pop to the settlement, as
+    /// the consumer measured it.
     public let runDuration: Duration?
+    /// Whether ``job``'s name is not registered on the instance that emitted the event: such a name was written by a
+    /// producer (or could not be read), and is not a bounded set of values. Set as the event is delivered.
+    var hasUnregisteredName = false
 
     /// Creates an event.
     public init(

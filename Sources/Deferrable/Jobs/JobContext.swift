@@ -16,6 +16,8 @@ public struct JobContext: Sendable {
     public let firstPushedAt: Int64
     /// Metadata written at `later()` time, by namespace.
     public let metadata: [String: String]
+    /// Identifies this run (its attempt and lease token) for fencing writes to downstream systems: see ``JobFence``.
+    public let fence: JobFence
     /// The instance's logger (it carries the group); ``logger`` adds the job's metadata when asked for.
     let baseLogger: Logger
 

@@ -20,9 +20,11 @@ import Synchronization
 /// | `deferrable_job_queue_wait` | timer | group, job | from runnable (`notBefore` or last push) to pop |
 /// | `deferrable_jobs_in_flight` | meter | group | jobs popped and not yet settled in this process |
 ///
-/// The `job` dimension is the job name (`?` when a payload could not be read); `outcome` is
-/// ``RunOutcome/label``. Run durations come from ``DeferrableEvent/runDuration``. The in-flight count rises at each
-/// `pop` event and falls at the event that closes the run; runs already going when the observer was added are not in it.
+/// The `job` dimension is the job name, or `unknown` for a name not registered on the instance (a producer wrote it,
+/// or the payload could not be read), so that names from outside do not make series of their own; `outcome` is
+/// ``RunOutcome/label``, or `abandoned` for a run whose settlement failed until its lease deadline. Run durations come
+/// from ``DeferrableEvent/runDuration``. The in-flight count rises at each `pop` event and falls at the event that
+/// closes the run (`complete`, `handBack` or `abandon`); runs already going when the observer was added are not in it.
 ///
 /// The observer makes each metric's handle once and keeps it, so bootstrap your metrics backend
 /// (`MetricsSystem.bootstrap`) before the first job event, or pass `factory:` explicitly.
@@ -78,7 +80,7 @@ public final class MetricsObserver: DeferrableObserver, Sendable {
 
     public func handle(_ event: DeferrableEvent) async throws {
         let group = event.job?.group ?? event.envelope?.group ?? "?"
-        let name = event.job?.name ?? event.envelope?.name ?? "?"
+        let name = event.hasUnregisteredName ? Self.unknownName : event.job?.name ?? event.envelope?.name ?? "?"
         switch event.kind {
         case .push: metrics(group: group, name: name).pushed.increment()
         case .debounceHit: metrics(group: group, name: name).debounced.increment()
@@ -86,15 +88,9 @@ public final class MetricsObserver: DeferrableObserver, Sendable {
         case .error: metrics(group: group, name: name).failed.increment()
         case .expire: metrics(group: group, name: name).expired.increment()
         case .pop: runStarted(event, metrics: metrics(group: group, name: name))
-        case .complete, .handBack: runEnded(event, metrics: metrics(group: group, name: name))
+        case .complete, .handBack, .abandon: runEnded(event, metrics: metrics(group: group, name: name))
         default: break
         }
-    }
-
-    /// Ends the tracking of a run that produced no closing event (its lease was lost).
-    func runAbandoned(_ ref: JobRef) {
-        let metrics = metrics(group: ref.group, name: ref.name)
-        metrics.inFlight.set(metrics.inFlightCount.decrement())
     }
 
     private func runStarted(_ event: DeferrableEvent, metrics: JobMetricHandles) {
@@ -108,9 +104,21 @@ public final class MetricsObserver: DeferrableObserver, Sendable {
     private func runEnded(_ event: DeferrableEvent, metrics: JobMetricHandles) {
         metrics.inFlight.set(metrics.inFlightCount.decrement())
         if case .completed = event.outcome { metrics.completed.increment() }
-        let run = metrics.run(event.outcome?.label ?? (event.kind == .handBack ? "handedBack" : "unknown"))
+        let run = metrics.run(event.outcome?.label ?? Self.closingLabel(event.kind))
         run.runs.increment()
         if let duration = event.runDuration { run.duration.record(duration: duration) }
+    }
+
+    /// The `job` dimension of names not registered on the instance.
+    static let unknownName = "unknown"
+
+    /// The `outcome` dimension of a closing event without an outcome.
+    private static func closingLabel(_ kind: DeferrableEvent.Kind) -> String {
+        switch kind {
+        case .handBack: "handedBack"
+        case .abandon: "abandoned"
+        default: "unknown"
+        }
     }
 
     /// The kept handles of a job name in a group, made on first use.

@@ -10,7 +10,9 @@
 ///   count increased) and promotes delayed jobs that are due. When nothing is runnable it waits up to
 ///   `waitingUpTo` for a job without busy-polling, then returns `nil`.
 /// - ``settle(_:_:)`` ends a lease atomically; it returns `false` (and changes nothing) when the lease is
-///   no longer held by that token.
+///   no longer held by that token. A consumer whose settlement throws repeats it with the same token until the lease
+///   deadline, so a backend whose call can fail after the settlement took effect (a lost reply) must recognise the
+///   repeat: it returns `true` and changes nothing again.
 public protocol JobQueue: Sendable {
     /// Pushes one job.
     func push(_ job: OutgoingJob) async throws
@@ -20,7 +22,8 @@ public protocol JobQueue: Sendable {
     func pop(lease: Duration, waitingUpTo: Duration) async throws -> LeasedJob?
     /// Pushes the lease deadline of a held job to `lease` from now; `false` if the lease is no longer held.
     func extendLease(_ job: LeasedJob, by lease: Duration) async throws -> Bool
-    /// Ends the lease of a held job as `settlement` says, atomically; `false` if the lease was lost.
+    /// Ends the lease of a held job as `settlement` says, atomically; `false` if the lease was lost. A backend whose
+    /// call can fail after the settlement took effect answers a repeat with the same token with `true`, changing nothing.
     func settle(_ job: LeasedJob, _ settlement: Settlement) async throws -> Bool
     /// Moves the due time of a job that is still delayed to `delay` from now (used by debouncing);
     /// `false`, changing nothing, when the job is not delayed (already runnable, running or gone).

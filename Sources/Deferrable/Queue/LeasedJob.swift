@@ -22,22 +22,37 @@ public struct LeasedJob: Sendable {
     public var leaseToken: String
     /// The backend's clock at the moment of the pop (epoch ms): Redis server time for Redis.
     public var poppedAt: Int64
+    /// An instant of this process at or before the moment the lease began (the request that took it was sent then or
+    /// later): the consumer counts its lease deadline from here, so it never thinks the lease lasts longer than the
+    /// backend does.
+    public var leasedAt: ContinuousClock.Instant
 
     /// Creates a leased job.
-    public init(id: String, payload: [UInt8], reclaims: Int, leaseToken: String, poppedAt: Int64) {
-        self.init(id: id, content: .encoded(payload), reclaims: reclaims, leaseToken: leaseToken, poppedAt: poppedAt)
+    /// - Parameter leasedAt: see ``leasedAt``; the default, now, suits a backend in this process (the lease began
+    ///   before the job was made); a remote backend passes the instant before it sent the request that took the lease.
+    public init(
+        id: String, payload: [UInt8], reclaims: Int, leaseToken: String, poppedAt: Int64, leasedAt: ContinuousClock.Instant = .now
+    ) {
+        self.init(
+            id: id, content: .encoded(payload), reclaims: reclaims, leaseToken: leaseToken, poppedAt: poppedAt, leasedAt: leasedAt)
     }
 
     /// Creates a leased job whose envelope was kept as a value (see ``OutgoingJob/envelope``).
-    public init(id: String, envelope: JobEnvelope, reclaims: Int, leaseToken: String, poppedAt: Int64) {
-        self.init(id: id, content: .envelope(envelope), reclaims: reclaims, leaseToken: leaseToken, poppedAt: poppedAt)
+    public init(
+        id: String, envelope: JobEnvelope, reclaims: Int, leaseToken: String, poppedAt: Int64, leasedAt: ContinuousClock.Instant = .now
+    ) {
+        self.init(
+            id: id, content: .envelope(envelope), reclaims: reclaims, leaseToken: leaseToken, poppedAt: poppedAt, leasedAt: leasedAt)
     }
 
-    init(id: String, content: JobPayload, reclaims: Int, leaseToken: String, poppedAt: Int64) {
+    init(
+        id: String, content: JobPayload, reclaims: Int, leaseToken: String, poppedAt: Int64, leasedAt: ContinuousClock.Instant = .now
+    ) {
         self.id = id
         self.content = content
         self.reclaims = reclaims
         self.leaseToken = leaseToken
         self.poppedAt = poppedAt
+        self.leasedAt = leasedAt
     }
 }

@@ -3,9 +3,9 @@ import Synchronization
 /// The slots of a running ``Worker`` and what each one is doing, so that a shutdown can cancel the slots that wait
 /// for or take jobs at once, and the slots that run jobs only when the grace period is over.
 ///
-/// Each slot is one long-lived task that takes a job and runs it itself: no task is created per job. A slot says
-/// what it is about to do with ``begin(_:slot:)``; the stop methods cancel the tasks of the slots doing what they
-/// stop. A slot that took a job while intake stopped is refused ``Activity/job`` and hands the job back untouched.
+/// Each slot is one long-lived task that takes a job and runs it (the job body runs on a task of its own, which a lost
+/// lease cancels; cancelling the slot cancels it too). A slot says what it is about to do with ``begin(_:slot:)``; the
+/// stop methods cancel the tasks of the slots doing what they stop. A slot that took a job while intake stopped is refused ``Activity/job`` and hands the job back untouched.
 final class SlotControl: Sendable {
     /// What a slot is doing.
     enum Activity: Sendable {

@@ -231,9 +231,6 @@ public final class Worker: Service, Sendable {
         let outcome = try await deferrable.process(leased, defaultTimeLimit: configuration.defaultTimeLimit)
         let elapsed = start.duration(to: .now)
         outages.succeeded(group: deferrable.group)
-        if case .leaseLost(let ref) = outcome {
-            for observer in deferrable.metricsObservers { observer.runAbandoned(ref) }
-        }
         let isSlow = configuration.slowJobThreshold.map { elapsed > $0 } ?? false
         // The metadata costs more than a fast job: build it only when it is logged.
         guard isSlow || logger.logLevel <= .debug else { return }
@@ -283,10 +280,5 @@ extension Deferrable {
             guard !registry.observers.contains(where: { $0 is Observer }) else { return }
             registry.observers.append(observer)
         }
-    }
-
-    /// The registered metrics observers.
-    var metricsObservers: [MetricsObserver] {
-        registry.withLock { $0.observers.compactMap { $0 as? MetricsObserver } }
     }
 }

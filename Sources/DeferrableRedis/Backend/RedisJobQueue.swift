@@ -72,11 +72,12 @@ struct RedisJobQueue: JobQueue {
 
     /// One pop through the coalescer (shared with concurrent pops and settles).
     private func coalescedPop(leaseMillis: Int64) async throws -> RedisQueueBatching.PopOutcome {
+        let sent = ContinuousClock.now
         let response = try await batching.lease.submit(.pop(.init(leaseMillis: leaseMillis, token: tokens.next())))
         guard case .popped(let outcome) = response else {
             throw RedisError.protocolError("a pop was answered as a settle")
         }
-        return outcome
+        return outcome.leased(at: sent)
     }
 
     /// Waits in `BRPOPLPUSH` on the ready list for at most `block`, with the pop pipelined behind it on the same
@@ -111,7 +112,9 @@ struct RedisJobQueue: JobQueue {
         case .success(let reply):
             guard case .popped(let outcome) = try RedisQueueBatching.settleAndPopResponses(reply, requests: [request]).first
             else { throw RedisError.protocolError("a pop was answered as a settle") }
-            if case .job = outcome { return outcome }
+            // The pop ran when the wait ended, some time before its reply came: the reply's arrival is the closest
+            // instant this process knows.
+            if case .job = outcome { return outcome.leased(at: .now) }
             _ = try replies[0].get()
             return outcome
         case .failure(let error) where error.serverErrorCode == "NOSCRIPT":
@@ -167,7 +170,7 @@ struct RedisJobQueue: JobQueue {
     }
 
     func flush() async throws {
-        _ = try await client.evalScript(.flush, keys: keys.queueKeys)
+        _ = try await client.evalScript(.flush, keys: keys.flushKeys)
         var cursor = "0"
         repeat {
             let reply = try await client.send(RedisCommand("SCAN", cursor, "MATCH", keys.debounce("*"), "COUNT", "1000"))

@@ -11,6 +11,7 @@
 /// | `P:{G}:inflight` | ZSET | id → lease deadline (server ms) |
 /// | `P:{G}:leases` | HASH | id → lease token of the consumer holding it |
 /// | `P:{G}:reclaims` | HASH | id → times its lease lapsed since its payload was written |
+/// | `P:{G}:settled` | ZSET | lease token of a settlement → its lease deadline (server ms): a repeat is recognised |
 /// | `P:{G}:errors` | ZSET | id → time it entered the error queue (server ms) |
 /// | `P:{G}:errors:payloads` | HASH | id → payload as it was |
 /// | `P:{G}:errors:records` | HASH | id → error record JSON |
@@ -25,6 +26,7 @@ struct RedisKeys: Sendable {
     let reclaims: String
     let inbox: String
     let markers: String
+    let settled: String
     let errors: String
     let errorPayloads: String
     let errorRecords: String
@@ -42,6 +44,7 @@ struct RedisKeys: Sendable {
         reclaims = base + "reclaims"
         inbox = base + "inbox"
         markers = base + "markers"
+        settled = base + "settled"
         errors = base + "errors"
         errorPayloads = base + "errors:payloads"
         errorRecords = base + "errors:records"
@@ -57,10 +60,12 @@ struct RedisKeys: Sendable {
     var postponeKeys: [String] { [delayed, ready, markers] }
     /// Keys of the push script, in its KEYS order.
     var pushKeys: [String] { [jobs, ready, delayed, markers] }
-    /// Keys of the main queue (the flush script's KEYS).
+    /// Keys of the main queue.
     var queueKeys: [String] { [jobs, ready, delayed, inflight, leases, reclaims, inbox, markers] }
+    /// Keys the flush script deletes.
+    var flushKeys: [String] { queueKeys + [settled] }
     /// Keys of the settle-and-pop script, in its KEYS order.
-    var leaseKeys: [String] { queueKeys + errorKeys }
+    var leaseKeys: [String] { queueKeys + errorKeys + [settled] }
     /// Keys of the error queue.
     var errorKeys: [String] { [errors, errorPayloads, errorRecords] }
 }

@@ -20,6 +20,13 @@ final class RedisQueueBatching: Sendable {
         case job(LeasedJob)
         /// Nothing runnable; `wakeMillis` is when the next delayed job is due or lease lapses (nil if none).
         case empty(wakeMillis: Int64?)
+
+        /// This outcome, with a taken job's ``LeasedJob/leasedAt`` set to `instant`.
+        func leased(at instant: ContinuousClock.Instant) -> PopOutcome {
+            guard case .job(var job) = self else { return self }
+            job.leasedAt = instant
+            return .job(job)
+        }
     }
 
     /// What one settle asks for: the 7 script arguments of one settlement.

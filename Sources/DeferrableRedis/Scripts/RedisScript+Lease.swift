@@ -4,14 +4,17 @@ extension RedisScript {
     /// A consumer settles a job and asks for the next one at about the same time, so coalesced callers share one
     /// script call for both (see `RedisQueueBatching`).
     ///
-    /// KEYS: jobs, ready, delayed, inflight, leases, reclaims, inbox, markers, errors, error payloads, error records.
+    /// KEYS: jobs, ready, delayed, inflight, leases, reclaims, inbox, markers, errors, error payloads, error records,
+    /// settled tokens.
     ///
     /// ARGV: max error entries, max error age ms, settlement count S, then 7 per settlement: id, token, mode
     /// (`complete`/`requeue`/`dead`), payload (empty = keep), has payload (`1`/`0`), delay ms, error record JSON;
     /// then one pair of lease ms and lease token per wanted job (the n-th job taken gets the n-th pair).
     ///
     /// Settling: 1 per settlement, or 0 when the lease is not held by that token (nothing changed for that job).
-    /// A dead-lettered job goes to the error queue, which is then trimmed to its limits.
+    /// A dead-lettered job goes to the error queue, which is then trimmed to its limits. Each settled token is kept in
+    /// the settled-tokens set until its lease deadline, so that a repeat (a consumer whose reply was lost calls again)
+    /// is recognised and answered 1, changing nothing; tokens past their deadline are dropped at each settlement.
     ///
     /// Popping (only when a job is wanted): first reclaims jobs whose lease lapsed (back of the ready list, reclaim
     /// count increased) and promotes due delayed jobs; then takes elements (``RedisReadyEntry``) from the inbox
@@ -26,7 +29,7 @@ extension RedisScript {
         source: timePrelude + wakePrelude + """
             local jobs, ready, delayed, inflight, leases, reclaims, inbox, markers = KEYS[1], KEYS[2], KEYS[3],
                 KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
-            local errors, errorPayloads, errorRecords = KEYS[9], KEYS[10], KEYS[11]
+            local errors, errorPayloads, errorRecords, settledTokens = KEYS[9], KEYS[10], KEYS[11], KEYS[12]
             local NUL = string.char(0)
             local now = now_ms()
             -- Most of the time no job has a reclaim count: then skip the per-job reads and deletes of it.
@@ -36,9 +39,10 @@ extension RedisScript {
             for i = 4, settleEnd, 7 do
                 local id, token, mode = ARGV[i], ARGV[i + 1], ARGV[i + 2]
                 if redis.call('HGET', leases, id) ~= token then
-                    settled[#settled + 1] = 0
+                    settled[#settled + 1] = redis.call('ZSCORE', settledTokens, token) and 1 or 0
                 else
                     settled[#settled + 1] = 1
+                    redis.call('ZADD', settledTokens, redis.call('ZSCORE', inflight, id) or now, token)
                     redis.call('HDEL', leases, id)
                     redis.call('ZREM', inflight, id)
                     if mode == 'complete' then
@@ -66,6 +70,7 @@ extension RedisScript {
                     end
                 end
             end
+            if settleEnd > 3 then redis.call('ZREMRANGEBYSCORE', settledTokens, '-inf', now) end
             if dueBefore ~= nil then wake_if_sooner(delayed, ready, markers, dueBefore) end
             if dead > 0 then
                 -- Trim by age, then the oldest past the count limit; at most 2000 entries per call, removed in
