@@ -48,7 +48,7 @@ struct HandBackAfterGraceTests {
             group: memory.group, queue: CancellationHonouringQueue(base: memory.queue), errorQueue: memory.errorQueue)
         var quiet = Logger(label: "hand-back")
         quiet.logLevel = .critical
-        let deferrable = Deferrable(backend: backend, defaults: JobDefaults(lease: .seconds(30)), logger: quiet)
+        let deferrable = try Deferrable(backend: backend, defaults: JobDefaults(lease: .seconds(30)), logger: quiet)
         let runs = RunCounter()
         let handle = try deferrable.register("long") { (_: Int, context: JobContext) in
             let run = runs.next(attempt: context.attempt)
