@@ -5,7 +5,8 @@
 #   bash scripts/check-readme-snippets.sh README.md   # another Markdown file
 #
 # What it does:
-#   1. Writes a scratch package to .build-snippets/ (git-ignored) that depends on this package by path.
+#   1. Writes a scratch package to .build-snippets/ (git-ignored) that depends on this package by path (with
+#      this package's Package.resolved, when there is one, so that dependencies resolve to the same versions).
 #   2. Splits each block into its declarations (imports, and types, extensions and functions that start at
 #      column 0) and its statements. Declarations go to file level, the statements of block N become the body of
 #      `func readmeBlockN() async throws`, so that top-level code and declarations both compile, and every block
@@ -28,6 +29,11 @@ scratch="$root/.build-snippets"
 sources="$scratch/Sources/ReadmeSnippets"
 mkdir -p "$sources"
 rm -f "$sources"/*.swift
+
+# The same dependency versions as this package's own build, when it has resolved them.
+if [[ -f Package.resolved && ! -f "$scratch/Package.resolved" ]]; then
+    cp Package.resolved "$scratch/Package.resolved"
+fi
 
 # A path dependency's package identity is the name of its directory.
 identity="$(basename "$root")"
