@@ -5,9 +5,8 @@ import DeferrableRedis
 ///
 /// On Redis the phase is paired with its reference: the N jobs are sent in ``rounds`` rounds, and each round is
 /// preceded by as many unpipelined `LPUSH`es through the backend's own client, then as many bare pushes
-/// (``BarePush``, the floor under `later()`). This VM's round trip drifts by ±20 %
-/// within seconds, so the run-level reference (measured a minute earlier) can make the ratio swing from 0.7 to 1.1;
-/// interleaved, both sides see the same drift. The row's `ratio_to_reference` is the paired ratio (`later()` over
+/// (``BarePush``, the floor under `later()`). A machine's loopback round trip can drift within seconds, so a ratio
+/// to the run-level reference (measured earlier) moves with that drift; interleaved, both sides see the same drift. The row's `ratio_to_reference` is the paired ratio (`later()` over
 /// `LPUSH` on the same connections in the same seconds); the run-level ratio is kept as `ratio_to_run_reference`.
 /// Seconds and CPU seconds of the row are those of the `later()` rounds only.
 enum EnqueueSinglePhase {

@@ -80,6 +80,55 @@ import Testing
         Self.expectSame(Date.self, value)
     }
 
+    /// Number texts around the edges of every numeric type: significands near the limits of `Float`, `Double`
+    /// (subnormals included), 2^24, 2^53 and 2^63, under exponents from -330 to 330, in every exponent form.
+    static let numberTexts: [String] = {
+        let significands = [
+            "1", "-1", "2.5", "9.999999", "3.4028235", "3.40282357", "1.17549435", "1.4012984", "7.00649232",
+            "2.2250738585072014", "4.9406564584124654", "1.7976931348623157", "16777217", "9007199254740993",
+            "9.223372036854775807", "1.8446744073709551615", "123456789.123456789", "0.000", "-0.0",
+        ]
+        let exponents = [
+            -330, -325, -324, -320, -310, -308, -307, -300, -46, -45, -44, -38, -37, -20, -1, 0, 1, 2, 15, 16, 18, 19, 20, 37, 38, 39, 300,
+            308, 309, 330,
+        ]
+        return significands.flatMap { significand in
+            [significand] + exponents.flatMap { ["\(significand)e\($0)", "\(significand)E+\($0)"] }
+        }
+    }()
+
+    @Test("numbers around every numeric type's limits decode under try? as JSONDecoder decodes them")
+    func numberEdges() {
+        struct Numbers: Decodable {
+            var lines: [String] = []
+            init(from decoder: any Decoder) throws {
+                var container = try decoder.unkeyedContainer()
+                while !container.isAtEnd {
+                    let element = try container.superDecoder().singleValueContainer()
+                    lines.append(DecodingProbe<Float>.outcome { try element.decode(Float.self) })
+                    lines.append(DecodingProbe<Double>.outcome { try element.decode(Double.self) })
+                    lines.append(DecodingProbe<Int>.outcome { try element.decode(Int.self) })
+                    lines.append(DecodingProbe<Int32>.outcome { try element.decode(Int32.self) })
+                    lines.append(DecodingProbe<UInt8>.outcome { try element.decode(UInt8.self) })
+                    lines.append(DecodingProbe<UInt64>.outcome { try element.decode(UInt64.self) })
+                    lines.append(DecodingProbe<Int128>.outcome { try element.decode(Int128.self) })
+                    lines.append(DecodingProbe<Decimal>.outcome { try element.decode(Decimal.self) })
+                }
+            }
+        }
+        let text = "[" + Self.numberTexts.joined(separator: ",") + "]"
+        let ours = Result { try ArgumentsDecoder.decode(Numbers.self, from: Array(text.utf8)).lines }
+        let theirs = Result { try JSONDecoder().decode(Numbers.self, from: Data(text.utf8)).lines }
+        guard case .success(let a) = ours, case .success(let b) = theirs else {
+            Issue.record("ours \(ours), JSONDecoder \(theirs)")
+            return
+        }
+        #expect(a.count == b.count)
+        for (index, (x, y)) in zip(a, b).enumerated() where x != y {
+            Issue.record("\(Self.numberTexts[index / 8]) case \(index % 8): ours «\(x)», JSONDecoder «\(y)»")
+        }
+    }
+
     // MARK: The shapes of user code that hid a value before
 
     struct OptionalFloat: Decodable, Equatable {

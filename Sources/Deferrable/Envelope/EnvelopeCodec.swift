@@ -5,8 +5,8 @@
 public enum EnvelopeCodec {
     /// Encodes an envelope as one JSON object.
     public static func encode(_ envelope: JobEnvelope) -> [UInt8] {
-        // A close estimate of the final size: an array that outgrows its reservation doubles, and a queued job
-        // would then carry ~40 % of unused capacity (measured with the memory-footprint benchmark).
+        // A close estimate of the final size: an array that outgrows its reservation doubles its capacity, and a
+        // queued job would then carry the unused part with it.
         let text = textBytes(of: envelope)
         var writer = JSONWriter(capacity: 256 + envelope.argsJSON.count + text + 8 * envelope.metadata.count)
         writer.beginObject()
@@ -171,8 +171,8 @@ private struct FieldReader {
         return Backoff(kind: kind, millis: millis)
     }
 
-    /// The exact shape ``EnvelopeCodec/encode(_:)`` writes, `{"kind":"…","ms":…}`, read without a member table (it
-    /// was ~7 % of a drain); any other form goes the general way.
+    /// The exact shape ``EnvelopeCodec/encode(_:)`` writes, `{"kind":"…","ms":…}`, read without a member table; any
+    /// other form goes the general way.
     private static func writerShapedBackoff(_ raw: ArraySlice<UInt8>) -> Backoff? {
         let head = #"{"kind":""#.utf8
         let middle = #"","ms":"#.utf8
