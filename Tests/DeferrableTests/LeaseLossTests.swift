@@ -13,9 +13,11 @@ struct LeaseLossTests {
         try Deferrable(factory: MemoryBackendFactory(), group: "lease-loss", defaults: JobDefaults(lease: Self.lease))
     }
 
-    @Test("a run whose lease extension is refused is cancelled and ends as leaseLost")
+    @Test("a run whose lease extension is refused is cancelled and ends as leaseLost, closed by an `abandon` event")
     func refusedExtensionCancels() async throws {
         let deferrable = try make()
+        let kinds = Locked<[DeferrableEvent.Kind]>([])
+        deferrable.addObserver(ClosureObserver { event in kinds.withLock { $0.append(event.kind) } })
         let probe = CancellationProbe()
         let handle = try deferrable.register("taken-over") { (_: Int, _: JobContext) in
             // As another consumer would see it: the job is no longer held by this run.
@@ -27,6 +29,7 @@ struct LeaseLossTests {
         #expect(outcome == .leaseLost(JobRef(id: receipt.id, name: "taken-over", group: "lease-loss")))
         let cancelled = try #require(probe.cancelledAfter, "the run was not cancelled")
         #expect(cancelled < .seconds(2))
+        #expect(kinds.withLock { $0 } == [.push, .pop, .abandon])
     }
 
     @Test("the lease is kept alive while observers of `pop` run, before the body starts")

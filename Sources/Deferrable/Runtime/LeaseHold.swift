@@ -70,8 +70,16 @@ final class LeaseHold: Sendable {
     }
 
     /// Runs `body` on a task of its own, cancelled when the lease is lost or the calling task is cancelled.
+    ///
+    /// Where the platform has `Task.immediate`, the task starts on the calling thread: a body that does not suspend
+    /// runs to its end without a thread hop.
     func cancellingOnLoss(_ body: @escaping @Sendable () async throws -> Void) async throws {
-        let run = Task { try await body() }
+        let run: Task<Void, any Error>
+        if #available(macOS 26, iOS 26, watchOS 26, tvOS 26, visionOS 26, *) {
+            run = Task.immediate { try await body() }
+        } else {
+            run = Task { try await body() }
+        }
         let lostAlready = state.withLock { state in
             state.cancelRun = { run.cancel() }
             return state.loss != nil
