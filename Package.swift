@@ -140,7 +140,11 @@ let package = Package(
         ),
         .testTarget(
             name: "DeferrableRedisTests",
-            dependencies: ["DeferrableTestSupport", "Deferrable", "DeferrableRedis", "CHiredis"],
+            dependencies: [
+                "DeferrableTestSupport", "Deferrable", "DeferrableRedis", "CHiredis",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .executableTarget(

@@ -46,12 +46,23 @@ struct Producer: Service {
 
 @main
 enum WorkerExample {
-    static func main() async throws {
+    /// Runs until SIGINT or SIGTERM; a bad URL or an unreachable Redis at startup ends it with one line on stderr
+    /// and exit status 1 (once running, the worker rides out outages).
+    static func main() async {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = .info
             return handler
         }
+        do {
+            try await run()
+        } catch {
+            FileHandle.standardError.write(Data("worker-example: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    static func run() async throws {
         let logger = Logger(label: "worker-example")
         let arguments = CommandLine.arguments
         let redisURL = arguments.firstIndex(of: "--redis").flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
@@ -60,7 +71,9 @@ enum WorkerExample {
         let factory: any BackendFactory
         var redis: RedisBackendFactory?
         if let redisURL {
-            let redisFactory = try RedisBackendFactory(url: redisURL)
+            let configuration = try RedisConfiguration(url: redisURL)
+            try await RedisClient.checkReachable(configuration)  // fail fast at start-up, in one line
+            let redisFactory = RedisBackendFactory(configuration: configuration)
             redis = redisFactory
             factory = redisFactory
         } else {

@@ -150,7 +150,8 @@ extension Deferrable {
                 type: "DebounceError", message: String(describing: error), attempts: 0, host: hostName, at: clock.nowMillis())
             logger.error("debouncer failed", metadata: ["job.name": "\(envelope.name)", "error": "\(error)"])
             await emit(DeferrableEvent(kind: .debounceError, job: envelope.ref, envelope: envelope, error: record))
-            guard debounce.onFailure == .failOpen else {
+            // Pushing without the debouncer is safe only when its call cannot have pushed this job already.
+            guard debounce.onFailure == .failOpen, error is DebouncerUnavailable else {
                 throw DeferrableError.debounceFailed(job: envelope.name, reason: String(describing: error))
             }
             try await backend.queue.push(job.outgoing)

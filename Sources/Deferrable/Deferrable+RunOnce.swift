@@ -160,7 +160,10 @@ extension Deferrable {
     /// The leased job's envelope: kept as a value by the queue (its size was checked at push), or decoded.
     private func envelope(of leased: LeasedJob) throws(EnvelopeError) -> JobEnvelope {
         if let kept = leased.envelope { return kept }
-        return try EnvelopeCodec.decode(leased.payload, maxSize: defaults.maxEnvelopeBytes)
+        let envelope = try EnvelopeCodec.decode(leased.payload, maxSize: defaults.maxEnvelopeBytes)
+        // A job runs, settles and is reported under one id: an envelope that names another is not that job.
+        guard envelope.id == leased.id else { throw .idMismatch(envelope: envelope.id, queued: leased.id) }
+        return envelope
     }
 
     private func requeued(_ envelope: JobEnvelope, attempts: Int, delay: Duration) -> JobEnvelope {

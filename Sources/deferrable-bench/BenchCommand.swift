@@ -107,6 +107,10 @@ struct BenchCommand: AsyncParsableCommand {
         }
         _ = MonotonicClock.nanos()  // fix the clock's origin before any job carries a send instant
         let settings = try resolve()
+        // Fails before anything is measured when the URL is invalid or Redis does not answer.
+        if let url = settings.redisURL {
+            try await RedisClient.checkReachable(try RedisConfiguration(url: url))
+        }
         StandardStreams.error(
             "deferrable-bench: backends \(settings.backends.map(\.rawValue).joined(separator: ",")), phases "
                 + "\(settings.phases.map(\.rawValue).joined(separator: ",")), n \(settings.n), concurrency \(settings.concurrency), "

@@ -1,4 +1,5 @@
 import Deferrable
+import Foundation
 import Logging
 
 #if Redis
@@ -6,15 +7,26 @@ import DeferrableRedis
 #endif
 
 /// `deferrable-demo [--redis URL]`: shows Deferrable's behaviours on the in-memory backend (or on Redis).
+///
+/// Any failure (a bad URL, an unreachable server) ends the demo with one line on standard error and exit
+/// status 1.
 @main
 struct DemoCommand {
-    static func main() async throws {
+    static func main() async {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = .critical
             return handler
         }
-        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            try await run(Array(CommandLine.arguments.dropFirst()))
+        } catch {
+            FileHandle.standardError.write(Data("deferrable-demo: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    static func run(_ arguments: [String]) async throws {
         let factory = try makeFactory(arguments)
         let deferrable = try Deferrable(factory: factory, group: "demo")
         try await deferrable.flush()

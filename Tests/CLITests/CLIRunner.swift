@@ -19,16 +19,21 @@ struct CLIRunner: Sendable {
         if let path = ProcessInfo.processInfo.environment["DEFERRABLE_CLI"] {
             return URL(fileURLWithPath: path)
         }
+        return builtExecutable(named: "deferrable")
+    }
+
+    /// The executable `name` of this package in the build products directory of the test binary.
+    static func builtExecutable(named name: String) -> URL? {
         var candidates: [URL] = []
         if let main = Bundle.main.executableURL {
-            candidates.append(main.deletingLastPathComponent().appendingPathComponent("deferrable"))
+            candidates.append(main.deletingLastPathComponent().appendingPathComponent(name))
         }
         candidates.append(
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("deferrable"))
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name))
         // Inside an .xctest bundle (macOS) the products directory is further up.
         candidates += candidates.map {
             $0.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().appendingPathComponent("deferrable")
+                .deletingLastPathComponent().appendingPathComponent(name)
         }
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }

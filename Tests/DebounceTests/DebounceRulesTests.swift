@@ -80,9 +80,9 @@ struct DebounceRulesTests {
         #expect(try await jobB.later(1).disposition == .delayed)
     }
 
-    @Test("a failing debouncer fails open by default: pushed now, debounceError fired")
+    @Test("a debouncer that did nothing fails open by default: pushed now, debounceError fired")
     func failOpen() async throws {
-        let deferrable = try Deferrable(factory: MemoryBackendFactory(), group: "fail-open", debouncer: FailingDebouncer())
+        let deferrable = try Deferrable(factory: MemoryBackendFactory(), group: "fail-open", debouncer: UnavailableDebouncer())
         let kinds = KindLog()
         deferrable.onEvent { kinds.append($0.kind) }
         let job = try deferrable.register("touch", options: JobOptions(debounce: .leading(.seconds(1)))) { (_: Int, _) in }

@@ -169,6 +169,7 @@ struct EnvelopeFuzzTests {
                     case .unsupportedVersion: "unsupportedVersion"
                     case .invalidField: "invalidField"
                     case .tooLarge: "tooLarge"
+                    case .idMismatch: "idMismatch"
                     }
                 rejected[kind, default: 0] += 1
             }

@@ -165,24 +165,3 @@ struct OutageTests {
         await factory.close()
     }
 }
-
-/// A loopback TCP listener that accepts connections (the kernel completes the handshake) but never reads or
-/// answers: a hung server.
-final class SilentListener: @unchecked Sendable {
-    let fd: Int32
-    let port: Int
-
-    init() throws {
-        let (descriptor, port) = try boundLoopbackSocket()
-        guard listen(descriptor, 16) == 0 else {
-            closeDescriptor(descriptor)
-            throw FaultTestError("listen() failed")
-        }
-        fd = descriptor
-        self.port = port
-    }
-
-    func close() {
-        closeDescriptor(fd)
-    }
-}

@@ -47,7 +47,7 @@ struct WorkerRuntimeTests {
             try await deferrable.register("job") { (_: Int, _: JobContext) in runs.next() }.later(1)
             instances.append(deferrable)
         }
-        let worker = Worker(instances, configuration: .init(concurrency: 1, idleWait: .milliseconds(200)))
+        let worker = try Worker(instances, configuration: .init(concurrency: 1, idleWait: .milliseconds(200)))
         let running = Task { try await worker.run() }
         try await eventually("the job of each group to run") { runs.count == 3 }
         worker.shutdownGracefully()

@@ -35,5 +35,9 @@ public enum DebounceDecision: Sendable, Equatable {
 /// `RedisDebouncer` (many processes, one Lua script when the backend is the same Redis).
 public protocol Debouncer: Sendable {
     /// Decides what to do with `request`, records the decision and performs it on `backend`.
+    ///
+    /// Throw ``DebouncerUnavailable`` when the call failed before it recorded or pushed anything (only then does
+    /// ``Debounce/FailureMode/failOpen`` push the job without the debouncer); any other error means the call may
+    /// have taken effect.
     func submit(_ request: DebounceRequest, to backend: any Backend) async throws -> DebounceDecision
 }

@@ -8,6 +8,8 @@ public enum EnvelopeError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidField(String)
     /// The payload is larger than the configured maximum envelope size.
     case tooLarge(size: Int, limit: Int)
+    /// The envelope's id is not the id the job was queued under.
+    case idMismatch(envelope: String, queued: String)
 
     public var description: String {
         switch self {
@@ -15,6 +17,7 @@ public enum EnvelopeError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unsupportedVersion(let version): "unsupported envelope version \(version) (this library reads v\(JobEnvelope.currentVersion))"
         case .invalidField(let field): "envelope field \(field) is missing or invalid"
         case .tooLarge(let size, let limit): "envelope of \(size) bytes exceeds the limit of \(limit) bytes"
+        case .idMismatch(let envelope, let queued): "envelope id '\(envelope)' differs from the id '\(queued)' the job was queued under"
         }
     }
 }

@@ -18,6 +18,8 @@ public enum DeferrableError: Error, Sendable, Equatable, CustomStringConvertible
     case envelopeTooLarge(job: String, size: Int, limit: Int)
     /// The debouncer failed and the job's debounce failure mode is "fail closed".
     case debounceFailed(job: String, reason: String)
+    /// A `Worker` was given no instance to run jobs of.
+    case noInstances
 
     public var description: String {
         switch self {
@@ -39,6 +41,8 @@ public enum DeferrableError: Error, Sendable, Equatable, CustomStringConvertible
             "job '\(job)' is \(size) bytes once encoded, over the limit of \(limit) bytes"
         case .debounceFailed(let job, let reason):
             "debouncing job '\(job)' failed: \(reason)"
+        case .noInstances:
+            "a Worker needs at least one Deferrable instance"
         }
     }
 }

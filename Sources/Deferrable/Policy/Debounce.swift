@@ -20,9 +20,11 @@ public struct Debounce: Sendable {
 
     /// What `later()` does when the debouncer itself fails (e.g. its Redis is down).
     public enum FailureMode: Sendable, Equatable {
-        /// Push the job at once and fire `debounceError` (the original's choice).
+        /// Fire `debounceError`; push the job at once when the debouncer reports ``DebouncerUnavailable`` (its call
+        /// did nothing), else throw ``DeferrableError/debounceFailed(job:reason:)``: after a lost reply the
+        /// debouncer may have pushed the job already, and pushing it again would run it twice.
         case failOpen
-        /// Throw ``DeferrableError/debounceFailed(job:reason:)``.
+        /// Fire `debounceError` and throw ``DeferrableError/debounceFailed(job:reason:)``.
         case failClosed
     }
 

@@ -30,22 +30,27 @@ public struct ErrorQueueAdmin: Sendable {
         return try await requeue(dead)
     }
 
-    /// Requeues every entry that holds a valid envelope; returns how many were requeued.
+    /// Requeues every entry present when the call starts that holds a valid envelope; returns how many were
+    /// requeued.
+    ///
+    /// The entries are listed first and then requeued, so a job that fails again while this runs (a worker is
+    /// running) stays in the error queue instead of being requeued over and over.
     @discardableResult
     public func requeueAll() async throws -> Int {
-        var requeued = 0
-        var skipped = 0
-        while true {
-            let batch = try await errorQueue.list(offset: skipped, limit: 500)
-            for dead in batch {
-                if dead.envelope == nil {
-                    skipped += 1
-                } else if try await requeue(dead) {
-                    requeued += 1
-                }
-            }
-            if batch.count < 500 { return requeued }
+        var snapshot: [DeadJob] = []
+        let total = try await errorQueue.count()
+        while snapshot.count < total {
+            let batch = try await errorQueue.list(offset: snapshot.count, limit: min(500, total - snapshot.count))
+            snapshot += batch
+            if batch.isEmpty { break }
         }
+        var requeued = 0
+        for dead in snapshot where dead.envelope != nil {
+            if try await requeue(dead) {
+                requeued += 1
+            }
+        }
+        return requeued
     }
 
     /// Removes entry `id`; `false` if there was none.

@@ -54,12 +54,27 @@ public final class Worker: Service, Sendable {
     ///   - deferrables: the instances to run jobs of; must not be empty.
     ///   - configuration: concurrency, grace period, time limit, slow-job threshold, backoff.
     ///   - logger: where the worker logs (jobs log through their context's logger).
-    public init(
+    /// - Throws: ``DeferrableError/noInstances`` when `deferrables` is empty.
+    public convenience init(
         _ deferrables: [Deferrable],
         configuration: Configuration = Configuration(),
         logger: Logger = Logger(label: "deferrable.worker")
+    ) throws {
+        guard !deferrables.isEmpty else { throw DeferrableError.noInstances }
+        self.init(instances: deferrables, configuration: configuration, logger: logger)
+    }
+
+    /// Creates a worker over one instance (group).
+    public convenience init(
+        _ deferrable: Deferrable,
+        configuration: Configuration = Configuration(),
+        logger: Logger = Logger(label: "deferrable.worker")
     ) {
-        precondition(!deferrables.isEmpty, "a Worker needs at least one Deferrable instance")
+        self.init(instances: [deferrable], configuration: configuration, logger: logger)
+    }
+
+    /// `deferrables` is not empty.
+    private init(instances deferrables: [Deferrable], configuration: Configuration, logger: Logger) {
         self.deferrables = deferrables
         var configuration = configuration
         configuration.concurrency = max(1, configuration.concurrency)
@@ -73,15 +88,6 @@ public final class Worker: Service, Sendable {
                 deferrable.addObserverUnlessPresent(MetricsObserver(clock: deferrable.clock))
             }
         }
-    }
-
-    /// Creates a worker over one instance (group).
-    public convenience init(
-        _ deferrable: Deferrable,
-        configuration: Configuration = Configuration(),
-        logger: Logger = Logger(label: "deferrable.worker")
-    ) {
-        self.init([deferrable], configuration: configuration, logger: logger)
     }
 
     /// Runs jobs until a graceful shutdown completes or the task is cancelled.

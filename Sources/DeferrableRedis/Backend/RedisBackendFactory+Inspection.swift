@@ -76,8 +76,14 @@ extension RedisBackendFactory {
         return .milliseconds(max(0, now - runnableSince))
     }
 
-    /// Whether `group` was ever pushed to under this factory's key prefix.
+    /// Whether `group` is registered under this factory's key prefix (see ``knownGroups()``) or has jobs or
+    /// error-queue entries now.
     public func isKnownGroup(_ group: String) async throws -> Bool {
-        try await client.send(RedisCommand("SISMEMBER", "\(settings.keyPrefix):groups", group)).int == 1
+        if try await client.send(RedisCommand("SISMEMBER", "\(settings.keyPrefix):groups", group)).int == 1 {
+            return true
+        }
+        let keys = RedisKeys(prefix: settings.keyPrefix, group: group)
+        let existing = try await client.send(RedisCommand(["EXISTS"] + keys.queueKeys + keys.errorKeys)).int ?? 0
+        return existing > 0
     }
 }

@@ -48,7 +48,11 @@ public final class RedisBackendFactory: BackendFactory {
         return RedisBackend(group: group, queue: queue, errorQueue: RedisErrorQueue(client: client, keys: keys))
     }
 
-    /// Names of the groups that were ever pushed to under this factory's key prefix, sorted.
+    /// Names of the groups registered under this factory's key prefix, sorted.
+    ///
+    /// A group is registered in the background after its first push, best effort: a producer whose ACL cannot
+    /// write `<prefix>:groups` (or a cluster where that key lives on another node) never registers its groups, and
+    /// a group pushed to a moment ago may not be listed yet.
     public func knownGroups() async throws -> [String] {
         let reply = try await client.send(RedisCommand("SMEMBERS", "\(settings.keyPrefix):groups"))
         return (reply.array ?? []).compactMap(\.string).sorted()

@@ -16,21 +16,21 @@ struct RedisJobQueue: JobQueue {
     /// Ends idle waits when the next delayed job is due or lease lapses (Redis alone would end them at its next tick).
     let wakeAlarm: RedisWakeAlarm
 
-    /// Adds the group to the set of known groups (once per backend).
-    func registerGroup() async throws {
-        try await groupRegistration.registerOnce(client: client, keys: keys, group: group)
+    /// Adds the group to the set of known groups, in the background and best effort (``GroupRegistration``).
+    func registerGroup() {
+        groupRegistration.registerInBackground(client: client, keys: keys, group: group)
     }
 
     func push(_ job: OutgoingJob) async throws {
         try OutgoingJob.validate(id: job.id)
-        try await registerGroup()
+        registerGroup()
         try await batching.push.submit(job)
     }
 
     func pushBatch(_ jobs: [OutgoingJob]) async throws {
         guard !jobs.isEmpty else { return }
         for job in jobs { try OutgoingJob.validate(id: job.id) }
-        try await registerGroup()
+        registerGroup()
         // Chunks of at most `pushChunkSize` jobs and 16 MiB, so no command nears Redis's query-buffer limit; every
         // chunk goes in one pipeline: one round trip for the whole batch.
         let chunks = BatchLimit(maxCount: settings.pushChunkSize, maxBytes: RedisQueueBatching.maxBatchBytes)

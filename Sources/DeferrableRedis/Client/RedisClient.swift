@@ -18,7 +18,8 @@ import Synchronization
 public final class RedisClient: Sendable {
     /// The configuration the client was created with.
     public let configuration: RedisConfiguration
-    private let logger: Logger
+    /// The client's logger (with the endpoint as metadata).
+    let logger: Logger
     private let connector: RedisConnector
     private let shared: [RedisSharedConnection]
     private let blocking: RedisBlockingConnectionPool

@@ -25,13 +25,16 @@ final class RedisConnection: Sendable {
 
     // MARK: - Connecting
 
-    /// Opens a connection, then authenticates and selects the database (in one round trip).
+    /// Opens a connection, then authenticates and selects the database, or sends `PING` when there is neither
+    /// (in one round trip): a connection is returned only once the server has answered.
     ///
-    /// The whole sequence is bounded by `configuration.connectTimeout`.
-    /// - Throws: ``RedisError/cannotConnect(endpoint:reason:)``.
+    /// The whole sequence is bounded by `configuration.connectTimeout` (the handshake gets at least 100 ms), so a
+    /// server that accepts connections but never answers fails here, not at the first command.
+    /// - Throws: ``RedisError/cannotConnect(endpoint:reason:)``; an authentication error (`NOAUTH`, `WRONGPASS`, ...)
+    ///   has a reason starting with `authentication failed`.
     static func connect(configuration: RedisConfiguration, group: any EventLoopGroup) async throws(RedisError) -> RedisConnection {
         let endpoint = configuration.endpoint.description
-        let start = ContinuousClock.now
+        let deadline = ContinuousClock.now + configuration.connectTimeout
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(TimeAmount(configuration.connectTimeout))
             .channelInitializer { channel in
@@ -61,7 +64,7 @@ final class RedisConnection: Sendable {
             throw .cannotConnect(endpoint: endpoint, reason: "connection closed during setup: \(error)")
         }
         do {
-            try await connection.handshake(configuration: configuration, remaining: configuration.connectTimeout - (.now - start))
+            try await connection.handshake(configuration: configuration, deadline: deadline)
         } catch {
             connection.close()
             throw error
@@ -69,7 +72,8 @@ final class RedisConnection: Sendable {
         return connection
     }
 
-    private func handshake(configuration: RedisConfiguration, remaining: Duration) async throws(RedisError) {
+    /// `AUTH` and `SELECT` as configured, or `PING` when neither is, answered before `deadline`.
+    private func handshake(configuration: RedisConfiguration, deadline: ContinuousClock.Instant) async throws(RedisError) {
         var commands: [RedisCommand] = []
         if let password = configuration.password {
             if let username = configuration.username {
@@ -81,14 +85,23 @@ final class RedisConnection: Sendable {
         if configuration.database != 0 {
             commands.append(RedisCommand("SELECT", String(configuration.database)))
         }
-        guard !commands.isEmpty else {
-            return
+        if commands.isEmpty {
+            commands.append(RedisCommand("PING"))
         }
+        // What is left of the connect timeout, but at least 100 ms: a connection opened just in time still gets an
+        // answer.
+        let remaining = max(ContinuousClock.now.duration(to: deadline), .milliseconds(100))
         let results: [Result<RedisValue, RedisError>]
         do {
-            results = try await pipeline(commands, timeout: max(remaining, .milliseconds(100)))
+            results = try await pipeline(commands, timeout: remaining)
         } catch {
-            throw .cannotConnect(endpoint: endpoint, reason: "handshake failed: \(RedisConnection.redisError(error))")
+            let reason: String
+            if case .timedOut = RedisConnection.redisError(error) {
+                reason = "no reply to the handshake within \(configuration.connectTimeout)"
+            } else {
+                reason = "handshake failed: \(RedisConnection.redisError(error))"
+            }
+            throw .cannotConnect(endpoint: endpoint, reason: reason)
         }
         for (command, result) in zip(commands, results) {
             guard case .failure(let error) = result else {
@@ -100,10 +113,13 @@ final class RedisConnection: Sendable {
             } else {
                 message = error.description
             }
-            if command.name == "AUTH" {
+            if command.name == "AUTH" || error.serverErrorCode == "NOAUTH" {
                 throw .cannotConnect(endpoint: endpoint, reason: "authentication failed: \(message)")
             }
-            throw .cannotConnect(endpoint: endpoint, reason: "SELECT \(configuration.database) failed: \(message)")
+            if command.name == "SELECT" {
+                throw .cannotConnect(endpoint: endpoint, reason: "SELECT \(configuration.database) failed: \(message)")
+            }
+            throw .cannotConnect(endpoint: endpoint, reason: "handshake failed: \(message)")
         }
     }
 

@@ -23,12 +23,16 @@ public final class RedisDebouncer: Debouncer {
     }
 
     /// Decides in one Lua script (with the push when the backend is this Redis); see ``Debouncer/submit(_:to:)``.
+    ///
+    /// Throws ``DebouncerUnavailable`` when the script certainly did not run (Redis cannot be reached, or refused
+    /// it); a lost reply (timeout, dropped connection) is thrown as the ``RedisError`` it is, since the script may
+    /// have pushed the job.
     public func submit(_ request: DebounceRequest, to backend: any Backend) async throws -> DebounceDecision {
         try OutgoingJob.validate(id: request.job.id)
         let keys = RedisKeys(prefix: keyPrefix, group: backend.group)
         let redisQueue = (backend.queue as? RedisJobQueue).flatMap { $0.client === client && $0.keys.jobs == keys.jobs ? $0 : nil }
         let sameStore = redisQueue != nil
-        try await redisQueue?.registerGroup()
+        redisQueue?.registerGroup()
         let maxWait: Int64
         if case .extend(let wait?) = request.mode { maxWait = wait.wholeMilliseconds } else { maxWait = -1 }
         let mode =
@@ -37,13 +41,15 @@ public final class RedisDebouncer: Debouncer {
             case .alwaysDelay: "alwaysDelay"
             case .extend: "extend"
             }
-        let reply = try await client.evalScript(
-            .debounce,
-            keys: [keys.debounce(request.key), keys.jobs, keys.ready, keys.delayed, keys.markers],
-            binaryArgs: [
-                Array(mode.utf8), Array(String(request.window.wholeMilliseconds).utf8), Array(String(maxWait).utf8),
-                Array(request.job.id.utf8), request.job.payload, Array((sameStore ? "1" : "0").utf8),
-            ])
+        let reply = try await Self.unavailableUnlessRun {
+            try await client.evalScript(
+                .debounce,
+                keys: [keys.debounce(request.key), keys.jobs, keys.ready, keys.delayed, keys.markers],
+                binaryArgs: [
+                    Array(mode.utf8), Array(String(request.window.wholeMilliseconds).utf8), Array(String(maxWait).utf8),
+                    Array(request.job.id.utf8), request.job.payload, Array((sameStore ? "1" : "0").utf8),
+                ])
+        }
         guard let fields = reply.array, fields.count == 4, let action = fields[0].string, let id = fields[1].string,
             let runnableAt = fields[2].int, let now = fields[3].int
         else { throw RedisError.protocolError("debounce script returned \(reply)") }
@@ -56,6 +62,16 @@ public final class RedisDebouncer: Debouncer {
             }
         if sameStore { return decision }
         return try await perform(decision, request: request, now: now, backend: backend, stateKey: keys.debounce(request.key))
+    }
+
+    /// Runs the decision script; an error after which the script certainly did not run (no connection, client
+    /// closed, refused by Redis) becomes ``DebouncerUnavailable``, others (a lost reply) are thrown as they are.
+    private static func unavailableUnlessRun(_ body: () async throws -> RedisValue) async throws -> RedisValue {
+        do {
+            return try await body()
+        } catch let error as RedisError where !RedisQueueBatching.mayHaveRun(after: error) {
+            throw DebouncerUnavailable(reason: error.description)
+        }
     }
 
     /// The second step when the backend is not this Redis. If it fails, the record is released (only if it

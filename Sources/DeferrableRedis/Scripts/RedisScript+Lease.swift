@@ -19,7 +19,10 @@ extension RedisScript {
     /// Popping (only when a job is wanted): first reclaims jobs whose lease lapsed (back of the ready list, reclaim
     /// count increased) and promotes due delayed jobs; then takes elements (``RedisReadyEntry``) from the inbox
     /// (moved there by a consumer that waited) and then from the ready list: an inline job's envelope is stored
-    /// under its id first, a wake-up marker is dropped, and ids without a payload or with a lease are skipped.
+    /// under its id first, a wake-up marker is dropped, and ids with a lease are skipped. Elements that cannot run
+    /// leave a trace in the error queue, under an entry id of their own (`<reason>:<job id>:<ms>`) with the
+    /// payload as it was and an error record with attempts 0: an inline element whose id is in flight
+    /// (`DuplicateJobID`; the running job's envelope is left alone) and an id without a payload (`MissingPayload`).
     ///
     /// Returns `{settled, popped}`: `settled` holds the S results in order; `popped` is
     /// `{now, wake, id1, payload1, reclaims1, id2, ...}`, one triple per job taken, where `wake` is -1 when every
@@ -109,6 +112,13 @@ extension RedisScript {
                 redis.call('ZREM', delayed, unpack(due))
                 redis.call('LPUSH', ready, unpack(due))
             end
+            local function trace(reason, id, payload, message)
+                local entryId = reason .. ':' .. id .. ':' .. now
+                redis.call('ZADD', errors, now, entryId)
+                redis.call('HSET', errorPayloads, entryId, payload)
+                redis.call('HSET', errorRecords, entryId,
+                    cjson.encode({type = reason, message = message, attempts = 0, host = 'redis', at = now}))
+            end
             local taken, sawMarker = 0, false
             while taken < wanted do
                 local from = inbox
@@ -130,15 +140,26 @@ extension RedisScript {
                         -- No readable id: kept under a made-up one, so the consumer sends it to the error queue.
                         id, payload = 'malformed-' .. redis.sha1hex(entry), entry
                     end
-                    -- A script's writes stay when it fails: if the jobs hash is unusable (a key of the wrong type),
-                    -- the element goes back where it was before the error is returned.
-                    local stored = redis.pcall('HSET', jobs, id, payload)
-                    if type(stored) == 'table' and stored.err then
-                        redis.call('RPUSH', from, entry)
-                        return stored
+                    if redis.call('HEXISTS', leases, id) == 1 then
+                        -- A job with this id is running: its envelope stays, this copy is not run.
+                        trace('DuplicateJobID', id, payload, 'a job with id ' .. id ..
+                            ' was pushed while a job with that id was running; this copy did not run')
+                        payload = false
+                    else
+                        -- A script's writes stay when it fails: if the jobs hash is unusable (a key of the wrong
+                        -- type), the element goes back where it was before the error is returned.
+                        local stored = redis.pcall('HSET', jobs, id, payload)
+                        if type(stored) == 'table' and stored.err then
+                            redis.call('RPUSH', from, entry)
+                            return stored
+                        end
                     end
                 else
                     payload = redis.call('HGET', jobs, id)
+                    if not payload and redis.call('HEXISTS', leases, id) == 0 then
+                        trace('MissingPayload', id, '', 'job id ' .. id ..
+                            ' was runnable but its payload was missing from the jobs hash; it could not run')
+                    end
                 end
                 if payload and redis.call('HEXISTS', leases, id) == 0 then
                     redis.call('ZADD', inflight, now + tonumber(ARGV[popStart + 2 * taken]), id)

@@ -120,6 +120,11 @@ struct RedisBackendTests {
         #expect(try await type(of: base + "jobs", factory.client) == "hash")
         #expect(try await type(of: base + "ready", factory.client) == "list")
         #expect(try await type(of: base + "delayed", factory.client) == "zset")
+        // The group is registered in the background after the first push.
+        let deadline = ContinuousClock.now + .seconds(5)
+        while try await !factory.knownGroups().contains(deferrable.group), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
         #expect(try await factory.knownGroups().contains(deferrable.group))
         _ = try await factory.client.send(RedisCommand("DEL", "layout:groups"))
         try await deferrable.flush()
