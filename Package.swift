@@ -106,9 +106,11 @@ let package = Package(
                 "Deferrable",
                 "DeferrableRedis",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -119,7 +121,12 @@ let package = Package(
         ),
         .target(
             name: "DeferrableTestSupport",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Deferrable",
+                "DeferrableRedis",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
             path: "Tests/DeferrableTestSupport",
             swiftSettings: strictSettings
         ),
@@ -162,6 +169,7 @@ let package = Package(
                 "Deferrable", "DeferrableTestSupport",
                 "DeferrableRedis",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

@@ -60,21 +60,41 @@ struct DeferrableBehaviourTests {
 
     @Test("a long run keeps its lease alive and is not run twice", arguments: TestBackend.all)
     func leaseKeptAlive(backend: TestBackend) async throws {
-        let deferrable = try backend.makeDeferrable(defaults: JobDefaults(lease: .milliseconds(500)))
+        let lease = Duration.seconds(1)
+        let recording = InterceptingBackend(inner: try backend.makeBackend())
+        let deferrable = Deferrable(backend: recording, defaults: JobDefaults(lease: lease))
         let runs = Locked(0)
         let started = AsyncGate()
+        let finish = AsyncGate()
         let handle = try deferrable.register("long") { (_: Numbered, _) in
-            runs.withLock { $0 += 1 }
+            let run = runs.withLock { runs -> Int in
+                runs += 1
+                return runs
+            }
+            // Only the first run lasts until the test ends it; a second one (the lease was lost) ends at once.
+            guard run == 1 else { return }
             started.open()
-            try await Task.sleep(for: .milliseconds(1500))
+            await finish.wait()
         }
         try await handle.later(Numbered(n: 1))
         let first = Task { try await deferrable.runOnce(waitingUpTo: .zero) }
-        await started.wait()
-        // A second consumer polls for longer than two leases while the first one runs: the job must stay held.
-        let second = try await deferrable.runOnce(waitingUpTo: .milliseconds(1200))
-        #expect(second == .empty)
-        #expect(try await first.value.label == "completed")
+        try await within(patience, "the job to start") { await started.wait() }
+        let keptFrom = ContinuousClock.now
+        // A second consumer polls while the first one runs, until an extension was confirmed more than two leases
+        // after the job started: all that time the job must stay held.
+        var polls: [RunOutcome] = []
+        while !recording.confirmedExtensions.value.contains(where: { $0 > keptFrom + lease * 2 }) {
+            guard ContinuousClock.now < keptFrom + patience else {
+                Issue.record("no lease extension confirmed two leases after the start: \(recording.confirmedExtensions.value)")
+                break
+            }
+            polls.append(try await within(patience, "the second consumer's poll") { try await deferrable.runOnce(waitingUpTo: lease / 5) })
+        }
+        #expect(!polls.isEmpty)
+        #expect(polls.allSatisfy { $0 == .empty }, "the second consumer took the running job: \(polls)")
+        #expect(recording.confirmedExtensions.value.count >= 3, "extended every third of the lease")
+        finish.open()
+        #expect(try await within(patience, "the first run to end") { try await first.value }.label == "completed")
         #expect(runs.value == 1)
     }
 
@@ -171,17 +191,17 @@ struct DeferrableBehaviourTests {
 
     @Test("an idle runOnce wakes promptly when a job is pushed", arguments: TestBackend.all)
     func idleRunOnceWakes(backend: TestBackend) async throws {
-        let deferrable = try backend.makeDeferrable()
+        let counted = try backend.makeWaitCountingFactory()
+        defer { Task { await counted.close() } }
+        let deferrable = try Deferrable(factory: counted.factory, group: TestBackend.uniqueGroup())
         let handle = try deferrable.register("wake") { (_: Numbered, _) in }
-        let waiter = Task { () -> (RunOutcome, Duration) in
-            let start = ContinuousClock.now
-            let outcome = try await deferrable.runOnce(waitingUpTo: .seconds(10))
-            return (outcome, ContinuousClock.now - start)
-        }
-        try await Task.sleep(for: .milliseconds(50))  // let the waiter start waiting
+        let waiter = Task { try await deferrable.runOnce(waitingUpTo: .seconds(20)) }
+        try await counted.waitUntilWaiting(1, group: deferrable.group)
+        let pushed = ContinuousClock.now
         let receipt = try await handle.later(Numbered(n: 1))
-        let (outcome, waited) = try await waiter.value
+        let outcome = try await within(patience, "the waiting runOnce to return") { try await waiter.value }
+        let waited = pushed.duration(to: .now)
         #expect(outcome == .completed(JobRef(id: receipt.id, name: "wake", group: deferrable.group)))
-        #expect(waited < .seconds(5), "runOnce should return when the job arrives, not after its 10 s wait (\(waited))")
+        #expect(waited < .seconds(5), "runOnce should return when the job arrives, not after its 20 s wait (\(waited))")
     }
 }

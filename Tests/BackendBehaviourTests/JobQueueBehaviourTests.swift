@@ -1,4 +1,5 @@
 import Deferrable
+import DeferrableTestSupport
 import Foundation
 import Testing
 
@@ -232,17 +233,18 @@ struct JobQueueBehaviourTests {
 
     @Test("an idle pop wakes promptly when a job is pushed from another task", arguments: TestBackend.all)
     func idleWake(backend: TestBackend) async throws {
-        let queue = try backend.makeBackend().queue
-        let waiter = Task { () -> (LeasedJob?, Duration) in
-            let start = ContinuousClock.now
-            let job = try await queue.pop(lease: Self.lease, waitingUpTo: .seconds(10))
-            return (job, ContinuousClock.now - start)
-        }
-        try await Task.sleep(for: .milliseconds(50))  // let the waiter start waiting
+        let counted = try backend.makeWaitCountingFactory()
+        defer { Task { await counted.close() } }
+        let group = TestBackend.uniqueGroup()
+        let queue = try counted.factory.makeBackend(group: group).queue
+        let waiter = Task { try await queue.pop(lease: Self.lease, waitingUpTo: .seconds(20)) }
+        try await counted.waitUntilWaiting(1, group: group)
+        let pushed = ContinuousClock.now
         try await queue.push(OutgoingJob(id: "wake", payload: payload("w")))
-        let (job, waited) = try await waiter.value
+        let job = try await within(patience, "the waiting pop to return") { try await waiter.value }
+        let waited = pushed.duration(to: .now)
         #expect(job?.id == "wake")
-        #expect(waited < .seconds(5), "the pop should return when the job arrives, not at its 10 s timeout (\(waited))")
+        #expect(waited < .seconds(5), "the pop should return when the job arrives, not at its 20 s timeout (\(waited))")
     }
 
     @Test("an idle pop with nothing pushed returns nil after its wait", arguments: TestBackend.all)

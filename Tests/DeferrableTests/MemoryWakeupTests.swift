@@ -1,26 +1,36 @@
-import Deferrable
+import DeferrableTestSupport
 import Testing
+
+@testable import Deferrable
 
 @Suite("Memory backend wake-up")
 struct MemoryWakeupTests {
     @Test("a push racing with a pop that is about to wait is never lost (the pop does not sleep its whole wait)")
     func noLostWakeup() async throws {
-        // A lost wake-up costs the full 3 s wait; scheduling delays on a busy machine stay far below 2 s.
-        for iteration in 0..<5000 {
-            let queue = try MemoryBackendFactory().makeBackend(group: uniqueGroup()).queue
-            let waiter = Task { () -> (Bool, Duration) in
-                let start = ContinuousClock.now
-                let job = try await queue.pop(lease: .seconds(30), waitingUpTo: .seconds(3))
-                return (job != nil, ContinuousClock.now - start)
-            }
-            await Task.yield()
-            try await queue.push(OutgoingJob(id: "x", payload: [1]))
-            let (gotJob, waited) = try await waiter.value
-            #expect(gotJob)
-            if waited > .seconds(2) {
-                Issue.record("iteration \(iteration): the pop slept \(waited) although a job was pushed while it started waiting")
-                return
-            }
+        let store = MemoryGroupStore(clock: SystemClock(), limits: ErrorQueueLimits())
+        let queue = MemoryJobQueue(store: store)
+        // The state of a pop that found nothing and is about to wait: it has read the epoch, not yet registered.
+        let epoch = store.withState { state, _ in state.pushEpoch }
+        try await queue.push(OutgoingJob(id: "x", payload: [1]))
+        let started = ContinuousClock.now
+        try await within(.seconds(5), "the wait to return") {
+            await store.waitForWork(upTo: .seconds(30), unlessPushedSince: epoch)
         }
+        #expect(started.duration(to: .now) < .seconds(2), "the wait slept although a job was pushed after the epoch was read")
+        #expect(store.waitingConsumers == 0, "a wait that returned at once leaves no waiter behind")
+    }
+
+    @Test("a push wakes a pop that waits")
+    func pushWakesWaitingPop() async throws {
+        let factory = WaitCountingFactory.memory()
+        let group = uniqueGroup()
+        let queue = try factory.factory.makeBackend(group: group).queue
+        let waiter = Task { try await queue.pop(lease: .seconds(30), waitingUpTo: .seconds(30)) }
+        try await factory.waitUntilWaiting(1, group: group)
+        let started = ContinuousClock.now
+        try await queue.push(OutgoingJob(id: "x", payload: [1]))
+        let job = try await within(.seconds(5), "the waiting pop to return") { try await waiter.value }
+        #expect(job?.id == "x")
+        #expect(started.duration(to: .now) < .seconds(2), "woken by the push, not at the end of its 30 s wait")
     }
 }

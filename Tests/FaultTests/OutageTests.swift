@@ -2,6 +2,7 @@ import Deferrable
 import DeferrableRedis
 import DeferrableTestSupport
 import Foundation
+import InMemoryLogging
 import Logging
 import Testing
 
@@ -87,7 +88,7 @@ struct OutageTests {
         let group = uniqueGroup()
         var configuration = try RedisConfiguration(url: server.url)
         configuration.connectTimeout = .seconds(1)
-        let capture = LogCapture()
+        let capture = InMemoryLogHandler()
         let factory = RedisBackendFactory(
             configuration: configuration, settings: RedisBackendSettings(keyPrefix: prefix), logger: quietLogger())
         let deferrable = try Deferrable(factory: factory, group: group, defaults: JobDefaults(lease: .seconds(1)), logger: quietLogger())
@@ -152,7 +153,7 @@ struct OutageTests {
         let stillRunning = !finished.value
         worker.shutdownGracefully()
         _ = try? await running.value
-        let warnings = capture.all.filter { $0.level >= .warning }.count
+        let warnings = capture.entries.filter { $0.level >= .warning }.count
         report(
             "worker-outage",
             [

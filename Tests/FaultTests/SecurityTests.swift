@@ -2,6 +2,7 @@ import Deferrable
 import DeferrableRedis
 import DeferrableTestSupport
 import Foundation
+import InMemoryLogging
 import Logging
 import Testing
 
@@ -141,7 +142,7 @@ struct SecurityTests {
             "--requirepass", password, "--user", "alice", "on", ">\(alicePassword)", "~*", "&*", "+@all",
         ])
         defer { server.stopAndRemove() }
-        let capture = LogCapture()
+        let capture = InMemoryLogHandler()
         var descriptions: [String] = []
         let group = uniqueGroup()
 
@@ -209,7 +210,7 @@ struct SecurityTests {
             }
         }
 
-        let logs = capture.all.map(\.text)
+        let logs = capture.entries.map(\.text)
         for secret in [password, alicePassword, wrongPassword] {
             let leakedInErrors = descriptions.filter { $0.contains(secret) }
             let leakedInLogs = logs.filter { $0.contains(secret) }

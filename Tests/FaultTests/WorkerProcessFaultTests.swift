@@ -1,5 +1,6 @@
 import Deferrable
 import DeferrableRedis
+import DeferrableTestSupport
 import Foundation
 import Testing
 

@@ -1,13 +1,15 @@
 import Deferrable
+import DeferrableTestSupport
 import Foundation
 import Metrics
+import MetricsTestKit
 import Synchronization
 import Testing
 
 @Suite("MetricsObserver")
 struct MetricsObserverTests {
-    private func make(_ group: String, clock: ManualClock? = nil) throws -> (Deferrable, RecordingMetrics) {
-        let metrics = RecordingMetrics()
+    private func make(_ group: String, clock: ManualClock? = nil) throws -> (Deferrable, TestMetrics) {
+        let metrics = TestMetrics()
         let clock = clock ?? ManualClock()
         let deferrable = try Deferrable(factory: MemoryBackendFactory(clock: clock), group: group, clock: clock)
         deferrable.addObserver(MetricsObserver(factory: metrics, clock: clock))
@@ -20,20 +22,20 @@ struct MetricsObserverTests {
         let (deferrable, metrics) = try make("m", clock: clock)
         let inFlightSeen = MetricsProbe()
         let handle = try deferrable.register("hello") { (_: Int, _: JobContext) in
-            inFlightSeen.value = metrics.meter(MetricsObserver.Label.inFlight, [("group", "m")])
+            inFlightSeen.value = try? metrics.expectMeter(MetricsObserver.Label.inFlight, [("group", "m")]).lastValue
         }
         try await handle.later(1)
         clock.advance(by: .milliseconds(1500))
         #expect(try await deferrable.runOnce(waitingUpTo: .zero).label == "completed")
 
         let job = [("group", "m"), ("job", "hello")]
-        #expect(metrics.counter(MetricsObserver.Label.pushed, job) == 1)
-        #expect(metrics.counter(MetricsObserver.Label.completed, job) == 1)
-        #expect(metrics.counter(MetricsObserver.Label.runs, job + [("outcome", "completed")]) == 1)
-        #expect(metrics.timer(MetricsObserver.Label.queueWait, job) == [1_500_000_000])
-        #expect(metrics.timer(MetricsObserver.Label.runDuration, job + [("outcome", "completed")]).count == 1)
+        #expect(try metrics.expectCounter(MetricsObserver.Label.pushed, job).totalValue == 1)
+        #expect(try metrics.expectCounter(MetricsObserver.Label.completed, job).totalValue == 1)
+        #expect(try metrics.expectCounter(MetricsObserver.Label.runs, job + [("outcome", "completed")]).totalValue == 1)
+        #expect(try metrics.expectTimer(MetricsObserver.Label.queueWait, job).values == [1_500_000_000])
+        #expect(try metrics.expectTimer(MetricsObserver.Label.runDuration, job + [("outcome", "completed")]).values.count == 1)
         #expect(inFlightSeen.value == 1)
-        #expect(metrics.meter(MetricsObserver.Label.inFlight, [("group", "m")]) == 0)
+        #expect(try metrics.expectMeter(MetricsObserver.Label.inFlight, [("group", "m")]).lastValue == 0)
     }
 
     @Test("queue wait of a delayed job counts from when it became runnable")
@@ -44,7 +46,7 @@ struct MetricsObserverTests {
         try await handle.later(1)
         clock.advance(by: .seconds(61))
         _ = try await deferrable.runOnce(waitingUpTo: .zero)
-        #expect(metrics.timer(MetricsObserver.Label.queueWait, [("group", "d"), ("job", "later")]) == [1_000_000_000])
+        #expect(try metrics.expectTimer(MetricsObserver.Label.queueWait, [("group", "d"), ("job", "later")]).values == [1_000_000_000])
     }
 
     @Test("retries, failures to the error queue and expiries are counted")
@@ -63,12 +65,14 @@ struct MetricsObserverTests {
         clock.advance(by: .seconds(2))
         #expect(try await deferrable.runOnce(waitingUpTo: .zero).label == "expired")
 
-        #expect(metrics.counter(MetricsObserver.Label.retried, [("group", "f"), ("job", "flaky")]) == 1)
-        #expect(metrics.counter(MetricsObserver.Label.failed, [("group", "f"), ("job", "flaky")]) == 1)
-        #expect(metrics.counter(MetricsObserver.Label.expired, [("group", "f"), ("job", "brief")]) == 1)
-        #expect(metrics.counterTotal(MetricsObserver.Label.completed) == 0)
-        #expect(metrics.counter(MetricsObserver.Label.runs, [("group", "f"), ("job", "flaky"), ("outcome", "failed")]) == 1)
-        #expect(metrics.meter(MetricsObserver.Label.inFlight, [("group", "f")]) == 0)
+        #expect(try metrics.expectCounter(MetricsObserver.Label.retried, [("group", "f"), ("job", "flaky")]).totalValue == 1)
+        #expect(try metrics.expectCounter(MetricsObserver.Label.failed, [("group", "f"), ("job", "flaky")]).totalValue == 1)
+        #expect(try metrics.expectCounter(MetricsObserver.Label.expired, [("group", "f"), ("job", "brief")]).totalValue == 1)
+        #expect(metrics.counterTotal(label: MetricsObserver.Label.completed) == 0)
+        #expect(
+            try metrics.expectCounter(MetricsObserver.Label.runs, [("group", "f"), ("job", "flaky"), ("outcome", "failed")]).totalValue == 1
+        )
+        #expect(try metrics.expectMeter(MetricsObserver.Label.inFlight, [("group", "f")]).lastValue == 0)
     }
 
     @Test("a handed-back run is timed with outcome handedBack and leaves nothing in flight")
@@ -81,50 +85,51 @@ struct MetricsObserverTests {
         }.later(1)
         let run = Task { try await deferrable.runOnce(waitingUpTo: .zero) }
         try await eventually("the job to start") { started.count == 1 }
-        #expect(metrics.meter(MetricsObserver.Label.inFlight, [("group", "h")]) == 1)
+        #expect(try metrics.expectMeter(MetricsObserver.Label.inFlight, [("group", "h")]).lastValue == 1)
         run.cancel()
         #expect(try await run.value.label == "handedBack")
         let dimensions = [("group", "h"), ("job", "long"), ("outcome", "handedBack")]
-        #expect(metrics.counter(MetricsObserver.Label.runs, dimensions) == 1)
-        #expect(metrics.timer(MetricsObserver.Label.runDuration, dimensions).count == 1)
-        #expect(metrics.meter(MetricsObserver.Label.inFlight, [("group", "h")]) == 0)
+        #expect(try metrics.expectCounter(MetricsObserver.Label.runs, dimensions).totalValue == 1)
+        #expect(try metrics.expectTimer(MetricsObserver.Label.runDuration, dimensions).values.count == 1)
+        #expect(try metrics.expectMeter(MetricsObserver.Label.inFlight, [("group", "h")]).lastValue == 0)
     }
 
     @Test("a run closed without its pop being seen leaves in-flight at zero, and takes its duration from the event")
     func unseenPop() async throws {
-        let metrics = RecordingMetrics()
+        let metrics = TestMetrics()
         let observer = MetricsObserver(factory: metrics)
         let ref = JobRef(id: "1", name: "sync", group: "u")
         let closing = DeferrableEvent(kind: .complete, job: ref, outcome: .completed(ref), runDuration: .milliseconds(7))
         try await observer.handle(closing)
-        #expect(metrics.meter(MetricsObserver.Label.inFlight, [("group", "u")]) == 0)
+        #expect(try metrics.expectMeter(MetricsObserver.Label.inFlight, [("group", "u")]).lastValue == 0)
         #expect(
-            metrics.timer(MetricsObserver.Label.runDuration, [("group", "u"), ("job", "sync"), ("outcome", "completed")])
+            try metrics.expectTimer(MetricsObserver.Label.runDuration, [("group", "u"), ("job", "sync"), ("outcome", "completed")]).values
                 == [7_000_000])
         try await observer.handle(DeferrableEvent(kind: .pop, job: ref))
         try await observer.handle(DeferrableEvent(kind: .pop, job: JobRef(id: "2", name: "other", group: "u")))
-        #expect(metrics.meter(MetricsObserver.Label.inFlight, [("group", "u")]) == 2)
+        #expect(try metrics.expectMeter(MetricsObserver.Label.inFlight, [("group", "u")]).lastValue == 2)
         try await observer.handle(closing)
-        #expect(metrics.meter(MetricsObserver.Label.inFlight, [("group", "u")]) == 1)
+        #expect(try metrics.expectMeter(MetricsObserver.Label.inFlight, [("group", "u")]).lastValue == 1)
     }
 
     @Test("debounceHit events count as debounced")
     func debounced() async throws {
-        let metrics = RecordingMetrics()
+        let metrics = TestMetrics()
         let observer = MetricsObserver(factory: metrics)
         try await observer.handle(DeferrableEvent(kind: .debounceHit, job: JobRef(id: "1", name: "sync", group: "g")))
-        #expect(metrics.counter(MetricsObserver.Label.debounced, [("group", "g"), ("job", "sync")]) == 1)
+        #expect(try metrics.expectCounter(MetricsObserver.Label.debounced, [("group", "g"), ("job", "sync")]).totalValue == 1)
     }
 
     @Test("the worker adds a MetricsObserver only where there is none")
     func workerAddsObserver() async throws {
-        let metrics = RecordingMetrics()
+        let metrics = TestMetrics()
         let deferrable = try Deferrable(factory: MemoryBackendFactory(), group: "w")
         deferrable.addObserver(MetricsObserver(factory: metrics))
         _ = Worker(deferrable)
         _ = Worker(deferrable)
         try await deferrable.register("job") { (_: Int, _: JobContext) in }.later(1)
-        #expect(metrics.counter(MetricsObserver.Label.pushed, [("group", "w"), ("job", "job")]) == 1, "no double counting")
+        #expect(
+            try metrics.expectCounter(MetricsObserver.Label.pushed, [("group", "w"), ("job", "job")]).totalValue == 1, "no double counting")
     }
 }
 

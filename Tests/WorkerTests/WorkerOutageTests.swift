@@ -2,6 +2,7 @@ import Deferrable
 import DeferrableRedis
 import DeferrableTestSupport
 import Foundation
+import InMemoryLogging
 import Logging
 import Testing
 
@@ -19,7 +20,7 @@ struct WorkerOutageTests {
         let deferrable = try Deferrable(factory: factory, group: "outage")
         let runs = RunCounter()
         let handle = try deferrable.register("job") { (_: Int, _: JobContext) in runs.next() }
-        let logs = LogCapture()
+        let logs = InMemoryLogHandler()
         let worker = Worker(
             deferrable,
             configuration: .init(concurrency: 2, idleWait: .milliseconds(500), backendRetryMaxDelay: .seconds(1)),
@@ -35,7 +36,9 @@ struct WorkerOutageTests {
         try await eventually("the worker to notice the outage", timeout: .seconds(8)) {
             !logs.records("backend unreachable; the worker keeps retrying with backoff", level: .warning).isEmpty
         }
-        try await Task.sleep(for: .seconds(1))
+        try await eventually("the worker to retry while Redis is down", timeout: .seconds(8)) {
+            logs.records("backend still unreachable", level: .debug).count >= 2
+        }
         try server.start()
 
         try await eventually("a push to succeed after the restart", timeout: .seconds(8)) {

@@ -1,5 +1,6 @@
 import DeferrableTestSupport
 import Foundation
+import InMemoryLogging
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -127,7 +128,7 @@ struct WorkerRuntimeTests {
             done.next()
         }.later(1)
         try await deferrable.register("quick") { (_: Int, _: JobContext) in done.next() }.later(2)
-        let logs = LogCapture()
+        let logs = InMemoryLogHandler()
         let worker = Worker(
             // Far apart, so that a loaded machine cannot make the quick job look slow.
             deferrable, configuration: .init(concurrency: 1, slowJobThreshold: .milliseconds(800)), logger: logs.logger())
@@ -140,7 +141,7 @@ struct WorkerRuntimeTests {
         #expect(slow.first?.metadata["job.name"] == "sluggish")
         #expect(slow.first?.metadata["group"] == "slow")
         #expect(slow.first?.metadata["outcome"] == "completed")
-        #expect(slow.first?.metadata["duration"]?.isEmpty == false)
+        #expect(slow.first?.metadata["duration"]?.description.isEmpty == false)
         #expect(slow.first?.metadata["threshold"] != nil)
     }
 
@@ -162,10 +163,10 @@ struct WorkerRuntimeTests {
     func survivesFailingBackend() async throws {
         let inner = try MemoryBackendFactory().makeBackend(group: "flaky")
         let flaky = FlakyBackend(inner: inner)
-        let deferrable = try Deferrable(backend: flaky)
+        let deferrable = try Deferrable(backend: flaky.backend)
         let runs = RunCounter()
         let handle = try deferrable.register("job") { (_: Int, _: JobContext) in runs.next() }
-        let logs = LogCapture()
+        let logs = InMemoryLogHandler()
         let worker = Worker(
             deferrable,
             configuration: .init(
@@ -173,16 +174,17 @@ struct WorkerRuntimeTests {
                 backendRetryMaxDelay: .milliseconds(200)),
             logger: logs.logger())
         let running = Task { try await worker.run() }
-        flaky.down.store(true, ordering: .relaxed)
-        try await eventually("several failed pops") { flaky.failures.load(ordering: .relaxed) >= 6 }
-        // Bounded by the backoff: nowhere near a spin.
-        try await Task.sleep(for: .milliseconds(500))
-        let failuresInWindow = flaky.failures.load(ordering: .relaxed)
-        #expect(failuresInWindow < 60, "the worker spins: \(failuresInWindow) failures")
+        flaky.setDown(true)
+        try await eventually("twelve failed pops") { flaky.failures >= 12 }
+        // Bounded by the backoff, nowhere near a spin: of two slots one failed at least six times, after pauses of at
+        // least half of 20, 40, 80, 160 and 200 ms.
+        let failed = flaky.failedAt
+        let span = failed[0].duration(to: failed[11])
+        #expect(span >= .milliseconds(250), "twelve failures within \(span): the worker spins")
         #expect(logs.records("backend unreachable; the worker keeps retrying with backoff", level: .warning).count == 1)
         #expect(logs.records("backend still unreachable", level: .debug).count >= 1)
 
-        flaky.down.store(false, ordering: .relaxed)
+        flaky.setDown(false)
         try await handle.later(1)
         try await eventually("the job to run after recovery") { runs.count == 1 }
         #expect(logs.records("backend reachable again", level: .notice).count == 1)
@@ -191,68 +193,34 @@ struct WorkerRuntimeTests {
     }
 }
 
-/// A backend whose queue fails while `down` is set.
-final class FlakyBackend: Backend, JobQueue {
-    let inner: any Backend
-    let down = Atomic<Bool>(false)
-    let failures = Atomic<Int>(0)
+/// A backend whose queue calls fail while it is down.
+final class FlakyBackend: Sendable {
+    private let state = Locked<(down: Bool, failedAt: [ContinuousClock.Instant])>((false, []))
+    let backend: InterceptingBackend
 
     init(inner: any Backend) {
-        self.inner = inner
-    }
-
-    var group: String { inner.group }
-    var queue: any JobQueue { self }
-    var errorQueue: any ErrorQueue { inner.errorQueue }
-
-    private struct Down: Error, CustomStringConvertible {
-        var description: String { "connection refused (test)" }
-    }
-
-    private func check() throws {
-        if down.load(ordering: .relaxed) {
-            failures.add(1, ordering: .relaxed)
-            throw Down()
+        let state = state
+        backend = InterceptingBackend(inner: inner) {
+            let failing = state.withLock { state -> Bool in
+                guard state.down else { return false }
+                state.failedAt.append(.now)
+                return true
+            }
+            if failing { throw Down() }
         }
     }
 
-    func push(_ job: OutgoingJob) async throws {
-        try check()
-        try await inner.queue.push(job)
+    /// Makes every call fail (`true`) or pass again.
+    func setDown(_ down: Bool) {
+        state.withLock { $0.down = down }
     }
 
-    func pushBatch(_ jobs: [OutgoingJob]) async throws {
-        try check()
-        try await inner.queue.pushBatch(jobs)
-    }
+    /// When each failure happened, oldest first.
+    var failedAt: [ContinuousClock.Instant] { state.value.failedAt }
 
-    func pop(lease: Duration, waitingUpTo wait: Duration) async throws -> LeasedJob? {
-        try check()
-        return try await inner.queue.pop(lease: lease, waitingUpTo: wait)
-    }
+    var failures: Int { failedAt.count }
 
-    func extendLease(_ job: LeasedJob, by lease: Duration) async throws -> Bool {
-        try check()
-        return try await inner.queue.extendLease(job, by: lease)
-    }
-
-    func settle(_ job: LeasedJob, _ settlement: Settlement) async throws -> Bool {
-        try check()
-        return try await inner.queue.settle(job, settlement)
-    }
-
-    func postpone(id: String, by delay: Duration) async throws -> Bool {
-        try check()
-        return try await inner.queue.postpone(id: id, by: delay)
-    }
-
-    func flush() async throws {
-        try check()
-        try await inner.queue.flush()
-    }
-
-    func stats() async throws -> QueueStats {
-        try check()
-        return try await inner.queue.stats()
+    private struct Down: Error, CustomStringConvertible {
+        var description: String { "connection refused (test)" }
     }
 }

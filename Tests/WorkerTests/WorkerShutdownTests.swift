@@ -1,8 +1,10 @@
 import Deferrable
 import DeferrableTestSupport
 import Foundation
+import InMemoryLogging
 import Logging
 import ServiceLifecycle
+import ServiceLifecycleTestKit
 import Testing
 
 @Suite("Worker: graceful shutdown")
@@ -20,19 +22,19 @@ struct WorkerShutdownTests {
             if run == 1 { try await Task.sleep(for: .seconds(10)) }
         }
         try await handle.later(1)
-        let logs = LogCapture()
+        let logs = InMemoryLogHandler()
         let worker = Worker(
-            deferrable, configuration: .init(concurrency: 2, gracePeriod: .milliseconds(200)),
-            logger: logs.logger())
-        let group = ServiceGroup(services: [worker], logger: logs.logger(label: "group", level: .error))
-        let running = Task { try await group.run() }
-        try await eventually("the job to start") { runs.count == 1 }
+            deferrable, configuration: .init(concurrency: 2, gracePeriod: .milliseconds(200)), logger: logs.logger())
+        try await testGracefulShutdown { shutdown in
+            let running = Task { try await worker.run() }
+            try await eventually("the job to start") { runs.count == 1 }
 
-        let started = ContinuousClock.now
-        await group.triggerGracefulShutdown()
-        try await within(.seconds(5), "the worker to stop") { try await running.value }
-        let took = started.duration(to: .now)
-        #expect(took < .seconds(3), "shutdown took \(took)")
+            let started = ContinuousClock.now
+            shutdown.triggerGracefulShutdown()
+            try await within(.seconds(5), "the worker to stop") { try await running.value }
+            let took = started.duration(to: .now)
+            #expect(took < .seconds(3), "shutdown took \(took)")
+        }
 
         let stats = try await deferrable.stats()
         #expect(stats.available == 1)
@@ -54,19 +56,26 @@ struct WorkerShutdownTests {
         defer { Task { await cleanup() } }
         let deferrable = try Deferrable(factory: factory, group: "grace")
         let runs = RunCounter()
+        let finish = AsyncGate()
         let handle = try deferrable.register("short") { (_: Int, _: JobContext) in
             runs.next()
-            try await Task.sleep(for: .milliseconds(300))
+            await finish.wait()
         }
         try await handle.later(1)
-        let worker = Worker(deferrable, configuration: .init(concurrency: 1, gracePeriod: .seconds(5)))
-        let group = ServiceGroup(services: [worker], logger: Logger(label: "group"))
-        let running = Task { try await group.run() }
-        try await eventually("the job to start") { runs.count == 1 }
-        try await handle.later(2)
-        await group.triggerGracefulShutdown()
-        try await within(.seconds(4), "the worker to stop") { try await running.value }
+        let logs = InMemoryLogHandler()
+        let worker = Worker(deferrable, configuration: .init(concurrency: 1, gracePeriod: .seconds(5)), logger: logs.logger())
+        try await testGracefulShutdown { shutdown in
+            let running = Task { try await worker.run() }
+            try await eventually("the job to start") { runs.count == 1 }
+            try await handle.later(2)
+            shutdown.triggerGracefulShutdown()
+            #expect(logs.records("worker shutting down: no new jobs; waiting for running jobs").count == 1)
+            // The running job ends only now, after intake stopped: its slot must not take the second job.
+            finish.open()
+            try await within(.seconds(4), "the worker to stop") { try await running.value }
+        }
         #expect(runs.count == 1, "no job is taken after shutdown began")
+        #expect(logs.records("grace period over: cancelling running jobs; they are handed back to their queues").isEmpty)
         let stats = try await deferrable.stats()
         #expect(stats.available == 1)
         #expect(stats.inFlight == 0)
@@ -75,17 +84,19 @@ struct WorkerShutdownTests {
 
     @Test("an idle worker blocked in pop stops promptly", arguments: TestBackend.available)
     func idleWorkerStopsPromptly(backend: TestBackend) async throws {
-        let (factory, cleanup) = try backend.makeFactory()
-        defer { Task { await cleanup() } }
-        let deferrable = try Deferrable(factory: factory, group: "idle")
+        let counted = try backend.makeWaitCountingFactory()
+        defer { Task { await counted.close() } }
+        let deferrable = try Deferrable(factory: counted.factory, group: "idle")
         let worker = Worker(deferrable, configuration: .init(concurrency: 4, idleWait: .seconds(30)))
+        // A real service group, as applications run a worker.
         let group = ServiceGroup(services: [worker], logger: Logger(label: "group"))
         let running = Task { try await group.run() }
-        try await Task.sleep(for: .milliseconds(300))
+        try await counted.waitUntilWaiting(4, group: deferrable.group)
         let started = ContinuousClock.now
         await group.triggerGracefulShutdown()
         try await within(.seconds(3), "the idle worker to stop") { try await running.value }
         #expect(started.duration(to: .now) < .seconds(1))
+        try await eventually("no slot to be left waiting") { try await counted.waitingConsumers(group: deferrable.group) == 0 }
     }
 
     @Test("cancelling the task running runOnce mid-job hands the job back", arguments: TestBackend.available)
@@ -112,13 +123,15 @@ struct WorkerShutdownTests {
 
     @Test("cancelling an idle runOnce returns promptly", arguments: TestBackend.available)
     func cancelledIdleRunOnceReturns(backend: TestBackend) async throws {
-        let (factory, cleanup) = try backend.makeFactory()
-        defer { Task { await cleanup() } }
-        let deferrable = try Deferrable(factory: factory, group: "idle-cancel")
+        let counted = try backend.makeWaitCountingFactory()
+        defer { Task { await counted.close() } }
+        let deferrable = try Deferrable(factory: counted.factory, group: "idle-cancel")
         let run = Task { try await deferrable.runOnce(waitingUpTo: .seconds(30)) }
-        try await Task.sleep(for: .milliseconds(200))
+        try await counted.waitUntilWaiting(1, group: deferrable.group)
+        let started = ContinuousClock.now
         run.cancel()
         let result = try await within(.seconds(2), "runOnce to return") { await run.result }
+        #expect(started.duration(to: .now) < .seconds(1))
         switch result {
         case .success(let outcome): #expect(outcome == .empty)
         case .failure(let error): #expect(error is CancellationError, "unexpected error \(error)")
@@ -127,11 +140,21 @@ struct WorkerShutdownTests {
 
     @Test("shutdownGracefully() stops a worker run outside a service group")
     func manualShutdown() async throws {
-        let deferrable = try Deferrable(factory: MemoryBackendFactory(), group: "manual")
-        let worker = Worker(deferrable)
+        let counted = WaitCountingFactory.memory()
+        let deferrable = try Deferrable(factory: counted.factory, group: "manual")
+        let runs = RunCounter()
+        let handle = try deferrable.register("job") { (_: Int, _: JobContext) in runs.next() }
+        let worker = Worker(deferrable, configuration: .init(concurrency: 2, idleWait: .seconds(30)))
         let running = Task { try await worker.run() }
-        try await Task.sleep(for: .milliseconds(100))
+        try await counted.waitUntilWaiting(2, group: deferrable.group)
+        let started = ContinuousClock.now
         worker.shutdownGracefully()
         try await within(.seconds(2), "the worker to stop") { try await running.value }
+        #expect(started.duration(to: .now) < .seconds(1))
+        #expect(try await counted.waitingConsumers(group: deferrable.group) == 0, "no slot is left waiting")
+        try await handle.later(1)
+        try await within(.seconds(2), "a second run() to return at once") { try await worker.run() }
+        #expect(runs.count == 0, "a stopped worker takes no job")
+        #expect(try await deferrable.stats().available == 1)
     }
 }

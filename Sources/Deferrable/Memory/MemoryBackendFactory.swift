@@ -31,6 +31,13 @@ public final class MemoryBackendFactory: BackendFactory {
         let queue = MemoryJobQueue(store: store)
         return MemoryBackend(group: group, queue: queue, errorQueue: MemoryErrorQueue(store: store))
     }
+
+    /// How many consumers wait in `pop` on `group` right now (0 for a group this factory never made), so that a test
+    /// can act once a consumer really waits.
+    @_spi(Testing)
+    public func waitingConsumers(group: String) -> Int {
+        stores.withLock { $0[group] }?.waitingConsumers ?? 0
+    }
 }
 
 /// A group's in-memory queues.

@@ -60,6 +60,11 @@ final class MemoryGroupStore: Sendable {
         }
     }
 
+    /// Consumers now waiting in ``waitForWork(upTo:unlessPushedSince:)`` (tests synchronise on it).
+    var waitingConsumers: Int {
+        state.withLock { $0.waiters.count }
+    }
+
     private func resumeWaiter(_ key: UInt64) {
         state.withLock { $0.waiters.removeValue(forKey: key) }?.resume()
     }

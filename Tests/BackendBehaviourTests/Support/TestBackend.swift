@@ -38,6 +38,14 @@ enum TestBackend: Sendable, CustomTestStringConvertible {
         }
     }
 
+    /// A fresh factory on which a test can count the consumers waiting in `pop` (on Redis: on a server of its own).
+    func makeWaitCountingFactory() throws -> WaitCountingFactory {
+        switch self {
+        case .memory: .memory()
+        case .redis: try .redis(settings: RedisBackendSettings(keyPrefix: "bt"))
+        }
+    }
+
     /// A group name of its own for one test: `t-` and 8 hex characters.
     static func uniqueGroup() -> String {
         "t-\(UUID().uuidString.prefix(8).lowercased())"

@@ -1,5 +1,6 @@
 import Deferrable
 import DeferrableRedis
+import DeferrableTestSupport
 import Foundation
 import Testing
 
@@ -8,27 +9,53 @@ import Testing
 struct ReadyListTests {
     let url = ProcessInfo.processInfo.environment["REDIS_URL"] ?? ""
 
-    /// A fresh group; with `longWaits`, a waiting consumer blocks up to 30 s at a time (only a wake-up ends it early).
-    private func makeDeferrable(longWaits: Bool = false) throws -> (RedisBackendFactory, Deferrable, (String) -> String) {
-        let settings = RedisBackendSettings(keyPrefix: "rl", maxBlock: longWaits ? .seconds(30) : .seconds(2))
-        let factory = try RedisBackendFactory(url: url, settings: settings)
+    static let settings = RedisBackendSettings(keyPrefix: "rl", maxBlock: .seconds(2))
+
+    /// A fresh group.
+    private func makeDeferrable() throws -> (RedisBackendFactory, Deferrable, (String) -> String) {
+        let factory = try RedisBackendFactory(url: url, settings: Self.settings)
         let group = "g-\(UUID().uuidString.prefix(8).lowercased())"
-        let key = { (name: String) in "\(settings.keyPrefix):{\(group)}:\(name)" }
-        return (factory, try Deferrable(factory: factory, group: group), key)
+        return (factory, try Deferrable(factory: factory, group: group), Self.keys(of: group))
+    }
+
+    /// A fresh group on a server of its own (its blocked clients are this test's waiting consumers), where a waiting
+    /// consumer blocks up to 30 s at a time (only a wake-up ends it early).
+    private func makeWaitCountedDeferrable() throws -> (WaitCountingFactory, RedisBackendFactory, Deferrable, (String) -> String) {
+        let counted = try WaitCountingFactory.redis(
+            settings: RedisBackendSettings(keyPrefix: Self.settings.keyPrefix, maxBlock: .seconds(30)))
+        let factory = try #require(counted.factory as? RedisBackendFactory)
+        let group = "g-\(UUID().uuidString.prefix(8).lowercased())"
+        return (counted, factory, try Deferrable(factory: factory, group: group), Self.keys(of: group))
+    }
+
+    private static func keys(of group: String) -> (String) -> String {
+        { (name: String) in "\(settings.keyPrefix):{\(group)}:\(name)" }
     }
 
     /// Starts a consumer that waits up to 20 s (far longer than the test), runs `trigger` once it waits, and expects
     /// it to get the job whose id `trigger` returns within 5 s: only a wake-up can make it notice in time.
     private func expectWaitingConsumerWoken(
-        _ deferrable: Deferrable, sourceLocation: SourceLocation = #_sourceLocation, trigger: () async throws -> String
+        _ deferrable: Deferrable, on counted: WaitCountingFactory, sourceLocation: SourceLocation = #_sourceLocation,
+        trigger: () async throws -> String
     ) async throws {
         let waiting = Task { try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .seconds(20)) }
-        try await Task.sleep(for: .milliseconds(300))
+        try await counted.waitUntilWaiting(1, group: deferrable.group)
         let started = ContinuousClock.now
         let id = try await trigger()
-        let leased = try #require(try await waiting.value, sourceLocation: sourceLocation)
+        let leased = try #require(
+            try await within(.seconds(10), "the waiting consumer to be woken") { try await waiting.value }, sourceLocation: sourceLocation)
         #expect(leased.id == id, sourceLocation: sourceLocation)
         #expect(ContinuousClock.now - started < .seconds(5), "woken, not at the end of its wait", sourceLocation: sourceLocation)
+    }
+
+    /// Waits until the server's clock reaches the due time of the first job of the delayed set `key`.
+    private func waitUntilDue(_ key: String, _ client: RedisClient) async throws {
+        let first = try await client.send(RedisCommand("ZRANGE", key, "0", "0", "WITHSCORES")).array ?? []
+        let due = try #require(first.count == 2 ? first[1].int : nil, "no delayed job in \(key): \(first)")
+        try await eventually("the delayed job to be due by the server's clock") {
+            let time = try await client.send(RedisCommand("TIME")).array?.compactMap(\.int) ?? []
+            return time.count == 2 && time[0] * 1000 + time[1] / 1000 >= due
+        }
     }
 
     private func elements(_ key: String, _ client: RedisClient) async throws -> [[UInt8]] {
@@ -97,16 +124,18 @@ struct ReadyListTests {
         await factory.close()
     }
 
-    @Test("a delayed job that becomes the next due wakes a waiting consumer; its marker is not counted as a job")
+    @Test(
+        "a delayed job that becomes the next due wakes a waiting consumer; its marker is not counted as a job",
+        .enabled(if: RedisServerProcess.isAvailable))
     func delayedHeadWakesWaiter() async throws {
-        let (factory, deferrable, key) = try makeDeferrable(longWaits: true)
+        let (counted, factory, deferrable, key) = try makeWaitCountedDeferrable()
         let job = try deferrable.register("later", options: JobOptions(delay: .milliseconds(300))) { (_: Int, _) in }
 
         // Nobody waits: the marker stays in the ready list, and stats do not count it.
         try await job.later(0)
         #expect(try await elements(key("ready"), factory.client) == [[]])
         #expect(try await deferrable.stats() == QueueStats(available: 0, inFlight: 0, delayed: 1, errors: 0))
-        try await Task.sleep(for: .milliseconds(400))
+        try await waitUntilDue(key("delayed"), factory.client)
         let early = try #require(try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .zero))
         #expect(try await deferrable.backend.queue.settle(early, .complete))
         // That pop took a job, so it would not wait: it kept the marker for a consumer that will.
@@ -114,8 +143,8 @@ struct ReadyListTests {
         #expect(try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .zero) == nil)
         #expect(try await factory.client.send(RedisCommand("EXISTS", key("ready"), key("markers"))).int == 0)
 
-        try await expectWaitingConsumerWoken(deferrable) { try await job.later(1).id }
-        await factory.close()
+        try await expectWaitingConsumerWoken(deferrable, on: counted) { try await job.later(1).id }
+        await counted.close()
     }
 
     @Test("a marker count left behind (an older consumer dropped the marker) heals at the next empty pop")
@@ -132,19 +161,21 @@ struct ReadyListTests {
         await factory.close()
     }
 
-    @Test("moving a delayed job's due time earlier wakes a waiting consumer, even when it stays the next due")
+    @Test(
+        "moving a delayed job's due time earlier wakes a waiting consumer, even when it stays the next due",
+        .enabled(if: RedisServerProcess.isAvailable))
     func postponeEarlierWakes() async throws {
-        let (factory, deferrable, key) = try makeDeferrable(longWaits: true)
+        let (counted, factory, deferrable, key) = try makeWaitCountedDeferrable()
         let job = try deferrable.register("later", options: JobOptions(delay: .seconds(60))) { (_: Int, _) in }
         let receipt = try await job.later(0)
         #expect(try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .zero) == nil)  // takes the marker
         #expect(try await elements(key("ready"), factory.client).isEmpty)
-        try await expectWaitingConsumerWoken(deferrable) {
+        try await expectWaitingConsumerWoken(deferrable, on: counted) {
             let moved = try await deferrable.backend.queue.postpone(id: receipt.id, by: .milliseconds(200))
             #expect(moved)
             return receipt.id
         }
-        await factory.close()
+        await counted.close()
     }
 
     @Test("releasing lost pops also moves elements stranded in the inbox back to the ready list, oldest next")

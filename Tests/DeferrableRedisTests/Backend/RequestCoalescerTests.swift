@@ -22,14 +22,6 @@ struct RequestCoalescerTests {
         }
     }
 
-    /// Waits (bounded) until `condition` holds.
-    private func eventually(_ condition: () -> Bool) async throws {
-        for _ in 0..<500 where !condition() {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        #expect(condition())
-    }
-
     @Test("a lone call goes out alone and at once")
     func loneCall() async throws {
         let recorder = Recorder()
@@ -45,10 +37,10 @@ struct RequestCoalescerTests {
         let recorder = Recorder()
         let coalescer = RequestCoalescer<Int, Int>(maxBatch: 4, maxInFlight: 1) { try await recorder.send($0) }
         let first = Task { try await coalescer.submit(1) }
-        try await eventually { recorder.batches.withLock { $0.count } == 1 }
+        try await eventually("the first batch to go out") { recorder.batches.withLock { $0.count } == 1 }
         let queued = (2...7).map { value in Task { try await coalescer.submit(value) } }
         // Nothing else goes out while the first batch is in flight.
-        try await eventually { coalescer.queuedCount == 6 }
+        try await eventually("the calls to queue behind it") { coalescer.queuedCount == 6 }
         #expect(recorder.batches.withLock { $0.count } == 1)
         recorder.gate.open()
         #expect(try await first.value == 10)
@@ -66,9 +58,9 @@ struct RequestCoalescerTests {
         let recorder = Recorder()
         let coalescer = RequestCoalescer<Int, Int>(maxBatch: 8, maxInFlight: 1) { try await recorder.send($0) }
         let first = Task { try await coalescer.submit(1) }
-        try await eventually { recorder.batches.withLock { $0.count } == 1 }
+        try await eventually("the first batch to go out") { recorder.batches.withLock { $0.count } == 1 }
         let poisoned = [Task { try await coalescer.submit(-1) }, Task { try await coalescer.submit(5) }]
-        try await eventually { coalescer.queuedCount == 2 }
+        try await eventually("the calls to queue behind it") { coalescer.queuedCount == 2 }
         recorder.gate.open()
         #expect(try await first.value == 10)
         for task in poisoned {
@@ -83,11 +75,11 @@ struct RequestCoalescerTests {
         let coalescer = RequestCoalescer<Int, Int>(
             maxBatch: 10, maxBytes: 10, size: { $0 }, maxInFlight: 1, send: { try await recorder.send($0) })
         let first = Task { try await coalescer.submit(1) }
-        try await eventually { recorder.batches.withLock { $0.count } == 1 }
+        try await eventually("the first batch to go out") { recorder.batches.withLock { $0.count } == 1 }
         var queued: [Task<Int, any Error>] = []
         for (index, value) in [6, 6, 3, 20, 2].enumerated() {
             queued.append(Task { try await coalescer.submit(value) })
-            try await eventually { coalescer.queuedCount == index + 1 }
+            try await eventually("the calls to queue behind it") { coalescer.queuedCount == index + 1 }
         }
         recorder.gate.open()
         #expect(try await first.value == 10)

@@ -1,5 +1,6 @@
 import Deferrable
 import DeferrableRedis
+import DeferrableTestSupport
 import Foundation
 import Testing
 
@@ -14,32 +15,40 @@ struct WaitingPopTests {
         return (factory, try Deferrable(factory: factory, group: group), group)
     }
 
-    @Test("a waiting consumer is handed a job pushed while it waits")
-    func wokenWithJob() async throws {
-        let (factory, deferrable, _) = try makeDeferrable()
-        let job = try deferrable.register("j") { (_: Int, _) in }
-        let waiting = Task { try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .seconds(5)) }
-        try await Task.sleep(for: .milliseconds(200))
-        let receipt = try await job.later(1)
-        let leased = try #require(try await waiting.value)
-        #expect(leased.id == receipt.id)
-        #expect(try await deferrable.stats().inFlight == 1)
-        await factory.close()
+    /// A fresh group on a server of its own, so that its blocked clients are this test's waiting consumers.
+    private func makeWaitCountedDeferrable() throws -> (WaitCountingFactory, Deferrable) {
+        let counted = try WaitCountingFactory.redis(settings: RedisBackendSettings(keyPrefix: "wp"))
+        return (counted, try Deferrable(factory: counted.factory, group: "g-\(UUID().uuidString.prefix(8).lowercased())"))
     }
 
-    @Test("a consumer cancelled while it waits strands no job: the next push is free for another consumer")
-    func cancelledWaitStrandsNothing() async throws {
-        let (factory, deferrable, _) = try makeDeferrable()
+    @Test("a waiting consumer is handed a job pushed while it waits", .enabled(if: RedisServerProcess.isAvailable))
+    func wokenWithJob() async throws {
+        let (counted, deferrable) = try makeWaitCountedDeferrable()
         let job = try deferrable.register("j") { (_: Int, _) in }
-        let waiting = Task { try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .seconds(5)) }
-        try await Task.sleep(for: .milliseconds(200))
+        let waiting = Task { try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .seconds(20)) }
+        try await counted.waitUntilWaiting(1, group: deferrable.group)
+        let receipt = try await job.later(1)
+        let leased = try #require(try await within(.seconds(5), "the waiting consumer to be handed the job") { try await waiting.value })
+        #expect(leased.id == receipt.id)
+        #expect(try await deferrable.stats().inFlight == 1)
+        await counted.close()
+    }
+
+    @Test(
+        "a consumer cancelled while it waits strands no job: the next push is free for another consumer",
+        .enabled(if: RedisServerProcess.isAvailable))
+    func cancelledWaitStrandsNothing() async throws {
+        let (counted, deferrable) = try makeWaitCountedDeferrable()
+        let job = try deferrable.register("j") { (_: Int, _) in }
+        let waiting = Task { try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .seconds(20)) }
+        try await counted.waitUntilWaiting(1, group: deferrable.group)
         waiting.cancel()
-        _ = try? await waiting.value
+        _ = try? await within(.seconds(5), "the cancelled consumer to return") { try await waiting.value }
         let receipt = try await job.later(1)
         let leased = try #require(try await popEventually(deferrable.backend.queue, lease: .seconds(30)))
         #expect(leased.id == receipt.id)
         #expect(leased.reclaims == 0)
-        await factory.close()
+        await counted.close()
     }
 
     @Test("leases whose pop replies were lost are given back at once, without using an attempt")

@@ -1,4 +1,5 @@
 import DeferrableRedis
+import DeferrableTestSupport
 import Foundation
 import Testing
 
@@ -142,15 +143,20 @@ struct ClientRoundTripTests {
         _ = try await client.send(RedisCommand(["DEL", prefix + "a"] + (0..<20).map { prefix + "p\($0)" }))
     }
 
-    @Test("a blocking BLPOP does not delay other callers")
+    @Test("a blocking BLPOP does not delay other callers", .enabled(if: ClientTestSupport.hasRedisServerBinary))
     func blockingIsSeparate() async throws {
-        let client = try ClientTestSupport.makeClient()
-        defer { Task { await client.close() } }
+        let (client, server) = try ClientTestSupport.makeClientOnOwnServer()
+        defer {
+            Task {
+                await client.close()
+                server.stopAndRemove()
+            }
+        }
         let prefix = ClientTestSupport.keyPrefix()
         _ = try await client.send(RedisCommand("PING"))
         let clock = ContinuousClock()
         async let popped = client.sendBlocking(RedisCommand("BLPOP", prefix + "empty", "10"), blockFor: .seconds(10))
-        try await Task.sleep(for: .milliseconds(100))
+        try await client.waitUntilBlocked(1, "the BLPOP to block")
         let start = clock.now
         _ = try await client.send(RedisCommand("SET", prefix + "other", "x"))
         let elapsed = clock.now - start
@@ -160,8 +166,8 @@ struct ClientRoundTripTests {
         #expect(try await popped.array?.map(\.string) == [prefix + "empty", "wake"])
 
         // A blocked pop is woken by a push from another caller.
-        async let woken = client.sendBlocking(RedisCommand("BLPOP", prefix + "q", "2"), blockFor: .seconds(2))
-        try await Task.sleep(for: .milliseconds(100))
+        async let woken = client.sendBlocking(RedisCommand("BLPOP", prefix + "q", "10"), blockFor: .seconds(10))
+        try await client.waitUntilBlocked(1, "the second BLPOP to block")
         _ = try await client.send(RedisCommand("RPUSH", prefix + "q", "job"))
         #expect(try await woken.array?.map(\.string) == [prefix + "q", "job"])
         _ = try await client.send(RedisCommand("DEL", prefix + "other"))
@@ -233,13 +239,16 @@ struct ClientRoundTripTests {
         #expect(newID != id)
     }
 
-    @Test("close() is idempotent and later calls throw clientClosed; a blocked call is released")
+    @Test(
+        "close() is idempotent and later calls throw clientClosed; a blocked call is released",
+        .enabled(if: ClientTestSupport.hasRedisServerBinary))
     func closeClient() async throws {
-        let client = try ClientTestSupport.makeClient()
+        let (client, server) = try ClientTestSupport.makeClientOnOwnServer()
+        defer { server.stopAndRemove() }
         _ = try await client.send(RedisCommand("PING"))
         let key = ClientTestSupport.keyPrefix() + "blocked"
         let blocked = Task { try await client.sendBlocking(RedisCommand("BLPOP", key, "5"), blockFor: .seconds(5)) }
-        try await Task.sleep(for: .milliseconds(100))
+        try await client.waitUntilBlocked(1, "the BLPOP to block")
         let start = ContinuousClock.now
         await client.close()
         await client.close()
@@ -258,13 +267,18 @@ struct ClientRoundTripTests {
         }
     }
 
-    @Test("cancelling a blocked call aborts it promptly")
+    @Test("cancelling a blocked call aborts it promptly", .enabled(if: ClientTestSupport.hasRedisServerBinary))
     func cancelBlocked() async throws {
-        let client = try ClientTestSupport.makeClient()
-        defer { Task { await client.close() } }
+        let (client, server) = try ClientTestSupport.makeClientOnOwnServer()
+        defer {
+            Task {
+                await client.close()
+                server.stopAndRemove()
+            }
+        }
         let key = ClientTestSupport.keyPrefix() + "cancel"
         let blocked = Task { try await client.sendBlocking(RedisCommand("BLPOP", key, "5"), blockFor: .seconds(5)) }
-        try await Task.sleep(for: .milliseconds(100))
+        try await client.waitUntilBlocked(1, "the BLPOP to block")
         let start = ContinuousClock.now
         blocked.cancel()
         await #expect(throws: CancellationError.self) {

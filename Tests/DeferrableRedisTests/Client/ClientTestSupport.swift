@@ -35,6 +35,15 @@ enum ClientTestSupport {
         return RedisClient(configuration: configuration, logger: Logger(label: "test.redis.client"))
     }
 
+    /// A client of a fresh `redis-server` of its own (so that its blocked clients are this test's), and that server
+    /// (stop it with `stopAndRemove()`).
+    static func makeClientOnOwnServer() throws -> (RedisClient, RedisServerProcess) {
+        let server = try RedisServerProcess()
+        let client = RedisClient(
+            configuration: try RedisConfiguration(url: server.url), logger: Logger(label: "test.redis.client"))
+        return (client, server)
+    }
+
     /// A unique key prefix so tests never collide.
     static func keyPrefix(_ test: String = #function) -> String {
         "test:client:\(UUID().uuidString):"

@@ -88,16 +88,6 @@ func countLines(_ lines: [String]) -> [String: Int] {
     return counts
 }
 
-/// Polls `condition` every 20 ms until it holds or `limit` passes; `true` if it held.
-func eventually(within limit: Duration, _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + limit
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return try await condition()
-}
-
 /// A fresh temporary directory for one test.
 func makeTemporaryDirectory(_ label: String) throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("deferrable-\(label)-\(UUID().uuidString.prefix(8))")

@@ -1,5 +1,6 @@
 import Deferrable
 import DeferrableRedis
+import DeferrableTestSupport
 import Foundation
 import Synchronization
 
@@ -24,6 +25,14 @@ enum TestBackend: String, CaseIterable, Sendable, CustomStringConvertible {
                 url: Self.redisURL ?? "redis://127.0.0.1:6379",
                 settings: RedisBackendSettings(keyPrefix: "wt-\(UUID().uuidString.prefix(8))"))
             return (factory, { await factory.close() })
+        }
+    }
+
+    /// A fresh factory on which a test can count the consumers waiting in `pop` (on Redis: on a server of its own).
+    func makeWaitCountingFactory() throws -> WaitCountingFactory {
+        switch self {
+        case .memory: .memory()
+        case .redis: try .redis(settings: RedisBackendSettings(keyPrefix: "wt"))
         }
     }
 }
