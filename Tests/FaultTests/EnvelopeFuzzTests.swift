@@ -64,6 +64,61 @@ struct EnvelopeFuzzTests {
         "\"attempts\":-1", "\"ttl\":-5", " ", "\n", "\u{00}", "é", "\u{FEFF}",
     ].map { Array($0.utf8) }
 
+    /// The envelope's numeric fields, for mutations that put extreme values into them.
+    static let numericFields = ["attempts", "maxAttempts", "firstPushedAt", "lastPushedAt", "notBefore", "ttl", "timeLimit"]
+
+    /// Numbers at, just outside and far outside the ranges of `docs/wire-format.md`, and non-integers.
+    static let extremeNumbers = [
+        "0", "1", "-1", "2", "2147483647", "2147483648", "3155760000000", "3155760000001", "253402300799999", "253402300800000",
+        "9223372036854775807", "-9223372036854775808", "1700000000000", "9007199254740993", "null", "1.5", "1e3", "\"5\"",
+    ]
+
+    /// Values at the bounds of each field (and of the backoff's `ms`, last), which decode.
+    static let boundaryNumbers: [[String]] = [
+        ["0", "1", "2147483647"], ["1", "2", "2147483647"], ["0", "1700000000000", "253402300799999"],
+        ["0", "1700000000000", "253402300799999"], ["0", "1700000000000", "253402300799999"], ["0", "1", "3155760000000"],
+        ["1", "2", "3155760000000"], ["0", "1", "3155760000000"],
+    ]
+
+    /// A `"field":value` member with an extreme number in a numeric field or in the backoff: half the time a value at
+    /// the field's bounds, otherwise any of ``extremeNumbers``.
+    static func extremeMember(using random: inout SplitMix64) -> [UInt8] {
+        let index = Int(random.next() % UInt64(numericFields.count + 1))
+        let candidates = random.next() % 2 == 0 ? boundaryNumbers[index] : extremeNumbers
+        let number = candidates[Int(random.next() % UInt64(candidates.count))]
+        guard index < numericFields.count else {
+            let kinds = ["none", "fixed", "exponential", "exponentialJitter"]
+            let kind = kinds[Int(random.next() % UInt64(kinds.count))]
+            return Array(#""backoff":{"kind":"\#(kind)","ms":\#(number)}"#.utf8)
+        }
+        return Array(#""\#(numericFields[index])":\#(number)"#.utf8)
+    }
+
+    /// `input` with 1–3 extreme members put first (where they win over the envelope's own values).
+    static func withExtremeMembers(_ input: [UInt8], using random: inout SplitMix64) -> [UInt8] {
+        guard let brace = input.firstIndex(of: UInt8(ascii: "{")) else { return input }
+        var members: [UInt8] = []
+        for _ in 0...(random.next() % 3) { members += extremeMember(using: &random) + [UInt8(ascii: ",")] }
+        var bytes = input
+        bytes.insert(contentsOf: members, at: brace + 1)
+        return bytes
+    }
+
+    /// Fuzz input number `index`: random bytes, JSON-ish noise, a mutated seed, or a seed with extreme numbers.
+    static func input(_ index: Int, corpus: [[UInt8]], using random: inout SplitMix64) -> [UInt8] {
+        switch index % 10 {
+        case 0:  // random bytes
+            return (0..<Int(random.next() % 256)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+        case 1:  // random bytes inside braces, JSON-ish alphabet
+            let alphabet = Array("{}[]\":,0123456789-.eE truefalsnl\\u".utf8)
+            return [UInt8(ascii: "{")] + (0..<Int(random.next() % 128)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
+        case 2, 3, 4:  // extreme numbers in an otherwise valid envelope
+            return withExtremeMembers(corpus[Int(random.next() % UInt64(corpus.count))], using: &random)
+        default:
+            return mutate(corpus[Int(random.next() % UInt64(corpus.count))], using: &random)
+        }
+    }
+
     static func mutate(_ input: [UInt8], using random: inout SplitMix64) -> [UInt8] {
         var bytes = input
         let operations = 1 + Int(random.next() % 4)
@@ -132,7 +187,7 @@ struct EnvelopeFuzzTests {
         return index > start ? Array(bytes[start..<min(index, bytes.count)]) : nil
     }
 
-    @Test("Random bytes and mutated fixtures: decode never crashes; accepted envelopes round-trip")
+    @Test("Random bytes and mutated fixtures: decode never crashes; accepted envelopes are in range and round-trip")
     func fuzzDecoder() throws {
         let total = FaultEnv.long ? 1_000_000 : 100_000
         var random = SplitMix64(seed: Self.seed)
@@ -141,22 +196,16 @@ struct EnvelopeFuzzTests {
         var decoded = 0
         var rejected: [String: Int] = [:]
         var roundTripFailures: [String] = []
+        var outOfRange: [String] = []
         let start = ContinuousClock.now
         for index in 0..<total {
-            let input: [UInt8]
-            switch index % 10 {
-            case 0:  // random bytes
-                input = (0..<Int(random.next() % 256)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
-            case 1:  // random bytes inside braces, JSON-ish alphabet
-                let alphabet = Array("{}[]\":,0123456789-.eE truefalsnl\\u".utf8)
-                input =
-                    [UInt8(ascii: "{")] + (0..<Int(random.next() % 128)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
-            default:
-                input = Self.mutate(corpus[Int(random.next() % UInt64(corpus.count))], using: &random)
-            }
+            let input = Self.input(index, corpus: corpus, using: &random)
             do {
                 let envelope = try EnvelopeCodec.decode(input, maxSize: 1 << 20)
                 decoded += 1
+                if let field = Self.fieldOutOfRange(envelope), outOfRange.count < 5 {
+                    outOfRange.append("\(field) in \(String(decoding: input.prefix(300), as: UTF8.self))")
+                }
                 // Property: what decodes re-encodes to an envelope that decodes to the same value.
                 let again = try? EnvelopeCodec.decode(EnvelopeCodec.encode(envelope))
                 if again != envelope, roundTripFailures.count < 5 {
@@ -178,6 +227,7 @@ struct EnvelopeFuzzTests {
         #expect(decoded + rejected.values.reduce(0, +) == total)
         #expect(decoded > 0, "no mutation decoded: the corpus is not exercising the accepting path")
         #expect(roundTripFailures.isEmpty, "accepted envelopes that do not round-trip: \(roundTripFailures)")
+        #expect(outOfRange.isEmpty, "accepted envelopes with a number out of range: \(outOfRange)")
         report(
             "fuzz",
             [
@@ -185,6 +235,19 @@ struct EnvelopeFuzzTests {
                 "byKind": rejected.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ","),
                 "crashes": 0, "seconds": elapsed,
             ])
+    }
+
+    /// The first numeric field of an accepted envelope outside the ranges of ``EnvelopeBounds``, if any.
+    static func fieldOutOfRange(_ envelope: JobEnvelope) -> String? {
+        let checks: [(String, Int64?, ClosedRange<Int64>)] = [
+            ("attempts", Int64(envelope.attempts), EnvelopeBounds.attempts),
+            ("maxAttempts", Int64(envelope.maxAttempts), EnvelopeBounds.maxAttempts),
+            ("firstPushedAt", envelope.firstPushedAt, EnvelopeBounds.time), ("lastPushedAt", envelope.lastPushedAt, EnvelopeBounds.time),
+            ("notBefore", envelope.notBefore, EnvelopeBounds.time), ("ttl", envelope.ttlMillis, EnvelopeBounds.duration),
+            ("timeLimit", envelope.timeLimitMillis, EnvelopeBounds.timeLimit),
+            ("backoff", envelope.backoff.delay(forRetry: 1).wholeMilliseconds, EnvelopeBounds.duration),
+        ]
+        return checks.first { _, value, range in value.map { !range.contains($0) } ?? false }?.0
     }
 
     @Test("The size limit is checked before parsing")
