@@ -16,7 +16,8 @@
 #      `gateway`, …): stand-ins for application code, never for the library's. A new README block that refers
 #      to another such symbol needs it added here.
 #   4. `swift build` of the scratch package: fails on any compile error and lists the blocks that failed.
-#      Blocks that are manifest fragments (first line `// Package.swift`) are skipped.
+#      A block that is a package manifest (first line `// swift-tools-version: …`) is written to a package of its
+#      own and checked with `swift package dump-package` (which evaluates the manifest without resolving it).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -90,7 +91,8 @@ EOF
 
 # Splits the blocks: imports to Imports.swift, declarations to Declarations.swift, statements to Blocks.swift;
 # blocks.tsv lists each block as number, first line, last line, kind.
-awk -v readme="$readme_path" -v dir="$sources" -v list="$scratch/blocks.tsv" '
+rm -rf "$scratch/manifests"
+awk -v readme="$readme_path" -v dir="$sources" -v list="$scratch/blocks.tsv" -v manifests="$scratch/manifests" '
 function location(line) { return "#sourceLocation(file: \"" readme "\", line: " line ")" }
 function braces(text,    opened, closed) {
     opened = gsub(/\{/, "{", text); closed = gsub(/\}/, "}", text)
@@ -98,8 +100,13 @@ function braces(text,    opened, closed) {
 }
 function flush_block(    i, text, line, depth, in_decl, run_open) {
     if (count == 0) return
-    if (lines[1] ~ /^\/\/ Package\.swift/) {
-        printf "%d\t%d\t%d\tskipped (manifest fragment)\n", number, first, first + count - 1 >> list
+    if (lines[1] ~ /^\/\/ swift-tools-version:/) {
+        manifest = manifests "/block-" number "/Package.swift"
+        system("mkdir -p \"" manifests "/block-" number "\"")
+        printf "" > manifest
+        for (i = 1; i <= count; i++) print lines[i] >> manifest
+        close(manifest)
+        printf "%d\t%d\t%d\tmanifest\n", number, first, first + count - 1 >> list
         count = 0
         return
     }
@@ -150,6 +157,15 @@ for file in "$sources/Declarations.swift" "$sources/Blocks.swift"; do
     { cat "$sources/Imports.swift"; cat "$file"; } >"$file.tmp" && mv "$file.tmp" "$file"
 done
 rm -f "$sources/Imports.swift"
+
+while IFS=$'\t' read -r number from to kind; do
+    [[ "$kind" == manifest ]] || continue
+    if ! swift package --package-path "$scratch/manifests/block-$number" dump-package >/dev/null 2>"$scratch/manifest-$number.log"; then
+        cat "$scratch/manifest-$number.log" >&2
+        echo "error: block $number (lines $from-$to of $readme) is not a valid package manifest" >&2
+        exit 1
+    fi
+done <"$scratch/blocks.tsv"
 
 total="$(wc -l <"$scratch/blocks.tsv")"
 built="$(grep -c $'\tbuilt$' "$scratch/blocks.tsv" || true)"
