@@ -132,7 +132,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DeferrableTests",
-            dependencies: ["Deferrable", "DeferrableTestSupport"],
+            dependencies: ["Deferrable", "DeferrableTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -62,7 +62,7 @@ struct DeferrableBehaviourTests {
     func leaseKeptAlive(backend: TestBackend) async throws {
         let lease = Duration.seconds(1)
         let recording = InterceptingBackend(inner: try backend.makeBackend())
-        let deferrable = Deferrable(backend: recording, defaults: JobDefaults(lease: lease))
+        let deferrable = try Deferrable(backend: recording, defaults: JobDefaults(lease: lease))
         let runs = Locked(0)
         let started = AsyncGate()
         let finish = AsyncGate()

@@ -1,13 +1,15 @@
 import Deferrable
 import DeferrableTestSupport
+import Logging
 import Testing
 
 @Suite("Error queue requeueAll under a running consumer")
 struct ErrorQueueRequeueAllTests {
     @Test("requeueAll requeues the entries present when it starts, while jobs fail again beside it", .timeLimit(.minutes(1)))
     func snapshot() async throws {
-        let deferrable = try Deferrable(
-            factory: MemoryBackendFactory(), group: uniqueGroup(), logger: LogCapture().logger())
+        var quiet = Logger(label: "requeue-all")
+        quiet.logLevel = .critical
+        let deferrable = try Deferrable(factory: MemoryBackendFactory(), group: uniqueGroup(), logger: quiet)
         let handle = try deferrable.register("doomed", options: JobOptions(maxAttempts: 1)) { (_: Payload, _) in
             throw PermanentError()
         }
