@@ -23,11 +23,12 @@ struct BenchCommand: AsyncParsableCommand {
             memory-footprint (memory backend; default only with --n >= 100000) and reference (Redis round-trip \
             ceiling; always run when Redis is measured). Each phase uses a group of its own and flushes it afterwards.
 
-            delayed-latency: with the consumers idle, one task pushes --delayed-jobs jobs, 100 a second, each with a \
-            delay drawn uniformly from 0.1 to 1 s (fixed seed); latency_ms is each job's lateness, from its due time \
+            delayed-latency: with the consumers idle, one task pushes --delayed-jobs jobs, 100 a second, with delays \
+            spread evenly over 0.1 to 1 s (the golden-ratio sequence, the same in every run); latency_ms is each job's lateness, from its due time \
             (the instant just before its later() plus its delay) to the start of its body, so it includes the push's \
-            round trip; early_starts counts jobs that started before that instant (always 0 unless a backend runs \
-            a job early).
+            round trip; early_starts counts jobs that started before that instant (both backends keep due times in \
+            whole milliseconds of a clock read to the millisecond below, so a job can start up to 1 ms before it); \
+            redis_hz is the server's hz, which the phase leaves as it is.
             """)
 
     @Option(

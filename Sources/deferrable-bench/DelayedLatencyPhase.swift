@@ -1,4 +1,5 @@
 import Deferrable
+import DeferrableRedis
 import Synchronization
 
 /// `delayed-latency`: consumers idle (blocked in the backend), then one task pushes jobs at ``pushesPerSecond``,
@@ -22,6 +23,16 @@ enum DelayedLatencyPhase {
         let fraction = (Double(seq) * 0.618_033_988_749_895).truncatingRemainder(dividingBy: 1)
         let span = Double(maxDelayMillis - minDelayMillis)
         return .microseconds(Int64(((Double(minDelayMillis) + fraction * span) * 1000).rounded()))
+    }
+
+    /// The Redis server's `hz` (how often it ends blocked commands whose timeout passed), `null` for memory or when
+    /// `CONFIG GET` is refused.
+    private static func redisHz(_ context: PhaseContext) async -> JSONValue {
+        guard let client = context.redisFactory?.client,
+            let reply = try? await client.send(RedisCommand("CONFIG", "GET", "hz")).array, reply.count == 2,
+            let hz = reply[1].string.flatMap({ Int($0) })
+        else { return .null }
+        return .int(hz)
     }
 
     /// Runs the phase.
@@ -50,6 +61,7 @@ enum DelayedLatencyPhase {
                 }
                 try await probe.waitUntilDone(limit: .seconds(30), what: "delayed-latency")
                 let reading = meter.stop()
+                let hz = await redisHz(context)
                 measured = .success(
                     context.result(
                         .delayedLatency, n: count, concurrency: settings.concurrency, seconds: reading.seconds,
@@ -59,6 +71,7 @@ enum DelayedLatencyPhase {
                             ("delay_ms_max", .int(Int(maxDelayMillis))),
                             ("push_rate", .int(pushesPerSecond)),
                             ("early_starts", .int(recorder.negativeCount)),
+                            ("redis_hz", hz),
                             ("driver", .string(settings.driver.label)),
                         ]))
             } catch {

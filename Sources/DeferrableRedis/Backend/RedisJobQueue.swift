@@ -45,6 +45,9 @@ struct RedisJobQueue: JobQueue {
         }
     }
 
+    /// The longest time Redis takes to end a blocked command whose timeout passed: one tick at its lowest `hz`, 1.
+    static let longestTick = Duration.seconds(1)
+
     func pop(lease: Duration, waitingUpTo wait: Duration) async throws -> LeasedJob? {
         let deadline = ContinuousClock.now + wait
         let leaseMillis = max(1, lease.wholeMilliseconds)
@@ -59,10 +62,15 @@ struct RedisJobQueue: JobQueue {
             guard remaining > .zero, !Task.isCancelled else { return nil }
             var block = min(remaining, settings.maxBlock)
             var dueAt: ContinuousClock.Instant?
-            if let untilDue = wake.map({ Duration.milliseconds(max($0, 1)) }), untilDue <= block {
-                // The wait ends when the job is due: the alarm wakes it then, the server timeout only as a fallback.
-                block = untilDue
-                dueAt = .now + untilDue
+            if let wake {
+                // The alarm wakes a waiting consumer when the job is due; the server timeout is only the fallback.
+                // Armed also when this wait is to end sooner: Redis ends it at its next tick (at most 1 s later, at
+                // `hz 1`), which may come after the due time.
+                let untilDue = Duration.milliseconds(max(wake, 1))
+                if untilDue <= block + Self.longestTick {
+                    dueAt = .now + untilDue
+                }
+                block = min(block, untilDue)
             }
             outcome = try await wakeAlarm.ringing(at: dueAt) {
                 try await waitThenPop(block: block, leaseMillis: leaseMillis)
