@@ -10,7 +10,9 @@ enum Format {
 
     /// `"3m 20s ago"` for an epoch-milliseconds time before `now`.
     static func ago(_ millis: Int64, now: Int64) -> String {
-        millis > now ? "in " + duration(.milliseconds(millis - now)) : duration(.milliseconds(now - millis)) + " ago"
+        millis > now
+            ? "in " + duration(.milliseconds(millis.subtractingSaturated(now)))
+            : duration(.milliseconds(now.subtractingSaturated(millis))) + " ago"
     }
 
     /// `512 B`, `1.5 KiB`, `3.2 MiB`.

@@ -19,4 +19,11 @@ struct HumanDurationTests {
         #expect(HumanDuration(duration).description == withTenths)
         #expect(HumanDuration(duration, tenthsBelowAMinute: false).description == wholeSeconds)
     }
+
+    @Test("durations beyond Int64 milliseconds print as the largest ones, never a trap")
+    func extremes() {
+        #expect(HumanDuration(.seconds(Int64.max)).description == "106751991167d 7h")
+        #expect(HumanDuration(.seconds(Int64.min)).description == "-106751991167d 7h")
+        #expect(HumanDuration(.milliseconds(Int64.min)).description == "-106751991167d 7h")
+    }
 }

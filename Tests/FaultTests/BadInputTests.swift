@@ -104,6 +104,39 @@ struct BadInputTests {
         await factory.close()
     }
 
+    @Test("A reclaim count near Int64.max written into Redis sends the job to the error queue, without a trap")
+    func hugeReclaimCount() async throws {
+        let prefix = uniquePrefix("reclaims")
+        let group = uniqueGroup()
+        let factory = try makeQuietFactory(prefix: prefix)
+        let deferrable = try Deferrable(factory: factory, group: group, logger: quietLogger())
+        let good = try deferrable.register("good") { (_: Good, _: JobContext) in }
+        let client = factory.client
+        var envelope = try EnvelopeCodec.decode(Self.envelope(id: "reclaimed", name: "good", group: group))
+        // Lua reads counts as doubles: 2^63 - 1024 is the largest one it hands back exactly.
+        envelope.attempts = Int(Int32.max)
+        envelope.maxAttempts = Int(Int32.max)
+        _ = try await client.send(
+            RedisCommand(
+                "HSET",
+                [Array(redisKey(prefix: prefix, group: group, "jobs").utf8), Array("reclaimed".utf8), EnvelopeCodec.encode(envelope)]))
+        _ = try await client.send(
+            RedisCommand("HSET", redisKey(prefix: prefix, group: group, "reclaims"), "reclaimed", "9223372036854774784"))
+        _ = try await client.send(RedisCommand("LPUSH", redisKey(prefix: prefix, group: group, "ready"), "reclaimed"))
+
+        let outcome = try await deferrable.runOnce(waitingUpTo: .zero)
+        guard case .failed(let ref, let reason) = outcome else {
+            Issue.record("expected AttemptsExhausted, got \(outcome)")
+            return
+        }
+        #expect(ref.id == "reclaimed" && reason.hasPrefix("AttemptsExhausted"))
+        let after = try await good.later(Good(text: "next"))
+        #expect(try await deferrable.runOnce(waitingUpTo: .seconds(5)) == .completed(JobRef(id: after.id, name: "good", group: group)))
+        try await deferrable.backend.queue.flush()
+        _ = try await deferrable.backend.errorQueue.purge()
+        await factory.close()
+    }
+
     @Test("A key of the wrong type raises a typed WRONGTYPE error; once fixed the consumer keeps going")
     func wrongKeyType() async throws {
         let prefix = uniquePrefix("type")

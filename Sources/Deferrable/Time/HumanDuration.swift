@@ -16,7 +16,8 @@ package struct HumanDuration: Sendable, CustomStringConvertible {
     package var description: String {
         let millis = duration.wholeMilliseconds
         if millis < 0 {
-            return "-" + HumanDuration(.milliseconds(-millis), tenthsBelowAMinute: tenthsBelowAMinute).description
+            let magnitude = millis == .min ? .max : -millis
+            return "-" + HumanDuration(.milliseconds(magnitude), tenthsBelowAMinute: tenthsBelowAMinute).description
         }
         if millis < 1000 { return "\(millis)ms" }
         if millis < 60_000, tenthsBelowAMinute {

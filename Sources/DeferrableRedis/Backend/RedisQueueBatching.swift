@@ -214,7 +214,7 @@ final class RedisQueueBatching: Sendable {
             outcomes.append(
                 .job(
                     LeasedJob(
-                        id: id, payload: payload, reclaims: Int(reclaims), leaseToken: requests[index].token, poppedAt: now)))
+                        id: id, payload: payload, reclaims: Int(max(0, reclaims)), leaseToken: requests[index].token, poppedAt: now)))
         }
         let empty = PopOutcome.empty(wakeMillis: wake >= 0 ? wake : nil)
         outcomes.append(contentsOf: repeatElement(empty, count: requests.count - taken))
