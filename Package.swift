@@ -139,11 +139,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DeferrableRedisTests",
-            dependencies: [
-                "DeferrableTestSupport", "Deferrable", "DeferrableRedis", "CHiredis",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-            ],
+            dependencies: ["DeferrableTestSupport", "Deferrable", "DeferrableRedis", "CHiredis"],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -161,6 +157,7 @@ let package = Package(
                 "Deferrable", "DeferrableTestSupport",
                 "DeferrableRedis",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),

@@ -5,10 +5,10 @@ import Testing
 
 @testable import DeferrableRedis
 
-@Suite("Blocking connection pool", .enabled(if: ClientTestSupport.hasRedis, "REDIS_URL is not set"))
-struct BlockingPoolTests {
+@Suite("Blocking connection pool under stress", .enabled(if: FaultEnv.hasRedis, "REDIS_URL is not set"))
+struct BlockingPoolStressTests {
     private func makePool(limit: Int) throws -> RedisBlockingConnectionPool {
-        let configuration = try RedisConfiguration(url: try #require(ClientTestSupport.redisURL))
+        let configuration = try RedisConfiguration(url: FaultEnv.url)
         let connector = RedisConnector(
             configuration: configuration, group: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "test.pool"))
         return RedisBlockingConnectionPool(connector: connector, limit: limit)
