@@ -147,11 +147,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DeferrableRedisTests",
-            dependencies: [
-                "DeferrableTestSupport", "Deferrable", "DeferrableRedis", "CHiredis",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-            ],
+            dependencies: ["DeferrableTestSupport", "Deferrable", "DeferrableRedis", "CHiredis"],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -170,6 +166,7 @@ let package = Package(
                 "DeferrableRedis",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),

@@ -14,14 +14,14 @@ struct ErrorQueueRequeueAllTests {
             throw PermanentError()
         }
         // More than one page of the listing (500).
-        let entries = 700
+        let entries = 520
         try await handle.laterMany((0..<entries).map(Payload.init(n:)))
         while try await deferrable.runOnce(waitingUpTo: .zero) != .empty {}
         #expect(try await deferrable.errors.count() == entries)
 
         // Consumers that send every requeued job straight back to the error queue.
         let stop = Locked(false)
-        let consumers = (0..<2).map { _ in
+        let consumers = (0..<1).map { _ in
             Task {
                 while !stop.value {
                     _ = try await deferrable.runOnce(waitingUpTo: .milliseconds(20))

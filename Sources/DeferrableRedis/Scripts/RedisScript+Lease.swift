@@ -112,12 +112,17 @@ extension RedisScript {
                 redis.call('ZREM', delayed, unpack(due))
                 redis.call('LPUSH', ready, unpack(due))
             end
+            -- Records an element that cannot run in the error queue; returns an error reply if the error queue is
+            -- unusable (a key of the wrong type).
             local function trace(reason, id, payload, message)
                 local entryId = reason .. ':' .. id .. ':' .. now
-                redis.call('ZADD', errors, now, entryId)
-                redis.call('HSET', errorPayloads, entryId, payload)
-                redis.call('HSET', errorRecords, entryId,
-                    cjson.encode({type = reason, message = message, attempts = 0, host = 'redis', at = now}))
+                local record = cjson.encode({type = reason, message = message, attempts = 0, host = 'redis', at = now})
+                for _, write in ipairs({{'ZADD', errors, now, entryId}, {'HSET', errorPayloads, entryId, payload},
+                        {'HSET', errorRecords, entryId, record}}) do
+                    local written = redis.pcall(unpack(write))
+                    if type(written) == 'table' and written.err then return written end
+                end
+                return nil
             end
             local taken, sawMarker = 0, false
             while taken < wanted do
@@ -142,8 +147,12 @@ extension RedisScript {
                     end
                     if redis.call('HEXISTS', leases, id) == 1 then
                         -- A job with this id is running: its envelope stays, this copy is not run.
-                        trace('DuplicateJobID', id, payload, 'a job with id ' .. id ..
+                        local failed = trace('DuplicateJobID', id, payload, 'a job with id ' .. id ..
                             ' was pushed while a job with that id was running; this copy did not run')
+                        if failed then
+                            redis.call('RPUSH', from, entry)
+                            return failed
+                        end
                         payload = false
                     else
                         -- A script's writes stay when it fails: if the jobs hash is unusable (a key of the wrong
@@ -157,8 +166,12 @@ extension RedisScript {
                 else
                     payload = redis.call('HGET', jobs, id)
                     if not payload and redis.call('HEXISTS', leases, id) == 0 then
-                        trace('MissingPayload', id, '', 'job id ' .. id ..
+                        local failed = trace('MissingPayload', id, '', 'job id ' .. id ..
                             ' was runnable but its payload was missing from the jobs hash; it could not run')
+                        if failed then
+                            redis.call('RPUSH', from, entry)
+                            return failed
+                        end
                     end
                 end
                 if payload and redis.call('HEXISTS', leases, id) == 0 then
