@@ -231,7 +231,7 @@ struct JobQueueBehaviourTests {
 
     @Test("an idle pop wakes promptly when a job is pushed from another task", arguments: TestBackend.all)
     func idleWake(backend: TestBackend) async throws {
-        let counted = try backend.makeWaitCountingFactory()
+        let counted = try await backend.makeWaitCountingFactory()
         defer { Task { await counted.close() } }
         let group = TestBackend.uniqueGroup()
         let queue = try counted.factory.makeBackend(group: group).queue
