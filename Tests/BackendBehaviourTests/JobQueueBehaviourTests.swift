@@ -83,7 +83,7 @@ struct JobQueueBehaviourTests {
 
     @Test("extendLease keeps the job held", arguments: TestBackend.all)
     func extend(backend: TestBackend) async throws {
-        let lease = Duration.milliseconds(500)
+        let lease = Duration.seconds(1)
         // Real time: if this task is not scheduled for longer than a lease (an overloaded machine), the lease
         // lapses whatever the backend does, so such a trial proves nothing and is run again.
         for _ in 0..<3 {
@@ -91,7 +91,7 @@ struct JobQueueBehaviourTests {
             try await queue.push(OutgoingJob(id: "held", payload: payload("x")))
             let job = try #require(try await queue.pop(lease: lease, waitingUpTo: .zero))
             // Hold it for about three leases, extending every 100 ms; the pops in between double as the waits.
-            let until = ContinuousClock.now + .milliseconds(1500)
+            let until = ContinuousClock.now + lease * 3
             var stalled = false
             var extended: [Bool] = []
             var stolen: [LeasedJob] = []
