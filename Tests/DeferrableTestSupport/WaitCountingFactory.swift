@@ -1,5 +1,6 @@
 @_spi(Testing) import Deferrable
 import DeferrableRedis
+import Dispatch
 
 /// A backend factory on which a test can count the consumers waiting in `pop`, so that it acts once a consumer
 /// really waits instead of sleeping and hoping it does.
@@ -20,14 +21,23 @@ public struct WaitCountingFactory: Sendable {
     }
 
     /// A Redis factory on a fresh `redis-server` of its own.
-    public static func redis(settings: RedisBackendSettings = RedisBackendSettings()) throws -> WaitCountingFactory {
-        let server = try RedisServerProcess()
-        let factory = try RedisBackendFactory(url: server.url, settings: settings)
+    ///
+    /// The server is started and stopped on a Dispatch thread: ``RedisServerProcess`` blocks while it waits for the
+    /// process, which must not hold a thread of the cooperative pool that the other tests run on.
+    public static func redis(settings: RedisBackendSettings = RedisBackendSettings()) async throws -> WaitCountingFactory {
+        let server = try await offPool { try RedisServerProcess() }
+        let factory: RedisBackendFactory
+        do {
+            factory = try RedisBackendFactory(url: server.url, settings: settings)
+        } catch {
+            await offPool { server.stopAndRemove() }
+            throw error
+        }
         return WaitCountingFactory(
             factory: factory, count: { _ in try await factory.client.blockedClients() },
             cleanup: {
                 await factory.close()
-                server.stopAndRemove()
+                await offPool { server.stopAndRemove() }
             })
     }
 
@@ -46,5 +56,22 @@ public struct WaitCountingFactory: Sendable {
     /// Closes the factory and stops its server, if it has one.
     public func close() async {
         await cleanup()
+    }
+}
+
+/// Runs blocking `work` on a Dispatch thread and returns its result.
+private func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+    }
+}
+
+/// Runs blocking `work` on a Dispatch thread.
+private func offPool(_ work: @escaping @Sendable () -> Void) async {
+    await withCheckedContinuation { continuation in
+        DispatchQueue.global().async {
+            work()
+            continuation.resume()
+        }
     }
 }

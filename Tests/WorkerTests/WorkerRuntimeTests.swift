@@ -18,13 +18,14 @@ struct WorkerRuntimeTests {
         let current = Mutex(0)
         let peak = Mutex(0)
         let done = RunCounter()
+        let release = AsyncGate()
         let handle = try deferrable.register("overlap") { (_: Int, _: JobContext) in
             let now = current.withLock { value in
                 value += 1
                 return value
             }
             peak.withLock { $0 = max($0, now) }
-            try await Task.sleep(for: .milliseconds(300))
+            await release.wait()
             current.withLock { $0 -= 1 }
             done.next()
         }
@@ -32,6 +33,10 @@ struct WorkerRuntimeTests {
         let worker = Worker(deferrable, configuration: .init(concurrency: 3))
         let running = Task { try await worker.run() }
         defer { running.cancel() }
+        try await eventually("three jobs to run at once") { current.withLock { $0 } == 3 }
+        // Every slot is busy until the jobs are released: nothing more is taken.
+        #expect(try await deferrable.stats() == QueueStats(available: 3, inFlight: 3, delayed: 0, errors: 0))
+        release.open()
         try await eventually("six jobs to finish") { done.count == 6 }
         worker.shutdownGracefully()
         try await running.value

@@ -20,8 +20,8 @@ struct ReadyListTests {
 
     /// A fresh group on a server of its own (its blocked clients are this test's waiting consumers), where a waiting
     /// consumer blocks up to 30 s at a time (only a wake-up ends it early).
-    private func makeWaitCountedDeferrable() throws -> (WaitCountingFactory, RedisBackendFactory, Deferrable, (String) -> String) {
-        let counted = try WaitCountingFactory.redis(
+    private func makeWaitCountedDeferrable() async throws -> (WaitCountingFactory, RedisBackendFactory, Deferrable, (String) -> String) {
+        let counted = try await WaitCountingFactory.redis(
             settings: RedisBackendSettings(keyPrefix: Self.settings.keyPrefix, maxBlock: .seconds(30)))
         let factory = try #require(counted.factory as? RedisBackendFactory)
         let group = "g-\(UUID().uuidString.prefix(8).lowercased())"
@@ -128,8 +128,8 @@ struct ReadyListTests {
         "a delayed job that becomes the next due wakes a waiting consumer; its marker is not counted as a job",
         .enabled(if: RedisServerProcess.isAvailable))
     func delayedHeadWakesWaiter() async throws {
-        let (counted, factory, deferrable, key) = try makeWaitCountedDeferrable()
-        let job = try deferrable.register("later", options: JobOptions(delay: .milliseconds(300))) { (_: Int, _) in }
+        let (counted, factory, deferrable, key) = try await makeWaitCountedDeferrable()
+        let job = try deferrable.register("later", options: JobOptions(delay: .seconds(1))) { (_: Int, _) in }
 
         // Nobody waits: the marker stays in the ready list, and stats do not count it.
         try await job.later(0)
@@ -165,7 +165,7 @@ struct ReadyListTests {
         "moving a delayed job's due time earlier wakes a waiting consumer, even when it stays the next due",
         .enabled(if: RedisServerProcess.isAvailable))
     func postponeEarlierWakes() async throws {
-        let (counted, factory, deferrable, key) = try makeWaitCountedDeferrable()
+        let (counted, factory, deferrable, key) = try await makeWaitCountedDeferrable()
         let job = try deferrable.register("later", options: JobOptions(delay: .seconds(60))) { (_: Int, _) in }
         let receipt = try await job.later(0)
         #expect(try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .zero) == nil)  // takes the marker

@@ -16,14 +16,14 @@ struct WaitingPopTests {
     }
 
     /// A fresh group on a server of its own, so that its blocked clients are this test's waiting consumers.
-    private func makeWaitCountedDeferrable() throws -> (WaitCountingFactory, Deferrable) {
-        let counted = try WaitCountingFactory.redis(settings: RedisBackendSettings(keyPrefix: "wp"))
+    private func makeWaitCountedDeferrable() async throws -> (WaitCountingFactory, Deferrable) {
+        let counted = try await WaitCountingFactory.redis(settings: RedisBackendSettings(keyPrefix: "wp"))
         return (counted, try Deferrable(factory: counted.factory, group: "g-\(UUID().uuidString.prefix(8).lowercased())"))
     }
 
     @Test("a waiting consumer is handed a job pushed while it waits", .enabled(if: RedisServerProcess.isAvailable))
     func wokenWithJob() async throws {
-        let (counted, deferrable) = try makeWaitCountedDeferrable()
+        let (counted, deferrable) = try await makeWaitCountedDeferrable()
         let job = try deferrable.register("j") { (_: Int, _) in }
         let waiting = Task { try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .seconds(20)) }
         try await counted.waitUntilWaiting(1, group: deferrable.group)
@@ -38,7 +38,7 @@ struct WaitingPopTests {
         "a consumer cancelled while it waits strands no job: the next push is free for another consumer",
         .enabled(if: RedisServerProcess.isAvailable))
     func cancelledWaitStrandsNothing() async throws {
-        let (counted, deferrable) = try makeWaitCountedDeferrable()
+        let (counted, deferrable) = try await makeWaitCountedDeferrable()
         let job = try deferrable.register("j") { (_: Int, _) in }
         let waiting = Task { try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .seconds(20)) }
         try await counted.waitUntilWaiting(1, group: deferrable.group)

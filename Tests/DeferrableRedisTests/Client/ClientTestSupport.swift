@@ -35,13 +35,11 @@ enum ClientTestSupport {
         return RedisClient(configuration: configuration, logger: Logger(label: "test.redis.client"))
     }
 
-    /// A client of a fresh `redis-server` of its own (so that its blocked clients are this test's), and that server
-    /// (stop it with `stopAndRemove()`).
-    static func makeClientOnOwnServer() throws -> (RedisClient, RedisServerProcess) {
-        let server = try RedisServerProcess()
-        let client = RedisClient(
-            configuration: try RedisConfiguration(url: server.url), logger: Logger(label: "test.redis.client"))
-        return (client, server)
+    /// A client of a fresh `redis-server` of its own (so that its blocked clients are this test's), and what stops
+    /// that server (`close()`).
+    static func makeClientOnOwnServer() async throws -> (RedisClient, WaitCountingFactory) {
+        let counted = try await WaitCountingFactory.redis()
+        return (try #require(counted.factory as? RedisBackendFactory).client, counted)
     }
 
     /// A unique key prefix so tests never collide.

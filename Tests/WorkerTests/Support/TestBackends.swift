@@ -29,10 +29,10 @@ enum TestBackend: String, CaseIterable, Sendable, CustomStringConvertible {
     }
 
     /// A fresh factory on which a test can count the consumers waiting in `pop` (on Redis: on a server of its own).
-    func makeWaitCountingFactory() throws -> WaitCountingFactory {
+    func makeWaitCountingFactory() async throws -> WaitCountingFactory {
         switch self {
         case .memory: .memory()
-        case .redis: try .redis(settings: RedisBackendSettings(keyPrefix: "wt"))
+        case .redis: try await .redis(settings: RedisBackendSettings(keyPrefix: "wt"))
         }
     }
 }
