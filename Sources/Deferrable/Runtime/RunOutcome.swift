@@ -18,7 +18,8 @@ public enum RunOutcome: Sendable, Equatable {
     case rescheduled(JobRef, delay: Duration)
     /// The run was cancelled (e.g. worker shutdown) and the job was handed back, runnable at once.
     case handedBack(JobRef)
-    /// The lease lapsed while the job ran and another consumer took it over; this run's result was dropped.
+    /// The lease was lost while the job ran (it lapsed, or an extension was refused): the run was cancelled and its
+    /// result dropped; the job is runnable again for whichever consumer reclaims it.
     case leaseLost(JobRef)
 
     /// The job the outcome is about, if any.
