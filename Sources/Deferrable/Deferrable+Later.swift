@@ -126,7 +126,9 @@ extension Deferrable {
         guard payload.count <= defaults.maxEnvelopeBytes else {
             throw DeferrableError.envelopeTooLarge(job: envelope.name, size: payload.count, limit: defaults.maxEnvelopeBytes)
         }
-        return PreparedJob(envelope: envelope, outgoing: OutgoingJob(id: envelope.id, payload: payload, delay: delay))
+        return PreparedJob(
+            envelope: envelope,
+            outgoing: OutgoingJob(id: envelope.id, payload: payload, delay: delay, keepsResult: registration.returnsValue))
     }
 
     private func pushDebounced(
@@ -205,7 +207,8 @@ extension Deferrable {
             ttlMillis: ttl?.wholeMilliseconds,
             metadata: metadata,
             backoff: options.backoff,
-            timeLimitMillis: options.timeLimit?.wholeMilliseconds
+            timeLimitMillis: options.timeLimit?.wholeMilliseconds,
+            resultTTLMillis: registration.returnsValue ? options.resultTTL.wholeMilliseconds : nil
         )
         return (envelope, delayMillis > 0 ? delay : .zero)
     }

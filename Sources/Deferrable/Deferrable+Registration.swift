@@ -18,17 +18,7 @@ extension Deferrable {
         options: JobOptions = JobOptions(),
         _ body: @escaping @Sendable (Args, JobContext) async throws -> Void
     ) throws -> JobHandle<Args> {
-        guard !name.isEmpty else { throw DeferrableError.invalidOption(job: name, reason: "the job name is empty") }
-        let resolved = try ResolvedJobOptions(name: name, options: options, defaults: defaults)
-        if resolved.debounce != nil, debouncer == nil {
-            throw DeferrableError.invalidOption(
-                job: name, reason: "debounce needs a debouncer: pass one to Deferrable(…, debouncer:)")
-        }
-        let registration = JobRegistration.make(name: name, options: resolved, body: body)
-        try registry.withLock { registry throws(DeferrableError) in
-            guard registry.jobs[name] == nil else { throw .duplicateJobName(name) }
-            registry.jobs[name] = registration
-        }
+        try register(JobRegistration.make(name: name, options: try resolve(name: name, options: options), body: body))
         return JobHandle(deferrable: self, name: name)
     }
 
@@ -37,6 +27,25 @@ extension Deferrable {
     public func register<Job: DeferrableJob>(_ job: Job.Type, options: JobOptions? = nil) throws -> JobHandle<Job> {
         try register(Job.name, argumentType: Job.self, options: options ?? Job.options) { job, context in
             try await job.run(context: context)
+        }
+    }
+
+    /// Applies the instance defaults to `options` and checks them.
+    func resolve(name: String, options: JobOptions) throws -> ResolvedJobOptions {
+        guard !name.isEmpty else { throw DeferrableError.invalidOption(job: name, reason: "the job name is empty") }
+        let resolved = try ResolvedJobOptions(name: name, options: options, defaults: defaults)
+        if resolved.debounce != nil, debouncer == nil {
+            throw DeferrableError.invalidOption(
+                job: name, reason: "debounce needs a debouncer: pass one to Deferrable(…, debouncer:)")
+        }
+        return resolved
+    }
+
+    /// Adds a registration under its name.
+    func register(_ registration: JobRegistration) throws {
+        try registry.withLock { registry throws(DeferrableError) in
+            guard registry.jobs[registration.name] == nil else { throw .duplicateJobName(registration.name) }
+            registry.jobs[registration.name] = registration
         }
     }
 

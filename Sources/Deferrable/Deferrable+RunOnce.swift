@@ -69,7 +69,9 @@ extension Deferrable {
         }
         if envelope.isExpired(at: leased.poppedAt) {
             logger.warning("job expired before it could run", metadata: ["job.id": "\(ref.id)", "job.name": "\(ref.name)"])
-            guard try await settle(hold, .complete) else { return await leaseLost(ref, started: started) }
+            guard try await settle(hold, .complete(result: storedResult(for: envelope, .expired))) else {
+                return await leaseLost(ref, started: started)
+            }
             await emit(DeferrableEvent(kind: .expire, job: ref, envelope: envelope))
             return await completeEvent(started: started, .expired(ref), envelope: envelope)
         }
@@ -78,7 +80,7 @@ extension Deferrable {
                 started: started, hold, ref: ref, envelope: envelope, type: "UnknownJob",
                 message: "no job named '\(envelope.name)' is registered on this consumer", attempts: usedAttempts)
         }
-        let run: @Sendable (JobContext) async throws -> Void
+        let run: @Sendable (JobContext) async throws -> ReturnedValue?
         do {
             run = try registration.prepare(envelope.argsJSON)
         } catch {
@@ -92,17 +94,22 @@ extension Deferrable {
             firstPushedAt: envelope.firstPushedAt, metadata: envelope.metadata,
             fence: JobFence(attempt: attempt, leaseToken: leased.leaseToken), baseLogger: logger)
         let timeLimit = envelope.timeLimitMillis.map { Duration.milliseconds($0) } ?? registration.options.timeLimit ?? defaultTimeLimit
+        let returned = registration.returnsValue ? ResultSlot() : nil
         do {
             try await hold.cancellingOnLoss {
                 try await self.runWithMetadata(envelope.metadata) {
-                    try await withTimeLimit(timeLimit) { try await run(context) }
+                    try await withTimeLimit(timeLimit) {
+                        let value = try await run(context)
+                        returned?.store(value)
+                    }
                 }
             }
         } catch {
             return try await settleFailure(
                 error, started: started, hold: hold, envelope: envelope, registration: registration, attempt: attempt)
         }
-        guard try await settle(hold, .complete) else { return await leaseLost(ref, started: started) }
+        let result = returned.flatMap { storedResult(for: envelope, .completed, value: $0.value) }
+        guard try await settle(hold, .complete(result: result)) else { return await leaseLost(ref, started: started) }
         return await completeEvent(started: started, .completed(ref), envelope: envelope)
     }
 
@@ -130,7 +137,9 @@ extension Deferrable {
                 return try await deadLetter(
                     started: started, hold, ref: ref, envelope: envelope, type: "JobControl.failNow", message: reason, attempts: attempt)
             case .discard(let reason):
-                guard try await settle(hold, .complete) else { return await leaseLost(ref, started: started) }
+                guard try await settle(hold, .complete(result: storedResult(for: envelope, .discarded, reason: reason))) else {
+                    return await leaseLost(ref, started: started)
+                }
                 await emit(DeferrableEvent(kind: .discard, job: ref, envelope: envelope))
                 return await completeEvent(started: started, .discarded(ref, reason: reason), envelope: envelope)
             case .reschedule(let delay):
@@ -154,7 +163,7 @@ extension Deferrable {
         }
         return try await deadLetter(
             started: started, hold, ref: ref, envelope: envelope, type: String(describing: type(of: error)),
-            message: String(describing: error), attempts: attempt)
+            message: String(describing: error), attempts: attempt, thrown: error)
     }
 
     /// The leased job's envelope: kept as a value by the queue (its size was checked at push), or decoded.
@@ -183,14 +192,18 @@ extension Deferrable {
         payload: [UInt8]? = nil,
         type: String,
         message: String,
-        attempts: Int
+        attempts: Int,
+        thrown: (any Error)? = nil
     ) async throws -> RunOutcome {
         let record = ErrorRecord(type: type, message: message, attempts: attempts, host: hostName, at: clock.nowMillis())
         var stored = envelope
         stored?.attempts = attempts
         stored?.lastPushedAt = record.at
         let bytes = payload ?? stored.map(EnvelopeCodec.encode) ?? hold.job.payload
-        guard try await settle(hold, .deadLetter(payload: bytes, error: record)) else { return await leaseLost(ref, started: started) }
+        let result = storedResult(for: stored, .failed, error: record, thrown: thrown)
+        guard try await settle(hold, .deadLetter(payload: bytes, error: record, result: result)) else {
+            return await leaseLost(ref, started: started)
+        }
         logger.error(
             "job sent to the error queue", metadata: ["job.id": "\(ref.id)", "job.name": "\(ref.name)", "reason": "\(type): \(message)"])
         let outcome = RunOutcome.failed(ref, reason: "\(type): \(message)")

@@ -18,7 +18,7 @@ struct JobQueueBehaviourTests {
             #expect(job.payload == payload("p-\(job.id)"))
             #expect(job.reclaims == 0)
             popped.append(job.id)
-            #expect(try await queue.settle(job, .complete))
+            #expect(try await queue.settle(job, .complete()))
         }
         #expect(popped == ids)
     }
@@ -33,7 +33,7 @@ struct JobQueueBehaviourTests {
         var popped: [String] = []
         while let job = try await queue.pop(lease: Self.lease, waitingUpTo: .zero) {
             popped.append(job.id)
-            #expect(try await queue.settle(job, .complete))
+            #expect(try await queue.settle(job, .complete()))
         }
         #expect(popped == ["first"] + (0..<50).map { "b-\($0)" } + ["last"])
     }
@@ -78,7 +78,7 @@ struct JobQueueBehaviourTests {
         #expect(second.leaseToken != first.leaseToken)
         let third = try #require(try await popEventually(queue, lease: Self.lease))
         #expect(third.reclaims == 2)
-        #expect(try await queue.settle(third, .complete))
+        #expect(try await queue.settle(third, .complete()))
     }
 
     @Test("extendLease keeps the job held", arguments: TestBackend.all)
@@ -107,7 +107,7 @@ struct JobQueueBehaviourTests {
             #expect(extended.allSatisfy { $0 }, "every extension of a held lease succeeds")
             #expect(stolen.isEmpty, "an extended job must stay held")
             #expect(try await queue.stats() == QueueStats(available: 0, inFlight: 1, delayed: 0, errors: 0))
-            #expect(try await queue.settle(job, .complete))
+            #expect(try await queue.settle(job, .complete()))
             #expect(try await queue.extendLease(job, by: lease) == false)
             return
         }
@@ -121,16 +121,16 @@ struct JobQueueBehaviourTests {
         let stale = try #require(try await queue.pop(lease: .milliseconds(200), waitingUpTo: .zero))
         let fresh = try #require(try await popEventually(queue, lease: Self.lease))
         #expect(fresh.id == stale.id)
-        #expect(try await queue.settle(stale, .complete) == false)
+        #expect(try await queue.settle(stale, .complete()) == false)
         #expect(try await queue.settle(stale, .requeue(payload: payload("y"), delay: .zero)) == false)
         #expect(
             try await queue.settle(stale, .deadLetter(payload: payload("z"), error: Self.record("Stale"))) == false)
         #expect(try await queue.extendLease(stale, by: Self.lease) == false)
         #expect(try await queue.stats() == QueueStats(available: 0, inFlight: 1, delayed: 0, errors: 0))
-        #expect(try await queue.settle(fresh, .complete))
+        #expect(try await queue.settle(fresh, .complete()))
         // Redis's replies can be lost, so it recognises a repeat with the same token as done; in memory nothing repeats.
         let recognisesRepeats = if case .redis = backend { true } else { false }
-        #expect(try await queue.settle(fresh, .complete) == recognisesRepeats, "a lease settles once; a repeat changes nothing")
+        #expect(try await queue.settle(fresh, .complete()) == recognisesRepeats, "a lease settles once; a repeat changes nothing")
         #expect(try await queue.stats() == QueueStats(available: 0, inFlight: 0, delayed: 0, errors: 0))
     }
 
@@ -139,7 +139,7 @@ struct JobQueueBehaviourTests {
         let queue = try backend.makeBackend().queue
         try await queue.pushBatch(["a", "b", "c"].map { OutgoingJob(id: $0, payload: payload($0)) })
         let a = try #require(try await queue.pop(lease: Self.lease, waitingUpTo: .zero))
-        #expect(try await queue.settle(a, .complete))
+        #expect(try await queue.settle(a, .complete()))
         #expect(try await queue.stats() == QueueStats(available: 2, inFlight: 0, delayed: 0, errors: 0))
         var rest: [String] = []
         while let job = try await queue.pop(lease: Self.lease, waitingUpTo: .zero) { rest.append(job.id) }
@@ -155,7 +155,7 @@ struct JobQueueBehaviourTests {
         // Let the lease lapse once so the job carries a reclaim.
         var reclaimed: LeasedJob?
         while reclaimed == nil, let job = try await popEventually(queue, lease: Self.lease) {
-            if job.id == "rq" { reclaimed = job } else { #expect(try await queue.settle(job, .complete)) }
+            if job.id == "rq" { reclaimed = job } else { #expect(try await queue.settle(job, .complete())) }
         }
         let held = try #require(reclaimed)
         #expect(held.reclaims == 1)
@@ -222,7 +222,7 @@ struct JobQueueBehaviourTests {
         try await queue.flush()
         #expect(try await queue.stats() == QueueStats(available: 0, inFlight: 0, delayed: 0, errors: 1))
         #expect(try await queue.pop(lease: Self.lease, waitingUpTo: .zero) == nil)
-        #expect(try await queue.settle(inFlight, .complete) == false, "a flushed in-flight job cannot be settled")
+        #expect(try await queue.settle(inFlight, .complete()) == false, "a flushed in-flight job cannot be settled")
         #expect(try await queue.stats() == QueueStats(available: 0, inFlight: 0, delayed: 0, errors: 1))
         #expect(try await group.errorQueue.entry(id: dead.id) != nil)
         // The queue still works after a flush.

@@ -24,8 +24,8 @@ struct LeaseTests {
         #expect(second.id == receipt.id)
         #expect(second.reclaims == 1)
         #expect(second.leaseToken != first.leaseToken)
-        #expect(try await harness.queue.settle(first, .complete) == false, "the stale lease cannot settle")
-        #expect(try await harness.queue.settle(second, .complete))
+        #expect(try await harness.queue.settle(first, .complete()) == false, "the stale lease cannot settle")
+        #expect(try await harness.queue.settle(second, .complete()))
         #expect(try await harness.deferrable.stats() == QueueStats(available: 0, inFlight: 0, delayed: 0, errors: 0))
     }
 
@@ -79,7 +79,7 @@ struct LeaseTests {
             #expect(try await harness.queue.pop(lease: Self.lease, waitingUpTo: .zero) == nil)
         }
         #expect(try await harness.deferrable.stats().inFlight == 1)
-        #expect(try await harness.queue.settle(leased, .complete))
+        #expect(try await harness.queue.settle(leased, .complete()))
         #expect(try await harness.queue.extendLease(leased, by: Self.lease) == false, "a settled job has no lease to extend")
     }
 
@@ -113,6 +113,6 @@ struct LeaseTests {
         finish.open()
         #expect(try await run.value == .leaseLost(JobRef(id: receipt.id, name: "slow", group: harness.group)))
         #expect(try await harness.deferrable.stats().inFlight == 1, "the other consumer still holds it")
-        #expect(try await harness.queue.settle(thief, .complete))
+        #expect(try await harness.queue.settle(thief, .complete()))
     }
 }

@@ -7,7 +7,7 @@ import Testing
 struct MemoryWakeupTests {
     @Test("a push racing with a pop that is about to wait is never lost (the pop does not sleep its whole wait)")
     func noLostWakeup() async throws {
-        let store = MemoryGroupStore(clock: SystemClock(), limits: ErrorQueueLimits())
+        let store = MemoryGroupStore(clock: SystemClock(), limits: ErrorQueueLimits(), maxResults: 10)
         let queue = MemoryJobQueue(store: store)
         // The state of a pop that found nothing and is about to wait: it has read the epoch, not yet registered.
         let epoch = store.withState { state, _ in state.pushEpoch }

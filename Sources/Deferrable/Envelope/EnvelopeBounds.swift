@@ -15,6 +15,8 @@ public enum EnvelopeBounds {
     public static let duration: ClosedRange<Int64> = 0...longestDurationMillis
     /// `timeLimit`: one millisecond to ``longestDurationMillis``.
     public static let timeLimit: ClosedRange<Int64> = 1...longestDurationMillis
+    /// `resultTTL`: one millisecond to ``longestDurationMillis``.
+    public static let resultTTL: ClosedRange<Int64> = 1...longestDurationMillis
     /// `attempts`: zero to 2³¹ − 1.
     public static let attempts: ClosedRange<Int64> = 0...Int64(Int32.max)
     /// `maxAttempts` (and ``JobOptions/maxAttempts``): one to 2³¹ − 1.
@@ -30,6 +32,7 @@ public enum EnvelopeBounds {
         if let ttl = envelope.ttlMillis, !duration.contains(ttl) { return "ttl" }
         if let limit = envelope.timeLimitMillis, !timeLimit.contains(limit) { return "timeLimit" }
         if !duration.contains(envelope.backoff.millis) { return "backoff" }
+        if let ttl = envelope.resultTTLMillis, !resultTTL.contains(ttl) { return "resultTTL" }
         return nil
     }
 }

@@ -23,6 +23,7 @@ public enum EnvelopeCodec {
         writer.field("notBefore", ifPresent: envelope.notBefore)
         writer.field("ttl", ifPresent: envelope.ttlMillis)
         writer.field("timeLimit", ifPresent: envelope.timeLimitMillis)
+        writer.field("resultTTL", ifPresent: envelope.resultTTLMillis)
         writer.key("metadata")
         writer.beginObject()
         for key in envelope.metadata.keys.sorted() {
@@ -41,7 +42,7 @@ public enum EnvelopeCodec {
     /// An upper bound of `encode(envelope).count`, found without encoding: every byte of text counted as its longest
     /// escape (`\u00XX`, 6 bytes), every number as 20 digits and a sign.
     static func maximumEncodedSize(_ envelope: JobEnvelope) -> Int {
-        // 190 bytes of keys and punctuation, 8 numbers of up to 21 characters; 6 bytes of punctuation per metadata entry.
+        // 202 bytes of keys and punctuation, 9 numbers of up to 21 characters; 6 bytes of punctuation per metadata entry.
         512 + envelope.argsJSON.count + 6 * textBytes(of: envelope) + 6 * envelope.metadata.count
     }
 
@@ -90,7 +91,8 @@ public enum EnvelopeCodec {
             ttlMillis: try reader.optionalInt(.ttl),
             metadata: try reader.metadata(),
             backoff: try reader.backoff(),
-            timeLimitMillis: try reader.optionalInt(.timeLimit)
+            timeLimitMillis: try reader.optionalInt(.timeLimit),
+            resultTTLMillis: try reader.optionalInt(.resultTTL)
         )
         if let field = EnvelopeBounds.fieldOutOfRange(in: envelope) { throw .invalidField(field) }
         return envelope
@@ -100,7 +102,7 @@ public enum EnvelopeCodec {
 /// An envelope field, named as on the wire.
 private enum EnvelopeField: String, CaseIterable {
     case v, id, name, group, args, attempts, maxAttempts, firstPushedAt, lastPushedAt, notBefore, ttl, metadata
-    case backoff, timeLimit
+    case backoff, timeLimit, resultTTL
 
     /// Every field's name as UTF-8 bytes, in `allCases` order.
     static let names = allCases.map { Array($0.rawValue.utf8) }

@@ -36,6 +36,9 @@ public struct JobEnvelope: Sendable, Equatable {
     public var backoff: Backoff
     /// The run time limit in milliseconds, when the job has one.
     public var timeLimitMillis: Int64?
+    /// How long the job's terminal record is kept for its futures (ms), for a job that returns a value; `nil` for a
+    /// job whose outcome is not stored.
+    public var resultTTLMillis: Int64?
 
     /// Creates an envelope.
     public init(
@@ -51,7 +54,8 @@ public struct JobEnvelope: Sendable, Equatable {
         ttlMillis: Int64? = nil,
         metadata: [String: String] = [:],
         backoff: Backoff = .exponential(),
-        timeLimitMillis: Int64? = nil
+        timeLimitMillis: Int64? = nil,
+        resultTTLMillis: Int64? = nil
     ) {
         self.id = id
         self.name = name
@@ -66,6 +70,7 @@ public struct JobEnvelope: Sendable, Equatable {
         self.metadata = metadata
         self.backoff = backoff
         self.timeLimitMillis = timeLimitMillis
+        self.resultTTLMillis = resultTTLMillis
     }
 
     /// The time after which the job is expired, if it has a TTL (`Int64.max` when the sum does not fit).

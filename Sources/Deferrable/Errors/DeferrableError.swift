@@ -20,6 +20,8 @@ public enum DeferrableError: Error, Sendable, Equatable, CustomStringConvertible
     case debounceFailed(job: String, reason: String)
     /// A `Worker` was given no instance to run jobs of.
     case noInstances
+    /// The group's backend keeps no job results, so jobs that return a value and futures are not available.
+    case resultsNotSupported(group: String)
 
     public var description: String {
         switch self {
@@ -43,6 +45,8 @@ public enum DeferrableError: Error, Sendable, Equatable, CustomStringConvertible
             "debouncing job '\(job)' failed: \(reason)"
         case .noInstances:
             "a Worker needs at least one Deferrable instance"
+        case .resultsNotSupported(let group):
+            "the backend of group '\(group)' keeps no job results"
         }
     }
 }

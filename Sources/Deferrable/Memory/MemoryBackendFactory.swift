@@ -8,15 +8,21 @@ import Synchronization
 public final class MemoryBackendFactory: BackendFactory {
     private let clock: any DeferrableClock
     private let limits: ErrorQueueLimits
+    private let maxStoredResults: Int
     private let stores = Mutex<[String: MemoryGroupStore]>([:])
 
     /// Creates a factory.
     /// - Parameters:
     ///   - clock: the clock for delays and leases (inject a ``ManualClock`` in tests).
     ///   - errorQueueLimits: bounds of every group's error queue.
-    public init(clock: any DeferrableClock = SystemClock(), errorQueueLimits: ErrorQueueLimits = .init()) {
+    ///   - maxStoredResults: most job results each group keeps at once (at least 1; default 1,000,000); storing one
+    ///     more drops the record that expires first.
+    public init(
+        clock: any DeferrableClock = SystemClock(), errorQueueLimits: ErrorQueueLimits = .init(), maxStoredResults: Int = 1_000_000
+    ) {
         self.clock = clock
         self.limits = errorQueueLimits
+        self.maxStoredResults = max(1, maxStoredResults)
     }
 
     /// The backend of `group`; every call for the same group shares one store.
@@ -24,12 +30,20 @@ public final class MemoryBackendFactory: BackendFactory {
         try GroupName.validate(group)
         let store = stores.withLock { stores in
             if let existing = stores[group] { return existing }
-            let created = MemoryGroupStore(clock: clock, limits: limits)
+            let created = MemoryGroupStore(clock: clock, limits: limits, maxResults: maxStoredResults)
             stores[group] = created
             return created
         }
         let queue = MemoryJobQueue(store: store)
-        return MemoryBackend(group: group, queue: queue, errorQueue: MemoryErrorQueue(store: store))
+        return MemoryBackend(
+            group: group, queue: queue, errorQueue: MemoryErrorQueue(store: store), results: MemoryResultStore(store: store))
+    }
+
+    /// The result storage of `group` in entries (records, dictionary capacity, expiry items), so that a test can check
+    /// that it shrinks once records expire.
+    @_spi(Testing)
+    public func resultStorage(group: String) -> (entries: Int, capacity: Int, expiries: Int) {
+        stores.withLock { $0[group] }?.withState { state, _ in state.results.footprint } ?? (0, 0, 0)
     }
 
     /// How many consumers wait in `pop` on `group` right now (0 for a group this factory never made), so that a test
@@ -45,4 +59,5 @@ struct MemoryBackend: Backend {
     let group: String
     let queue: any JobQueue
     let errorQueue: any ErrorQueue
+    let results: (any ResultStore)?
 }

@@ -27,7 +27,8 @@ struct MemoryErrorQueue: ErrorQueue {
         try OutgoingJob.validate(id: job.id)
         return store.mutatingAndWaking { state, now in
             guard state.removeError(id: id) else { return false }
-            state.insert(id: job.id, payload: job.content, delayMillis: job.delay.wholeMilliseconds, now: now)
+            state.insert(
+                id: job.id, payload: job.content, delayMillis: job.delay.wholeMilliseconds, keepsResult: job.keepsResult, now: now)
             return true
         } wake: {
             $0 ? 1 : 0

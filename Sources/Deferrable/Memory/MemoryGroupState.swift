@@ -54,21 +54,45 @@ struct MemoryGroupState {
     /// Grows whenever a job becomes runnable; a consumer about to wait compares it to what it saw.
     var pushEpoch: UInt64 = 0
     var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+    /// Stored results and the callers waiting for them.
+    var results: MemoryResultState
+    /// Result waiters to resume once the lock is released, with what to resume them with.
+    var resultWakeups: [(MemoryResultState.Waiter, ResultLookup?)] = []
+
+    init(maxResults: Int) {
+        results = MemoryResultState(maxEntries: maxResults)
+    }
 
     mutating func nextSequence() -> UInt64 {
         sequence &+= 1
         return sequence
     }
 
-    /// Stores a new job (no reclaims) and makes it ready or delayed.
-    mutating func insert(id: String, payload: JobPayload, delayMillis: Int64, now: Int64) {
-        guard delayMillis > 0 else {
+    /// Stores a new job (no reclaims) and makes it ready or delayed. A job that keeps its result is stored under its
+    /// id even when it is runnable at once, so a result lookup finds it queued.
+    mutating func insert(id: String, payload: JobPayload, delayMillis: Int64, keepsResult: Bool, now: Int64) {
+        guard delayMillis > 0 || keepsResult else {
             ready.append(ReadyItem(id: id, payload: payload))
             return
         }
         // A reused id overwrites the payload; a lease the id holds stays (its consumer can still settle it).
         Self.replacePayload(of: &jobs[id, default: StoredJob(payload: payload, reclaims: 0)], with: payload)
         schedule(id: id, delayMillis: delayMillis, now: now)
+    }
+
+    /// Stores a job's terminal record; its waiters are resumed with it once the lock is released.
+    mutating func storeResult(_ result: StoredResult?, id: String, now: Int64) {
+        guard let result else { return }
+        let record = result.record
+        for waiter in results.store(id: id, record: record, ttlMillis: result.ttl.wholeMilliseconds, now: now) {
+            resultWakeups.append((waiter, .finished(record)))
+        }
+    }
+
+    /// What is known about job `id`'s result: its record, else whether the job is queued.
+    mutating func resultLookup(id: String, now: Int64) -> ResultLookup {
+        if let record = results.record(of: id, now: now) { return .finished(record) }
+        return jobs[id] != nil ? .pending : .unknown
     }
 
     mutating func schedule(id: String, delayMillis: Int64, now: Int64) {
@@ -171,5 +195,6 @@ struct MemoryGroupState {
         leasedCount = 0
         leaseDeadlines = Heap()
         endedLeaseDeadlines = 0
+        for waiter in results.removeAllWaiters() { resultWakeups.append((waiter, nil)) }
     }
 }

@@ -4,11 +4,12 @@ import Synchronization
 final class MemoryGroupStore: Sendable {
     let clock: any DeferrableClock
     let limits: ErrorQueueLimits
-    private let state = Mutex(MemoryGroupState())
+    private let state: Mutex<MemoryGroupState>
 
-    init(clock: any DeferrableClock, limits: ErrorQueueLimits) {
+    init(clock: any DeferrableClock, limits: ErrorQueueLimits, maxResults: Int) {
         self.clock = clock
         self.limits = limits
+        self.state = Mutex(MemoryGroupState(maxResults: maxResults))
     }
 
     func withState<T>(_ body: (inout MemoryGroupState, Int64) throws -> T) rethrows -> T {
@@ -16,11 +17,15 @@ final class MemoryGroupStore: Sendable {
         return try state.withLock { try body(&$0, now) }
     }
 
-    /// Runs `body` under the lock, then wakes up to `wake(result)` waiting consumers.
+    /// Runs `body` under the lock, then wakes up to `wake(result)` waiting consumers and resumes the result waiters
+    /// it found (``MemoryGroupState/resultWakeups``).
     func mutatingAndWaking<T>(_ body: (inout MemoryGroupState, Int64) -> T, wake: (T) -> Int) -> T {
         let now = clock.nowMillis()
-        let (result, woken) = state.withLock { state -> (T, [CheckedContinuation<Void, Never>]) in
+        let (result, woken, resultWakeups) = state.withLock {
+            state -> (T, [CheckedContinuation<Void, Never>], [(MemoryResultState.Waiter, ResultLookup?)]) in
             let result = body(&state, now)
+            let resultWakeups = state.resultWakeups
+            if !resultWakeups.isEmpty { state.resultWakeups.removeAll() }
             var woken: [CheckedContinuation<Void, Never>] = []
             var count = wake(result)
             if count > 0 { state.pushEpoch &+= 1 }
@@ -28,9 +33,10 @@ final class MemoryGroupStore: Sendable {
                 woken.append(state.waiters.removeValue(forKey: key)!)
                 count -= 1
             }
-            return (result, woken)
+            return (result, woken, resultWakeups)
         }
         for continuation in woken { continuation.resume() }
+        for (waiter, value) in resultWakeups { waiter.resume(returning: value) }
         return result
     }
 
@@ -63,6 +69,40 @@ final class MemoryGroupStore: Sendable {
     /// Consumers now waiting in ``waitForWork(upTo:unlessPushedSince:)`` (tests synchronise on it).
     var waitingConsumers: Int {
         state.withLock { $0.waiters.count }
+    }
+
+    /// Waits up to `duration` for job `id`'s record (see ``ResultStore/wait(for:upTo:)``).
+    func waitForResult(id: String, upTo duration: Duration) async throws -> ResultLookup {
+        guard duration > .zero else { return withState { state, now in state.resultLookup(id: id, now: now) } }
+        let key = state.withLock { $0.nextSequence() }
+        let woken: ResultLookup? = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<ResultLookup?, Never>) in
+                let timer = Task { [weak self] in
+                    guard (try? await Task.sleep(for: duration)) != nil else { return }
+                    self?.resumeResultWaiter(id: id, key: key)
+                }
+                let now = clock.nowMillis()
+                let lookup = state.withLock { state -> ResultLookup? in
+                    let lookup = state.resultLookup(id: id, now: now)
+                    guard lookup == .pending, !Task.isCancelled else { return lookup }
+                    state.results.addWaiter(.init(continuation: continuation, timer: timer), id: id, key: key)
+                    return nil
+                }
+                if let lookup {
+                    timer.cancel()
+                    continuation.resume(returning: lookup)
+                }
+            }
+        } onCancel: {
+            resumeResultWaiter(id: id, key: key)
+        }
+        try Task.checkCancellation()
+        if let woken { return woken }
+        return withState { state, now in state.resultLookup(id: id, now: now) }
+    }
+
+    private func resumeResultWaiter(id: String, key: UInt64) {
+        state.withLock { $0.results.removeWaiter(id: id, key: key) }?.resume(returning: nil)
     }
 
     private func resumeWaiter(_ key: UInt64) {

@@ -21,7 +21,8 @@ struct MemoryJobQueue: JobQueue {
     func pushNow(_ jobs: [OutgoingJob]) {
         _ = store.mutatingAndWaking { state, now in
             for job in jobs {
-                state.insert(id: job.id, payload: job.content, delayMillis: job.delay.wholeMilliseconds, now: now)
+                state.insert(
+                    id: job.id, payload: job.content, delayMillis: job.delay.wholeMilliseconds, keepsResult: job.keepsResult, now: now)
             }
             return jobs.count
         } wake: {
@@ -55,15 +56,18 @@ struct MemoryJobQueue: JobQueue {
         let limits = store.limits
         return store.mutatingAndWaking { state, now -> (held: Bool, wake: Bool) in
             switch settlement {
-            case .complete:
-                return (state.endLease(of: job, removing: true), false)
+            case .complete(let result):
+                guard state.endLease(of: job, removing: true) else { return (false, false) }
+                state.storeResult(result, id: job.id, now: now)
+                return (true, false)
             case .requeue(let payload, let delay):
                 guard state.endLease(of: job, removing: false, newPayload: payload) else { return (false, false) }
                 state.schedule(id: job.id, delayMillis: delay.wholeMilliseconds, now: now)
                 // Delayed too: a waiting consumer recomputes when it must look again.
                 return (true, true)
-            case .deadLetter(let payload, let error):
+            case .deadLetter(let payload, let error, let result):
                 guard state.endLease(of: job, removing: true) else { return (false, false) }
+                state.storeResult(result, id: job.id, now: now)
                 state.addError(DeadJob(id: job.id, payload: payload, error: error), limits: limits, now: now)
                 return (true, false)
             }
@@ -81,7 +85,7 @@ struct MemoryJobQueue: JobQueue {
     }
 
     func flush() async throws {
-        store.withState { state, _ in state.clearJobs() }
+        store.mutatingAndWaking { state, _ in state.clearJobs() } wake: { 0 }
     }
 
     func stats() async throws -> QueueStats {

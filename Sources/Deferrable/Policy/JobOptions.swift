@@ -17,6 +17,12 @@ public struct JobOptions: Sendable {
     public var timeLimit: Duration?
     /// Debounce settings; needs a ``Debouncer`` on the ``Deferrable`` instance.
     public var debounce: Debounce?
+    /// How long the result of a job that returns a value is kept after the job ends (``JobDefaults/resultTTL`` when
+    /// `nil`): positive, at most ``EnvelopeBounds/longestDuration``. Ignored by jobs that return nothing.
+    public var resultTTL: Duration?
+    /// Error types a future of this job re-raises as themselves (list them on the consumer's and the caller's side);
+    /// any other failure arrives as ``JobResultError/failed(jobID:_:)``.
+    public var resultErrors: [any CodableJobError.Type]
 
     /// Creates options. Values are checked when the job is registered (computed durations at each `later()`): one out
     /// of range throws ``DeferrableError/invalidOption(job:reason:)``.
@@ -27,7 +33,9 @@ public struct JobOptions: Sendable {
         delay: DurationSetting? = nil,
         ttl: DurationSetting? = nil,
         timeLimit: Duration? = nil,
-        debounce: Debounce? = nil
+        debounce: Debounce? = nil,
+        resultTTL: Duration? = nil,
+        resultErrors: [any CodableJobError.Type] = []
     ) {
         self.maxAttempts = maxAttempts
         self.retry = retry
@@ -36,6 +44,8 @@ public struct JobOptions: Sendable {
         self.ttl = ttl
         self.timeLimit = timeLimit
         self.debounce = debounce
+        self.resultTTL = resultTTL
+        self.resultErrors = resultErrors
     }
 }
 
@@ -60,6 +70,15 @@ public struct JobDefaults: Sendable {
     public var maxEnvelopeBytes: Int
     /// Default run time limit, if any: positive, at most ``EnvelopeBounds/longestDuration``.
     public var timeLimit: Duration?
+    /// How long the result of a job that returns a value is kept after the job ends: 60 minutes by default; positive,
+    /// at most ``EnvelopeBounds/longestDuration``.
+    public var resultTTL: Duration
+    /// Largest value JSON a consumer stores as a job's result (`nil`: ``maxEnvelopeBytes``); a larger value ends the
+    /// job as completed with ``ResultNotKeptReason/tooLarge(size:limit:)``. Positive.
+    public var maxResultBytes: Int?
+
+    /// The result limit in effect: ``maxResultBytes``, or ``maxEnvelopeBytes`` when it is `nil`.
+    public var resultLimit: Int { maxResultBytes ?? maxEnvelopeBytes }
 
     /// Creates defaults.
     public init(
@@ -68,8 +87,12 @@ public struct JobDefaults: Sendable {
         backoff: Backoff = .exponential(),
         lease: Duration = .seconds(30),
         maxEnvelopeBytes: Int = 1 << 20,
-        timeLimit: Duration? = nil
+        timeLimit: Duration? = nil,
+        resultTTL: Duration = .seconds(3600),
+        maxResultBytes: Int? = nil
     ) {
+        self.resultTTL = resultTTL
+        self.maxResultBytes = maxResultBytes
         self.maxAttempts = maxAttempts
         self.retry = retry
         self.backoff = backoff

@@ -16,6 +16,12 @@ enum OptionBounds {
         return problem(atMostLongest: timeLimit, named: "timeLimit")
     }
 
+    /// A result TTL: at least one millisecond, at most ``EnvelopeBounds/longestDuration``.
+    static func problem(resultTTL: Duration) -> String? {
+        guard resultTTL >= .milliseconds(1) else { return "resultTTL must be at least 1 ms (got \(resultTTL))" }
+        return problem(atMostLongest: resultTTL, named: "resultTTL")
+    }
+
     /// A duration no longer than ``EnvelopeBounds/longestDuration`` (100 years).
     static func problem(atMostLongest duration: Duration, named name: String) -> String? {
         guard duration > EnvelopeBounds.longestDuration else { return nil }

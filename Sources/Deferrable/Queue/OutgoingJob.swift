@@ -8,6 +8,9 @@ public struct OutgoingJob: Sendable {
     var content: JobPayload
     /// How long the job stays invisible before it becomes runnable; `.zero` for at once.
     public var delay: Duration
+    /// Whether the job's terminal record will be stored (its envelope has a result TTL): the queue then keeps the job
+    /// addressable by id while it is queued, so ``ResultStore/lookup(id:)`` can tell a queued job from an unknown one.
+    public var keepsResult: Bool
 
     /// The encoded envelope. For a job made with ``init(envelope:delay:)`` it is encoded on each read, so read it
     /// once.
@@ -23,10 +26,11 @@ public struct OutgoingJob: Sendable {
     public var envelope: JobEnvelope? { content.envelope }
 
     /// Creates an outgoing job from an encoded envelope.
-    public init(id: String, payload: [UInt8], delay: Duration = .zero) {
+    public init(id: String, payload: [UInt8], delay: Duration = .zero, keepsResult: Bool = false) {
         self.id = id
         self.content = .encoded(payload)
         self.delay = delay
+        self.keepsResult = keepsResult
     }
 
     /// Creates an outgoing job that carries its envelope as a value, to be encoded only if ``payload`` is read.
@@ -34,6 +38,7 @@ public struct OutgoingJob: Sendable {
         self.id = envelope.id
         self.content = .envelope(envelope)
         self.delay = delay
+        self.keepsResult = envelope.resultTTLMillis != nil
     }
 
     /// Throws ``DeferrableError/invalidJobID(_:reason:)`` unless `id` can address a job in every backend: it is not

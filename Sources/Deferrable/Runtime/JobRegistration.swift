@@ -9,6 +9,10 @@ struct ResolvedJobOptions: Sendable {
     var ttl: DurationSetting?
     var timeLimit: Duration?
     var debounce: Debounce?
+    /// How long the result of a job that returns a value is kept.
+    var resultTTL: Duration
+    /// The error types its futures re-raise.
+    var resultErrors: CodableJobErrorRegistry
 
     init(name: String, options: JobOptions, defaults: JobDefaults) throws(DeferrableError) {
         maxAttempts = options.maxAttempts ?? defaults.maxAttempts
@@ -18,6 +22,9 @@ struct ResolvedJobOptions: Sendable {
         ttl = options.ttl
         timeLimit = options.timeLimit ?? defaults.timeLimit
         debounce = options.debounce
+        resultTTL = options.resultTTL ?? defaults.resultTTL
+        resultErrors = CodableJobErrorRegistry(options.resultErrors)
+        if let problem = OptionBounds.problem(resultTTL: resultTTL) { throw .invalidOption(job: name, reason: problem) }
         if let problem = OptionBounds.problem(maxAttempts: maxAttempts) { throw .invalidOption(job: name, reason: problem) }
         if let timeLimit, let problem = OptionBounds.problem(timeLimit: timeLimit) { throw .invalidOption(job: name, reason: problem) }
         let fixedDelay = delay.flatMap { $0.isComputed ? nil : $0.resolve() }
@@ -85,13 +92,24 @@ struct ResolvedJobOptions: Sendable {
     }
 }
 
+/// What the body of a job that returns a value gave back, encoded.
+enum ReturnedValue: Sendable {
+    /// The value's JSON.
+    case json([UInt8])
+    /// The value could not be encoded.
+    case notEncodable(String)
+}
+
 /// A registered job with its argument type erased.
 struct JobRegistration: Sendable {
-    /// Decodes arguments and returns the run of the body on them.
-    typealias Prepare = @Sendable ([UInt8]) throws -> @Sendable (JobContext) async throws -> Void
+    /// Decodes arguments and returns the run of the body on them; a run gives the encoded value of a job that returns
+    /// one, `nil` for a job that returns nothing.
+    typealias Prepare = @Sendable ([UInt8]) throws -> @Sendable (JobContext) async throws -> ReturnedValue?
 
     let name: String
     let options: ResolvedJobOptions
+    /// Whether the body returns a value (its envelopes then carry a result TTL).
+    let returnsValue: Bool
     let prepare: Prepare
 
     static func make<Args: Codable & Sendable>(
@@ -99,9 +117,30 @@ struct JobRegistration: Sendable {
         options: ResolvedJobOptions,
         body: @escaping @Sendable (Args, JobContext) async throws -> Void
     ) -> JobRegistration {
-        JobRegistration(name: name, options: options) { bytes in
+        JobRegistration(name: name, options: options, returnsValue: false) { bytes in
             let args = try ArgumentsDecoder.decode(Args.self, from: bytes)
-            return { context in try await body(args, context) }
+            return { context in
+                try await body(args, context)
+                return nil
+            }
+        }
+    }
+
+    static func make<Args: Codable & Sendable, Value: Codable & Sendable>(
+        name: String,
+        options: ResolvedJobOptions,
+        returning body: @escaping @Sendable (Args, JobContext) async throws -> Value
+    ) -> JobRegistration {
+        JobRegistration(name: name, options: options, returnsValue: true) { bytes in
+            let args = try ArgumentsDecoder.decode(Args.self, from: bytes)
+            return { context in
+                let value = try await body(args, context)
+                do {
+                    return .json(try CanonicalJSONEncoder.encode(value))
+                } catch {
+                    return .notEncodable(String(describing: error))
+                }
+            }
         }
     }
 }

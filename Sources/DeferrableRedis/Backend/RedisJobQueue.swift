@@ -155,7 +155,7 @@ struct RedisJobQueue: JobQueue {
                 hasPayload = "1"
             }
             delay = max(0, requeueDelay.wholeMilliseconds)
-        case .deadLetter(let deadPayload, let error):
+        case .deadLetter(let deadPayload, let error, _):
             mode = "dead"
             payload = deadPayload
             hasPayload = "1"

@@ -79,7 +79,7 @@ struct ReadyListTests {
         #expect(leased.id == receipt.id)
         let stored = try await factory.client.send(RedisCommand("HGET", key("jobs"), receipt.id)).bytes
         #expect(stored == leased.payload, "the leased job's envelope is kept for a reclaim")
-        #expect(try await deferrable.backend.queue.settle(leased, .complete))
+        #expect(try await deferrable.backend.queue.settle(leased, .complete()))
         #expect(try await factory.client.send(RedisCommand("EXISTS", key("jobs"), key("ready"), key("inbox"))).int == 0)
         await factory.close()
     }
@@ -137,7 +137,7 @@ struct ReadyListTests {
         #expect(try await deferrable.stats() == QueueStats(available: 0, inFlight: 0, delayed: 1, errors: 0))
         try await waitUntilDue(key("delayed"), factory.client)
         let early = try #require(try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .zero))
-        #expect(try await deferrable.backend.queue.settle(early, .complete))
+        #expect(try await deferrable.backend.queue.settle(early, .complete()))
         // That pop took a job, so it would not wait: it kept the marker for a consumer that will.
         #expect(try await elements(key("ready"), factory.client) == [[]])
         #expect(try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .zero) == nil)

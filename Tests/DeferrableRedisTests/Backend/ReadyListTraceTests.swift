@@ -43,7 +43,7 @@ struct ReadyListTraceTests {
         #expect(entry.error.type == "DuplicateJobID")
         #expect(entry.error.message.contains(receipt.id))
         #expect(entry.envelope?.argsJSON == Array("2".utf8), "the duplicate is kept as it was")
-        #expect(try await deferrable.backend.queue.settle(running, .complete))
+        #expect(try await deferrable.backend.queue.settle(running, .complete()))
         try await deferrable.errors.purge()
         await factory.close()
     }

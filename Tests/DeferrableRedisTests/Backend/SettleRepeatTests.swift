@@ -25,7 +25,7 @@ struct SettleRepeatTests {
         let (factory, queue, errors) = try makeQueue()
         let record = ErrorRecord(type: "T", message: "m", attempts: 1, host: "h", at: 1)
         let settlements: [(String, Settlement)] = [
-            ("complete", .complete),
+            ("complete", .complete()),
             ("requeue", .requeue(payload: Array("{\"v\":2}".utf8), delay: .seconds(60))),
             ("dead", .deadLetter(payload: Array("{}".utf8), error: record)),
         ]
@@ -54,9 +54,9 @@ struct SettleRepeatTests {
         }
         let taken = try #require(current)
         #expect(taken.leaseToken != stale.leaseToken)
-        #expect(try await queue.settle(stale, .complete) == false)
-        #expect(try await queue.settle(taken, .complete))
-        #expect(try await queue.settle(stale, .complete) == false)
+        #expect(try await queue.settle(stale, .complete()) == false)
+        #expect(try await queue.settle(taken, .complete()))
+        #expect(try await queue.settle(stale, .complete()) == false)
         await factory.close()
     }
 }

@@ -1,0 +1,97 @@
+import HeapModule
+
+/// The stored results of one in-memory group and the callers waiting for them. Only ever touched under
+/// ``MemoryGroupStore``'s lock, so a settlement stores a record and finds its waiters in one step.
+struct MemoryResultState {
+    struct Entry {
+        var record: [UInt8]
+        var expiresAt: Int64
+        var sequence: UInt64
+    }
+
+    /// A caller waiting for a job's record, resumed with the record when it is written (or with `nil` to look again);
+    /// its timer ends the wait at its deadline and is cancelled when the waiter is resumed sooner.
+    struct Waiter {
+        var continuation: CheckedContinuation<ResultLookup?, Never>
+        var timer: Task<Void, Never>
+
+        /// Resumes the waiter with `value` and stops its timer.
+        func resume(returning value: ResultLookup?) {
+            timer.cancel()
+            continuation.resume(returning: value)
+        }
+    }
+
+    /// Most records kept at once; storing one more drops the one that expires first.
+    let maxEntries: Int
+    private(set) var entries: [String: Entry] = [:]
+    /// Every entry's expiry, oldest first; an entry replaced by a newer record of the same id leaves a stale item,
+    /// recognised by its sequence number.
+    private var expiries = Heap<MemoryGroupState.TimedID>()
+    private(set) var waiters: [String: [UInt64: Waiter]] = [:]
+    private var sequence: UInt64 = 0
+
+    init(maxEntries: Int) {
+        self.maxEntries = maxEntries
+    }
+
+    /// Stores `record` for `id` until `now + ttlMillis`; returns the waiters to resume with it.
+    mutating func store(id: String, record: [UInt8], ttlMillis: Int64, now: Int64) -> [Waiter] {
+        removeExpired(now: now)
+        sequence &+= 1
+        let expiresAt = now.addingSaturated(max(ttlMillis, 1))
+        entries[id] = Entry(record: record, expiresAt: expiresAt, sequence: sequence)
+        expiries.insert(MemoryGroupState.TimedID(at: expiresAt, sequence: sequence, id: id))
+        while entries.count > maxEntries, let first = expiries.popMin() {
+            if entries[first.id]?.sequence == first.sequence { entries[first.id] = nil }
+        }
+        return Array((waiters.removeValue(forKey: id) ?? [:]).values)
+    }
+
+    /// The record of `id` if it has not expired.
+    mutating func record(of id: String, now: Int64) -> [UInt8]? {
+        removeExpired(now: now)
+        return entries[id]?.record
+    }
+
+    /// Records not yet expired.
+    mutating func count(now: Int64) -> Int {
+        removeExpired(now: now)
+        return entries.count
+    }
+
+    mutating func addWaiter(_ waiter: Waiter, id: String, key: UInt64) {
+        waiters[id, default: [:]][key] = waiter
+    }
+
+    /// Removes a waiter; the waiter if it was still waiting.
+    mutating func removeWaiter(id: String, key: UInt64) -> Waiter? {
+        guard let waiter = waiters[id]?.removeValue(forKey: key) else { return nil }
+        if waiters[id]?.isEmpty == true { waiters[id] = nil }
+        return waiter
+    }
+
+    /// Removes every waiter (the group was flushed): they look again.
+    mutating func removeAllWaiters() -> [Waiter] {
+        defer { waiters.removeAll() }
+        return waiters.values.flatMap(\.values)
+    }
+
+    /// Drops expired records; once few are left of what the storage grew to, gives the storage back.
+    private mutating func removeExpired(now: Int64) {
+        guard let first = expiries.min, first.at <= now else { return }
+        while let first = expiries.min, first.at <= now {
+            _ = expiries.removeMin()
+            if entries[first.id]?.sequence == first.sequence { entries[first.id] = nil }
+        }
+        if entries.capacity > 1024, entries.count < entries.capacity / 4 {
+            entries = Dictionary(minimumCapacity: entries.count * 2).merging(entries) { first, _ in first }
+            expiries = Heap(expiries.unordered.filter { entries[$0.id]?.sequence == $0.sequence })
+        }
+    }
+
+    /// The storage in use, in entries: what the dictionary and the expiry heap can hold (tests check that it shrinks).
+    var footprint: (entries: Int, capacity: Int, expiries: Int) {
+        (entries.count, entries.capacity, expiries.count)
+    }
+}
