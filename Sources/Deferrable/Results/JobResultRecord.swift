@@ -12,7 +12,7 @@ public struct JobResultRecord: Sendable, Equatable {
         case failed
         /// The job was past its TTL and was dropped without running.
         case expired
-        /// The body discarded the job (``JobControl/discard(reason:)``); ``JobResultRecord/reason`` says why.
+        /// The body discarded the job (``JobControl/discard(_:)``); ``JobResultRecord/reason`` says why.
         case discarded
     }
 
