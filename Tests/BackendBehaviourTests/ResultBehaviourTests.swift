@@ -83,7 +83,10 @@ struct ResultBehaviourTests {
         let runs = Locked(0)
         let options = JobOptions(maxAttempts: 3, retry: .always, backoff: .fixed(.zero))
         let job = try deferrable.register("flaky", returning: Int.self, options: options) { (_: Numbered, _) -> Int in
-            let run = runs.withLock { $0 += 1; return $0 }
+            let run = runs.withLock {
+                $0 += 1
+                return $0
+            }
             if run == 1 { throw BoomError() }
             if run == 2 { throw JobControl.reschedule(after: .milliseconds(10)) }
             return run

@@ -40,7 +40,8 @@ public struct JobFuture<Value: Codable & Sendable>: Sendable {
         case .completed:
             if let notKept = record.notKept {
                 switch notKept {
-                case .tooLarge(let size, let limit): throw JobResultError.resultNotKept(jobID: id, reason: .tooLarge(size: size, limit: limit))
+                case .tooLarge(let size, let limit):
+                    throw JobResultError.resultNotKept(jobID: id, reason: .tooLarge(size: size, limit: limit))
                 case .notEncodable(let reason): throw JobResultError.resultNotKept(jobID: id, reason: .notEncodable(reason: reason))
                 }
             }
@@ -52,7 +53,8 @@ public struct JobFuture<Value: Codable & Sendable>: Sendable {
             }
         case .failed:
             if let typed = record.typedError, let error = errorRegistry(forJobNamed: record.name).decode(typed) { throw error }
-            let error = record.error ?? ErrorRecord(type: "Unknown", message: "the job failed", attempts: 0, host: "", at: record.finishedAt)
+            let error =
+                record.error ?? ErrorRecord(type: "Unknown", message: "the job failed", attempts: 0, host: "", at: record.finishedAt)
             throw JobResultError.failed(jobID: id, error)
         case .expired:
             throw JobResultError.expired(jobID: id)
