@@ -79,6 +79,18 @@ struct ResultStoreTests {
         #expect(throws: JobResultError.resultNotKept(jobID: first.id, reason: .missing)) { try ended.get() }
     }
 
+    @Test("extreme waits neither trap nor hang: negative asks once, huge is cancellable")
+    func extremeWaits() async throws {
+        let deferrable = try Deferrable(factory: MemoryBackendFactory(), group: "extreme")
+        let future = try await deferrable.register(Square.self).later(Square(n: 2))
+        await #expect(throws: JobResultError.notDone(jobID: future.id, waited: .zero)) {
+            try await future.result(waitingUpTo: .seconds(-5))
+        }
+        let waiter = Task { try await future.result(waitingUpTo: .seconds(Int64.max)) }
+        _ = try await deferrable.runOnce(waitingUpTo: .zero)
+        #expect(try await within(.seconds(10), "the huge wait") { try await waiter.value } == 4)
+    }
+
     @Test("a value that cannot be encoded completes the job with result not kept")
     func notEncodable() async throws {
         let deferrable = try Deferrable(factory: MemoryBackendFactory(), group: "nan")

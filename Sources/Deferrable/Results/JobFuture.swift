@@ -63,14 +63,16 @@ public struct JobFuture<Value: Codable & Sendable>: Sendable {
         }
     }
 
-    /// The job's terminal record, waiting up to `wait` for it (a wait of zero asks once).
+    /// The job's terminal record, waiting up to `wait` for it (a wait of zero asks once; a negative one counts as zero,
+    /// one over ``EnvelopeBounds/longestDuration`` as that).
     /// - Throws: ``JobResultError/notDone(jobID:waited:)``, ``JobResultError/resultNotKept(jobID:reason:)`` with
     ///   ``ResultNotKeptReason/missing``, ``JobResultError/unreadable(jobID:reason:)``, `CancellationError`, or the
     ///   backend's error.
     public func record(waitingUpTo wait: Duration) async throws -> JobResultRecord {
-        switch try await store.wait(for: id, upTo: max(wait, .zero)) {
+        let wait = min(max(wait, .zero), EnvelopeBounds.longestDuration)
+        switch try await store.wait(for: id, upTo: wait) {
         case .pending:
-            throw JobResultError.notDone(jobID: id, waited: max(wait, .zero))
+            throw JobResultError.notDone(jobID: id, waited: wait)
         case .unknown:
             throw JobResultError.resultNotKept(jobID: id, reason: .missing)
         case .finished(let bytes):
