@@ -197,6 +197,35 @@ struct ResultBehaviourTests {
         #expect(await Self.failure(of: future)?.type == "UnknownJob")
     }
 
+    @Test("a consumer whose registration returns nothing completes the future with result not kept", arguments: TestBackend.all)
+    func consumerReturnsNothing(backend: TestBackend) async throws {
+        let all = try Self.instances(backend, 2)
+        let (producer, consumer) = (all[0], all[1])
+        let future = try await producer.register(Double.self).later(Double(n: 5))
+        _ = try consumer.register(Double.name) { (_: Double, _) in }
+        #expect(try await runEventually(consumer).label == "completed")
+        await #expect(throws: JobResultError.resultNotKept(jobID: future.id, reason: .noValue)) {
+            try await future.result(waitingUpTo: .zero)
+        }
+    }
+
+    @Test("a failed job requeued from the error queue is pending again, then gives its new result", arguments: TestBackend.all)
+    func requeued(backend: TestBackend) async throws {
+        let deferrable = try backend.makeDeferrable()
+        let fail = Locked(true)
+        let job = try deferrable.register("second-time", returning: Int.self) { (n: Numbered, _) -> Int in
+            if fail.value { throw BoomError() }
+            return n.n
+        }
+        let future = try await job.later(Numbered(n: 9))
+        #expect(try await runEventually(deferrable).isFailed)
+        #expect(await Self.failure(of: future)?.type == "BoomError")
+        fail.withLock { $0 = false }
+        #expect(try await deferrable.errors.requeue(id: future.id))
+        #expect(try await future.isDone() == false)
+        #expect(try await Self.value(of: future, whileRunningOn: deferrable) == 9)
+    }
+
     @Test("the job's own error type is re-raised only where it is registered", arguments: TestBackend.all)
     func typedErrors(backend: TestBackend) async throws {
         let all = try Self.instances(backend, 2)

@@ -91,6 +91,19 @@ struct ResultStoreTests {
         #expect(try await within(.seconds(10), "the huge wait") { try await waiter.value } == 4)
     }
 
+    @Test("a waiter of a job whose envelope cannot be read is resumed when the job leaves the queue")
+    func unreadableEnvelope() async throws {
+        let factory = MemoryBackendFactory()
+        let deferrable = try Deferrable(factory: factory, group: "garbage")
+        try await deferrable.backend.queue.push(OutgoingJob(id: "garbage", payload: Array("not json".utf8), keepsResult: true))
+        let future = try deferrable.future(for: "garbage", as: Int.self)
+        let waiter = Task { try await future.result(waitingUpTo: .seconds(600)) }
+        try await eventually("the waiter waits") { factory.resultWaiters(group: "garbage") == 1 }
+        #expect(try await deferrable.runOnce(waitingUpTo: .zero).isFailed)
+        let ended = try await within(.seconds(10), "the waiter") { await waiter.result }
+        #expect(throws: JobResultError.resultNotKept(jobID: "garbage", reason: .missing)) { try ended.get() }
+    }
+
     @Test("a value that cannot be encoded completes the job with result not kept")
     func notEncodable() async throws {
         let deferrable = try Deferrable(factory: MemoryBackendFactory(), group: "nan")

@@ -65,6 +65,8 @@ extension Deferrable {
             record.valueJSON = json
         case .notEncodable(let reason):
             record.notKept = .notEncodable(reason: reason)
+        case .nothing:
+            record.notKept = .noValue
         case nil:
             break
         }

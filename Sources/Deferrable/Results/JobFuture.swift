@@ -43,6 +43,7 @@ public struct JobFuture<Value: Codable & Sendable>: Sendable {
                 case .tooLarge(let size, let limit):
                     throw JobResultError.resultNotKept(jobID: id, reason: .tooLarge(size: size, limit: limit))
                 case .notEncodable(let reason): throw JobResultError.resultNotKept(jobID: id, reason: .notEncodable(reason: reason))
+                case .noValue: throw JobResultError.resultNotKept(jobID: id, reason: .noValue)
                 }
             }
             guard let json = record.valueJSON else { throw JobResultError.unreadable(jobID: id, reason: "the record has no value") }
