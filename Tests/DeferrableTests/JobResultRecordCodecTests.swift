@@ -13,6 +13,7 @@ struct JobResultRecordCodecTests {
             error: ErrorRecord(type: "Boom", message: "line\nbreak", attempts: 3, host: "h", at: 4),
             typedError: .init(name: "App.Boom", valueJSON: Array(#"{"code":"x"}"#.utf8))),
         JobResultRecord(id: "e", name: "n", group: "g", state: .expired, finishedAt: 5),
+        JobResultRecord(id: "g", name: "n", group: "g", state: .completed, finishedAt: 7, notKept: .noValue),
         JobResultRecord(id: "f", name: "n", group: "g", state: .discarded, finishedAt: 6, reason: "not needed"),
     ]
 
