@@ -58,10 +58,7 @@ struct ErrorsShowCommand: AsyncParsableCommand {
             } else {
                 lines.append(("payload", Format.truncated(String(decoding: entry.payload, as: UTF8.self), to: 400)))
             }
-            let width = lines.map(\.0.count).max() ?? 0
-            for (key, value) in lines {
-                Output.line(key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value)
-            }
+            Output.fields(lines)
         }
     }
 }
