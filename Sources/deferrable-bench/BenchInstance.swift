@@ -40,7 +40,7 @@ struct BenchInstance: Sendable {
         returnsValues: Bool = false,
         _ body: (BenchInstance) async throws -> T
     ) async throws -> T {
-        let group = "bench-\(phase.rawValue)-\(context.backend.rawValue)-\(context.settings.runID)"
+        let group = groupName(phase, context)
         let deferrable = try Deferrable(factory: context.makeFactory(), group: group)
         let incr = context.incr
         @Sendable func work(_ args: BenchArgs) async throws {
@@ -78,6 +78,11 @@ struct BenchInstance: Sendable {
             try? await instance.cleanUp()
             throw error
         }
+    }
+
+    /// The group of `phase` on the context's backend in this run: `bench-<phase>-<backend>-<run id>`.
+    static func groupName(_ phase: PhaseName, _ context: PhaseContext) -> String {
+        "bench-\(phase.rawValue)-\(context.backend.rawValue)-\(context.settings.runID)"
     }
 
     /// Pushes `count` jobs in batches of `batch` (not timed: used to prepare a phase): of the job that returns a

@@ -10,8 +10,13 @@ import Deferrable
 /// throughput) and `results_cost_fraction` (one minus that ratio) compare the two.
 enum DrainResultsPhase {
     /// Runs the phase.
+    /// - Throws: `DeferrableError.resultsNotSupported` before draining anything when the backend keeps no results.
     static func run(_ context: PhaseContext) async throws -> PhaseResult {
         let settings = context.settings
+        let group = BenchInstance.groupName(.drainResults, context)
+        guard try context.makeFactory().makeBackend(group: group).results != nil else {
+            throw DeferrableError.resultsNotSupported(group: group)
+        }
         let halves = [settings.n - settings.n / 2, settings.n / 2]
         var plain = PhaseMeter.Reading(seconds: 0, cpuSeconds: 0, peakRSSBytes: 0)
         var results = plain
