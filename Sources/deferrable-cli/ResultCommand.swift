@@ -29,18 +29,11 @@ struct ResultCommand: AsyncParsableCommand {
 
     @OptionGroup var redis: RedisOptions
 
-    @Argument(help: "The group.")
-    var group: String
-
-    @Argument(help: "The job id.")
-    var id: String
-
-    @Flag(help: "Print the stored record as JSON.")
-    var json = false
+    @OptionGroup var target: JobTarget
 
     func validate() throws {
         do {
-            try OutgoingJob.validate(id: id)
+            try OutgoingJob.validate(id: target.id)
         } catch {
             throw ValidationError(error.description)
         }
@@ -48,13 +41,13 @@ struct ResultCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await redis.withFactory { factory in
-            let deferrable = try await redis.deferrable(group: group, factory: factory)
+            let deferrable = try await redis.deferrable(group: target.group, factory: factory)
             guard let results = deferrable.backend.results else {
-                throw CLIError.operational(DeferrableError.resultsNotSupported(group: group).description)
+                throw CLIError.operational(DeferrableError.resultsNotSupported(group: target.group).description)
             }
-            switch try await results.lookup(id: id) {
+            switch try await results.lookup(id: target.id) {
             case .finished(let bytes):
-                if json {
+                if target.json {
                     Output.line(String(decoding: bytes, as: UTF8.self))
                     return
                 }
@@ -62,19 +55,20 @@ struct ResultCommand: AsyncParsableCommand {
                 do {
                     record = try JobResultRecordCodec.decode(bytes)
                 } catch {
-                    throw CLIError.operational("the stored result of job '\(id)' in group '\(group)' cannot be read: \(error)")
+                    throw CLIError.operational(
+                        "the stored result of job '\(target.id)' in group '\(target.group)' cannot be read: \(error)")
                 }
                 Output.fields(ResultLines.fields(record, now: try await factory.client.serverTimeMillis()))
             case .pending:
-                if json {
-                    try Output.json(JSONShapes.resultLookup(id: id, group: group, state: "pending"))
+                if target.json {
+                    try Output.json(JSONShapes.resultLookup(id: target.id, group: target.group, state: "pending"))
                 } else {
-                    Output.line("job '\(id)' in group '\(group)' is pending: queued, delayed or running, not finished yet")
+                    Output.line("job '\(target.id)' in group '\(target.group)' is pending: queued, delayed or running, not finished yet")
                 }
             case .unknown:
-                if json { try Output.json(JSONShapes.resultLookup(id: id, group: group, state: "unknown")) }
+                if target.json { try Output.json(JSONShapes.resultLookup(id: target.id, group: target.group, state: "unknown")) }
                 throw CLIError.notFound(
-                    "no result for job '\(id)' in group '\(group)' (its time to live passed, the job keeps no result, "
+                    "no result for job '\(target.id)' in group '\(target.group)' (its time to live passed, the job keeps no result, "
                         + "or there is no such job)")
             }
         }
