@@ -87,10 +87,10 @@ struct MemoryGroupState {
             for waiter in results.removeWaiters(of: id) { resultWakeups.append((waiter, nil)) }
             return
         }
+        let waiters = results.store(id: id, result: result.content, ttlMillis: result.ttl.wholeMilliseconds, now: now)
+        guard !waiters.isEmpty else { return }
         let record = result.record
-        for waiter in results.store(id: id, record: record, ttlMillis: result.ttl.wholeMilliseconds, now: now) {
-            resultWakeups.append((waiter, .finished(record)))
-        }
+        for waiter in waiters { resultWakeups.append((waiter, .finished(record))) }
     }
 
     /// What is known about job `id`'s result: pending while the job is queued (a job requeued from the error queue

@@ -4,7 +4,8 @@ import HeapModule
 /// ``MemoryGroupStore``'s lock, so a settlement stores a record and finds its waiters in one step.
 struct MemoryResultState {
     struct Entry {
-        var record: [UInt8]
+        /// The record, kept as the consumer made it (a value is encoded when it is read).
+        var record: StoredResult.Content
         var expiresAt: Int64
         var sequence: UInt64
     }
@@ -36,7 +37,7 @@ struct MemoryResultState {
     }
 
     /// Stores `record` for `id` until `now + ttlMillis`; returns the waiters to resume with it.
-    mutating func store(id: String, record: [UInt8], ttlMillis: Int64, now: Int64) -> [Waiter] {
+    mutating func store(id: String, result record: StoredResult.Content, ttlMillis: Int64, now: Int64) -> [Waiter] {
         removeExpired(now: now, atMost: Self.expiryBatch)
         sequence &+= 1
         let expiresAt = now.addingSaturated(max(ttlMillis, 1))
@@ -52,7 +53,7 @@ struct MemoryResultState {
     mutating func record(of id: String, now: Int64) -> [UInt8]? {
         removeExpired(now: now, atMost: Self.expiryBatch)
         guard let entry = entries[id], entry.expiresAt > now else { return nil }
-        return entry.record
+        return entry.record.bytes
     }
 
     /// Records not yet expired (drops every expired one first).

@@ -73,6 +73,6 @@ extension Deferrable {
         if let thrown, let registry = registration(named: envelope.name)?.options.resultErrors {
             record.typedError = registry.typedError(for: thrown)
         }
-        return StoredResult(record: JobResultRecordCodec.encode(record), ttl: .milliseconds(ttl))
+        return StoredResult(value: record, ttl: .milliseconds(ttl))
     }
 }
