@@ -14,6 +14,8 @@ public final class RedisBackendFactory: BackendFactory {
     /// Backend settings.
     public let settings: RedisBackendSettings
     private let tokens = LeaseTokens()
+    /// The one pub/sub subscription every result waiter of every group of this factory shares.
+    private let resultSubscription: RedisResultSubscription
 
     /// Creates a factory that connects with `configuration` (lazily, on first use).
     public init(
@@ -23,12 +25,14 @@ public final class RedisBackendFactory: BackendFactory {
     ) {
         self.client = RedisClient(configuration: configuration, logger: logger)
         self.settings = settings
+        self.resultSubscription = RedisResultSubscription(client: client)
     }
 
     /// Creates a factory over an existing client.
     public init(client: RedisClient, settings: RedisBackendSettings = RedisBackendSettings()) {
         self.client = client
         self.settings = settings
+        self.resultSubscription = RedisResultSubscription(client: client)
     }
 
     /// Creates a factory from a Redis URL: `redis://[[user]:password@]host[:port][/db]` or `unix:///path`.
@@ -45,7 +49,9 @@ public final class RedisBackendFactory: BackendFactory {
             client: client, keys: keys, group: group, settings: settings, tokens: tokens,
             groupRegistration: GroupRegistration(), batching: RedisQueueBatching(client: client, keys: keys, settings: settings),
             wakeAlarm: RedisWakeAlarm(client: client, keys: keys))
-        return RedisBackend(group: group, queue: queue, errorQueue: RedisErrorQueue(client: client, keys: keys))
+        return RedisBackend(
+            group: group, queue: queue, errorQueue: RedisErrorQueue(client: client, keys: keys),
+            results: RedisResultStore(client: client, keys: keys, subscription: resultSubscription))
     }
 
     /// Names of the groups registered under this factory's key prefix, sorted.
@@ -58,15 +64,18 @@ public final class RedisBackendFactory: BackendFactory {
         return (reply.array ?? []).compactMap(\.string).sorted()
     }
 
-    /// Closes the client's connections.
+    /// Closes the client's connections and the result subscription (result waits then throw
+    /// ``RedisError/clientClosed``).
     public func close() async {
+        await resultSubscription.close()
         await client.close()
     }
 }
 
-/// A group's Redis queues.
+/// A group's Redis queues and result store.
 struct RedisBackend: Backend {
     let group: String
     let queue: any JobQueue
     let errorQueue: any ErrorQueue
+    let results: (any ResultStore)?
 }
