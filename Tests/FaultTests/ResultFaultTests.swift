@@ -164,7 +164,10 @@ struct ResultFaultTests {
                     return (values, missed)
                 }
             }
-            return try await tasks.reduce(into: (values: 0, missed: 0)) { $0.values += $1.values; $0.missed += $1.missed }
+            return try await tasks.reduce(into: (values: 0, missed: 0)) { sum, producer in
+                sum.values += producer.values
+                sum.missed += producer.missed
+            }
         }
         #expect(outcomes.values == total)
         #expect(outcomes.missed == 0)
