@@ -94,6 +94,39 @@ struct ResultFaultTests {
         }
     }
 
+    @Test(
+        "A subscription whose connection hangs (replies lost, no reset) is replaced: the waiter still gets its value",
+        .enabled(if: ReplyDroppingProxy.isAvailable, "needs python3"))
+    func hungSubscription() async throws {
+        let server = try RedisServerProcess()
+        defer { server.stopAndRemove() }
+        let proxy = try await ReplyDroppingProxy(upstreamPort: server.port)
+        defer { proxy.stop() }
+        let prefix = uniquePrefix("hung")
+        let group = uniqueGroup()
+        let configuration = RedisConfiguration(endpoint: .tcp(host: "127.0.0.1", port: proxy.port), commandTimeout: .seconds(1))
+        let factory = RedisBackendFactory(
+            configuration: configuration, settings: RedisBackendSettings(keyPrefix: prefix), logger: quietLogger())
+        let deferrable = try Deferrable(factory: factory, group: group, logger: quietLogger())
+        let job = try deferrable.register("fault-result", returning: Int.self) { (args: FaultArgs, _: JobContext) in args.n * 2 }
+        let future = try await job.later(FaultArgs(n: 5))
+        let waiter = Task { try await future.result(waitingUpTo: .seconds(60)) }
+        // The job runs through a connection straight to the server.
+        let (directFactory, direct, _) = try makeResultProducer(url: server.url, prefix: prefix, group: group)
+        let channel = redisKey(prefix: prefix, group: group, "results:done")
+        // Subscribed, and the waiter's first lookup ran (the push was the first script call): it waits for a message.
+        let waiting = try await eventually(within: .seconds(30)) {
+            let subscribers = try await directFactory.client.send(RedisCommand("PUBSUB", "NUMSUB", channel)).array?.last?.int
+            return try await scriptCalls(directFactory.client) >= 2 && subscribers == 1
+        }
+        try #require(waiting)
+        try proxy.dropRepliesOnOpenConnections()
+        #expect(try await completeJobs(direct, count: 1))
+        #expect(try await within(.seconds(20), "the waiter") { try await waiter.value } == 10)
+        await directFactory.close()
+        await factory.close()
+    }
+
     /// Pushes 100 result jobs, starts a waiter for each, runs `disrupt` once every waiter waits on the subscription,
     /// then completes the jobs: every waiter must get its value.
     private func waitersSurvive(
@@ -254,4 +287,13 @@ private func completeJobs(_ deferrable: Deferrable, count: Int) async throws -> 
         }
     }
     return completed == count
+}
+
+/// How many `EVALSHA` calls the server ran (`INFO commandstats`).
+private func scriptCalls(_ client: RedisClient) async throws -> Int {
+    let info = try await client.send(RedisCommand("INFO", "commandstats")).string ?? ""
+    guard let line = info.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix("cmdstat_evalsha:") }),
+        let calls = line.split(separator: ",").first?.split(separator: "=").last
+    else { return 0 }
+    return Int(calls) ?? 0
 }

@@ -2,7 +2,8 @@ import Deferrable
 import Logging
 
 /// Makes Redis backends. One factory owns one ``RedisClient`` (a few pipelined connections plus a pool of
-/// connections for blocking waits) shared by every group it makes.
+/// connections for blocking waits) shared by every group it makes, and one pub/sub connection, opened at the first
+/// wait for a job's result, that serves every result waiter of every group.
 ///
 /// ```swift
 /// let factory = try RedisBackendFactory(url: "redis://127.0.0.1:6379")

@@ -8,7 +8,9 @@ import Synchronization
 /// (``subscribe(to:)``), then checks the stored record: a record written at any point after the registration either
 /// is found by that check or wakes the waiter. When the connection is lost every registered waiter is woken to
 /// re-check, and the next ``subscribe(to:)`` opens a new connection (with the client's reconnect backoff) and
-/// subscribes every channel again, in one command.
+/// subscribes every channel again, in one command. While waiters wait, a `PING` every second checks the connection:
+/// one that hangs without being closed (a partition with no reset) fails it after the command timeout, which closes
+/// it, so waiters re-check on a new one instead of missing their messages.
 final class RedisResultSubscription: Sendable {
     private struct State {
         /// The subscriber connection, while it is believed open.
@@ -19,6 +21,8 @@ final class RedisResultSubscription: Sendable {
         var wanted: Set<String> = []
         /// The attempt under way to connect and subscribe the wanted channels.
         var syncing: Task<Void, any Error>?
+        /// Pings `connection` while there are waiters.
+        var heartbeat: Task<Void, Never>?
         /// channel → job id → waiter key → waiter.
         var waiters: [String: [String: [UInt64: RedisResultWaiter]]] = [:]
         var nextKey: UInt64 = 0
@@ -30,6 +34,9 @@ final class RedisResultSubscription: Sendable {
         case await(Task<Void, any Error>)
         case fail(RedisError)
     }
+
+    /// How often the connection is checked while there are waiters.
+    static let heartbeatInterval = Duration.seconds(1)
 
     private let client: RedisClient
     private let state = Mutex(State())
@@ -52,6 +59,7 @@ final class RedisResultSubscription: Sendable {
         state.withLock { state in
             state.waiters[waiter.channel]?[waiter.id]?[waiter.key] = nil
             if state.waiters[waiter.channel]?[waiter.id]?.isEmpty == true { state.waiters[waiter.channel]?[waiter.id] = nil }
+            if state.waiters[waiter.channel]?.isEmpty == true { state.waiters[waiter.channel] = nil }
         }
     }
 
@@ -89,6 +97,7 @@ final class RedisResultSubscription: Sendable {
     func close() async {
         let (connection, waiters) = state.withLock { state in
             state.closed = true
+            state.heartbeat?.cancel()
             defer { state.connection = nil }
             return (state.connection, Self.allWaiters(state))
         }
@@ -127,17 +136,34 @@ final class RedisResultSubscription: Sendable {
             RedisChannelHandler.PushReceiver(
                 message: { [weak self] channel, payload in self?.deliver(channel: channel, id: payload) },
                 closed: { [weak self] _ in self?.lost(identity) }))
+        let heartbeat = makeHeartbeat(for: connection)
         let accepted = state.withLock { state in
             guard !state.closed else { return false }
             state.connection = connection
             state.confirmed = []
+            state.heartbeat?.cancel()
+            state.heartbeat = heartbeat
             return true
         }
         guard accepted else {
+            heartbeat.cancel()
             connection.close()
             throw RedisError.clientClosed
         }
         return connection
+    }
+
+    /// Pings `connection` every ``heartbeatInterval`` while there are waiters, until it closes. A ping without a
+    /// reply within the command timeout closes the connection (``RedisChannelHandler``), which wakes the waiters.
+    private func makeHeartbeat(for connection: RedisConnection) -> Task<Void, Never> {
+        let timeout = client.configuration.commandTimeout
+        return Task { [weak self] in
+            while (try? await Task.sleep(for: Self.heartbeatInterval)) != nil, connection.isActive {
+                guard let self else { return }
+                guard state.withLock({ !$0.waiters.isEmpty }) else { continue }
+                _ = try? await connection.send(RedisCommand("PING"), timeout: timeout)
+            }
+        }
     }
 
     /// A published id: wakes its waiters (on the event loop; no I/O).
