@@ -126,7 +126,7 @@ struct RedisResultTests {
         let factory = try makeFactory()
         let group = Self.uniqueGroup()
         let deferrable = try Deferrable(factory: factory, group: group)
-        let job = try deferrable.register("short", returning: Int.self, options: JobOptions(resultTTL: .milliseconds(200))) {
+        let job = try deferrable.register("short", returning: Int.self, options: JobOptions(resultTTL: .seconds(2))) {
             (n: Int, _) in n
         }
         let future = try await job.later(7)
