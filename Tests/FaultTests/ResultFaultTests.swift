@@ -161,55 +161,6 @@ struct ResultFaultTests {
         await factory.close()
     }
 
-    @Test("Jobs that complete right as their wait starts (hot consumers): no result is missed, no wait hangs")
-    func raceOfCompletionAndWait() async throws {
-        let server = try RedisServerProcess()
-        defer { server.stopAndRemove() }
-        // 100,000 with DEFERRABLE_LONG_TESTS=1; 5,000 otherwise (a debug build on 2 cores runs a few hundred a second).
-        let total = FaultEnv.long ? 100_000 : 5_000
-        let producers = 16
-        let (factory, deferrable, job) = try makeResultProducer(url: server.url, prefix: uniquePrefix("race"), group: uniqueGroup())
-        let consumers = Task {
-            await withDiscardingTaskGroup { slots in
-                for _ in 0..<8 {
-                    slots.addTask {
-                        while !Task.isCancelled { _ = try? await deferrable.runOnce(waitingUpTo: .milliseconds(500)) }
-                    }
-                }
-            }
-        }
-        defer { consumers.cancel() }
-        let start = ContinuousClock.now
-        let outcomes = try await withThrowingTaskGroup(of: (values: Int, missed: Int).self) { tasks in
-            for producer in 0..<producers {
-                tasks.addTask {
-                    var values = 0
-                    var missed = 0
-                    for n in stride(from: producer, to: total, by: producers) {
-                        // The wait starts right after the push: the consumers are idle and take the job at once.
-                        let future = try await job.later(FaultArgs(n: n))
-                        do {
-                            if try await future.result(waitingUpTo: .seconds(10)) == n * 2 { values += 1 }
-                        } catch JobResultError.notDone {
-                            missed += 1
-                        }
-                    }
-                    return (values, missed)
-                }
-            }
-            return try await tasks.reduce(into: (values: 0, missed: 0)) { sum, producer in
-                sum.values += producer.values
-                sum.missed += producer.missed
-            }
-        }
-        #expect(outcomes.values == total)
-        #expect(outcomes.missed == 0)
-        report("raceOfCompletionAndWait", ["jobs": total, "seconds": start.duration(to: .now)])
-        consumers.cancel()
-        await consumers.value
-        await factory.close()
-    }
-
     @Test("Many results with a short TTL (a million in the long run): once it passes, no result key remains")
     func millionResultsExpire() async throws {
         let server = try RedisServerProcess()
