@@ -108,7 +108,8 @@ extension Deferrable {
             return try await settleFailure(
                 error, started: started, hold: hold, envelope: envelope, registration: registration, attempt: attempt)
         }
-        let result = returned.flatMap { storedResult(for: envelope, .completed, value: $0.value) }
+        // A consumer whose job returns nothing still answers a producer that waits for a value (a rolling deploy).
+        let result = storedResult(for: envelope, .completed, value: returned?.value ?? .nothing)
         guard try await settle(hold, .complete(result: result)) else { return await leaseLost(ref, started: started) }
         return await completeEvent(started: started, .completed(ref), envelope: envelope)
     }

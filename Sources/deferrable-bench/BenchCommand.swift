@@ -19,8 +19,8 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "deferrable-bench",
         abstract: "Measures Deferrable's enqueue and drain throughput and pickup latency.",
         discussion: """
-            Phases: enqueue-single, enqueue-concurrent, enqueue-bulk, drain, latency, delayed-latency, \
-            memory-footprint (memory backend; default only with --n >= 100000) and reference (Redis round-trip \
+            Phases: enqueue-single, enqueue-concurrent, enqueue-bulk, drain, drain-results, latency, delayed-latency, \
+            result-latency, result-roundtrip, memory-footprint (memory backend; default only with --n >= 100000) and reference (Redis round-trip \
             ceiling; always run when Redis is measured). Each phase uses a group of its own and flushes it afterwards.
 
             delayed-latency: with the consumers idle, one task pushes --delayed-jobs jobs, 100 a second, with delays \
@@ -29,6 +29,14 @@ struct BenchCommand: AsyncParsableCommand {
             round trip; early_starts counts jobs that started before that instant (both backends keep due times in \
             whole milliseconds of a clock read to the millisecond below, so a job can start up to 1 ms before it); \
             redis_hz is the server's hz, which the phase leaves as it is.
+
+            The result phases (on backends that keep job results; others are skipped with a note) use the same job \
+            registered with returning: (an Int64). drain-results drains N jobs of the plain job and N of the one that \
+            returns a value, in halves ordered plain, results, results, plain, and reports both throughputs and their \
+            ratio. result-latency: idle consumers, --rate jobs a second for --latency-seconds, one waiting task per \
+            job; latency_ms is the time from the body's return to the waiting task resuming with the value. \
+            result-roundtrip: idle consumers, --roundtrips times later() then result(waitingUpTo:), one at a time; \
+            latency_ms is each round trip.
             """)
 
     @Option(
@@ -56,6 +64,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Jobs pushed with a delay in the delayed-latency phase.")
     var delayedJobs = 200
 
+    @Option(help: "Push-and-await round trips in result-roundtrip.")
+    var roundtrips = 2000
+
     @Option(help: "Jobs queued in memory-footprint.")
     var footprintJobs = 1_000_000
 
@@ -82,12 +93,17 @@ struct BenchCommand: AsyncParsableCommand {
 
     /// Checks the options.
     mutating func validate() throws {
-        guard n > 0, concurrency > 0, rate > 0, batch > 0, latencySeconds > 0, delayedJobs > 0, footprintJobs > 0 else {
+        guard n > 0, concurrency > 0, rate > 0, batch > 0, latencySeconds > 0, delayedJobs > 0, roundtrips > 0, footprintJobs > 0
+        else {
             throw ValidationError(
-                "--n, --concurrency, --rate, --batch, --latency-seconds, --delayed-jobs and --footprint-jobs must be positive")
+                "--n, --concurrency, --rate, --batch, --latency-seconds, --delayed-jobs, --roundtrips and --footprint-jobs must be positive"
+            )
         }
         guard delayedJobs <= 100_000 else {
             throw ValidationError("--delayed-jobs must be at most 100000")
+        }
+        guard roundtrips <= 1_000_000 else {
+            throw ValidationError("--roundtrips must be at most 1000000")
         }
         if backend == .redis || backend == .both || job == .incr, redis == nil {
             throw ValidationError("--backend redis/both and --job incr need --redis URL")
@@ -143,7 +159,7 @@ struct BenchCommand: AsyncParsableCommand {
         }
         return BenchSettings(
             n: n, concurrency: concurrency, rate: rate, batch: batch, latencySeconds: latencySeconds,
-            delayedJobs: delayedJobs, footprintJobs: footprintJobs, job: job, driver: driver,
+            delayedJobs: delayedJobs, roundtrips: roundtrips, footprintJobs: footprintJobs, job: job, driver: driver,
             executor: Self.nioExecutorInstalled.load(ordering: .relaxed) ? .nio : .default, redisURL: redis,
             runsRedisBenchmark: redisBenchmark,
             backends: selection.kinds, phases: unique,

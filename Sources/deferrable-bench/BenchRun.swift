@@ -3,7 +3,8 @@ import DeferrableRedis
 
 /// One benchmark run: the Redis reference first (when Redis is measured), then every phase on every backend,
 /// `memory-footprint` last (it leaves the process's peak RSS high). Each result is printed as a JSON line as
-/// soon as it is measured.
+/// soon as it is measured. A phase that needs job results on a backend that keeps none is skipped with a line on
+/// standard error (and no JSON line).
 struct BenchRun {
     /// The run's settings.
     let settings: BenchSettings
@@ -35,7 +36,12 @@ struct BenchRun {
                 do {
                     for phase in settings.phases where phase != .reference && phase != .memoryFootprint {
                         StandardStreams.error("\(phase.rawValue) on \(kind.rawValue)\n")
-                        report(try await Self.run(phase, context: context))
+                        do {
+                            report(try await Self.run(phase, context: context))
+                        } catch DeferrableError.resultsNotSupported(let group) {
+                            StandardStreams.error(
+                                "\(phase.rawValue) on \(kind.rawValue): skipped, the backend keeps no job results (group '\(group)')\n")
+                        }
                     }
                 } catch {
                     await factory?.close()
@@ -63,8 +69,11 @@ struct BenchRun {
         case .enqueueConcurrent: try await EnqueueConcurrentPhase.run(context)
         case .enqueueBulk: try await EnqueueBulkPhase.run(context)
         case .drain: try await DrainPhase.run(context)
+        case .drainResults: try await DrainResultsPhase.run(context)
         case .latency: try await LatencyPhase.run(context)
         case .delayedLatency: try await DelayedLatencyPhase.run(context)
+        case .resultLatency: try await ResultLatencyPhase.run(context)
+        case .resultRoundtrip: try await ResultRoundtripPhase.run(context)
         case .memoryFootprint: try await MemoryFootprintPhase.run(context)
         case .reference: preconditionFailure("the reference is not a per-backend phase")
         }

@@ -12,6 +12,8 @@ struct BenchSettings: Sendable {
     var latencySeconds: Double
     /// Jobs pushed in `delayed-latency`.
     var delayedJobs: Int
+    /// Push-and-await round trips in `result-roundtrip`.
+    var roundtrips: Int
     /// Jobs queued in `memory-footprint`.
     var footprintJobs: Int
     /// What each job does.

@@ -48,6 +48,24 @@ struct Consumers: Sendable {
         }
     }
 
+    /// Runs `body` while `settings.concurrency` consumers on `instance` are idle: starts them with a blocking wait
+    /// (1 s), gives every consumer half a second to reach it, runs `body`, then stops them, whether `body` threw or
+    /// not.
+    static func whileIdle<T: Sendable>(
+        _ instance: BenchInstance, settings: BenchSettings, _ body: () async throws -> T
+    ) async throws -> T {
+        let consumers = start(instance, concurrency: settings.concurrency, driver: settings.driver, idleWait: .seconds(1))
+        let measured: Result<T, any Error>
+        do {
+            try await Task.sleep(for: .milliseconds(500))  // let every consumer reach its blocking wait
+            measured = .success(try await body())
+        } catch {
+            measured = .failure(error)
+        }
+        await consumers.stop()
+        return try measured.get()
+    }
+
     /// Stops the consumers and waits until they stopped.
     func stop() async {
         if let worker {

@@ -47,11 +47,7 @@ enum DelayedLatencyPhase {
         return try await BenchInstance.with(
             context, phase: .delayedLatency, probe: probe, observesCompletions: true, delay: delayOption
         ) { instance in
-            let consumers = Consumers.start(
-                instance, concurrency: settings.concurrency, driver: settings.driver, idleWait: .seconds(1))
-            let measured: Result<PhaseResult, any Error>
-            do {
-                try await Task.sleep(for: .milliseconds(500))  // let every consumer reach its blocking wait
+            try await Consumers.whileIdle(instance, settings: settings) {
                 let meter = PhaseMeter()
                 try await FixedRate.run(count: count, perSecond: pushesPerSecond) { seq in
                     let jobDelay = delay(forJob: seq)
@@ -62,23 +58,18 @@ enum DelayedLatencyPhase {
                 try await probe.waitUntilDone(limit: .seconds(30), what: "delayed-latency")
                 let reading = meter.stop()
                 let hz = await redisHz(context)
-                measured = .success(
-                    context.result(
-                        .delayedLatency, n: count, concurrency: settings.concurrency, seconds: reading.seconds,
-                        reading: reading, latency: recorder.summary(),
-                        extra: [
-                            ("delay_ms_min", .int(Int(minDelayMillis))),
-                            ("delay_ms_max", .int(Int(maxDelayMillis))),
-                            ("push_rate", .int(pushesPerSecond)),
-                            ("early_starts", .int(recorder.negativeCount)),
-                            ("redis_hz", hz),
-                            ("driver", .string(settings.driver.label)),
-                        ]))
-            } catch {
-                measured = .failure(error)
+                return context.result(
+                    .delayedLatency, n: count, concurrency: settings.concurrency, seconds: reading.seconds,
+                    reading: reading, latency: recorder.summary(),
+                    extra: [
+                        ("delay_ms_min", .int(Int(minDelayMillis))),
+                        ("delay_ms_max", .int(Int(maxDelayMillis))),
+                        ("push_rate", .int(pushesPerSecond)),
+                        ("early_starts", .int(recorder.negativeCount)),
+                        ("redis_hz", hz),
+                        ("driver", .string(settings.driver.label)),
+                    ])
             }
-            await consumers.stop()
-            return try measured.get()
         }
     }
 }

@@ -6,22 +6,35 @@ enum DrainPhase {
     /// Runs the phase.
     static func run(_ context: PhaseContext) async throws -> PhaseResult {
         let settings = context.settings
-        let probe = JobProbe(expected: settings.n)
-        return try await BenchInstance.with(context, phase: .drain, probe: probe, observesCompletions: true) { instance in
-            try await instance.queue(settings.n, batch: settings.batch)
+        let drained = try await measure(context, phase: .drain, count: settings.n, returningValues: false)
+        return context.result(
+            .drain, n: settings.n, concurrency: settings.concurrency, seconds: drained.seconds, reading: drained.reading,
+            extra: [("driver", .string(settings.driver.label))])
+    }
+
+    /// Drains `count` queued jobs on a group of its own for `phase`: of the benchmark job that returns a value when
+    /// `returningValues`, else of the plain one.
+    /// - Returns: seconds from the first job start to the last completion, and the meter's reading over the drain.
+    static func measure(
+        _ context: PhaseContext, phase: PhaseName, count: Int, returningValues: Bool
+    ) async throws -> (seconds: Double, reading: PhaseMeter.Reading) {
+        let settings = context.settings
+        let probe = JobProbe(expected: count)
+        return try await BenchInstance.with(
+            context, phase: phase, probe: probe, observesCompletions: true, returnsValues: returningValues
+        ) { instance in
+            try await instance.queue(count, batch: settings.batch, returningValues: returningValues)
             let meter = PhaseMeter()
             let consumers = Consumers.start(instance, concurrency: settings.concurrency, driver: settings.driver, idleWait: .zero)
             do {
-                try await probe.waitUntilDone(limit: .seconds(max(120, settings.n / 500)), what: "drain")
+                try await probe.waitUntilDone(limit: .seconds(max(120, count / 500)), what: phase.rawValue)
             } catch {
                 await consumers.stop()
                 throw error
             }
             let reading = meter.stop()
             await consumers.stop()
-            return context.result(
-                .drain, n: settings.n, concurrency: settings.concurrency, seconds: probe.drainSeconds, reading: reading,
-                extra: [("driver", .string(settings.driver.label))])
+            return (probe.drainSeconds, reading)
         }
     }
 }

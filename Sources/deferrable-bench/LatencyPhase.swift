@@ -13,11 +13,7 @@ enum LatencyPhase {
         let recorder = LatencyRecorder(capacity: count)
         let probe = JobProbe(expected: count, latencies: recorder)
         return try await BenchInstance.with(context, phase: .latency, probe: probe, observesCompletions: true) { instance in
-            let consumers = Consumers.start(
-                instance, concurrency: settings.concurrency, driver: settings.driver, idleWait: .seconds(1))
-            let measured: Result<PhaseResult, any Error>
-            do {
-                try await Task.sleep(for: .milliseconds(500))  // let every consumer reach its blocking wait
+            try await Consumers.whileIdle(instance, settings: settings) {
                 let idleStart = ResourceUsage.now()
                 let idleClock = ContinuousClock.now
                 try await Task.sleep(for: .seconds(1))
@@ -30,21 +26,16 @@ enum LatencyPhase {
                 let sendSeconds = start.duration(to: .now).seconds
                 try await probe.waitUntilDone(limit: .seconds(30), what: "latency")
                 let reading = meter.stop()
-                measured = .success(
-                    context.result(
-                        .latency, n: count, concurrency: settings.concurrency, seconds: reading.seconds, reading: reading,
-                        latency: recorder.summary(),
-                        extra: [
-                            ("rate", .int(settings.rate)),
-                            ("send_rate", .double(Double(count) / sendSeconds)),
-                            ("idle_cpu_fraction", .double(idleCPU)),
-                            ("driver", .string(settings.driver.label)),
-                        ]))
-            } catch {
-                measured = .failure(error)
+                return context.result(
+                    .latency, n: count, concurrency: settings.concurrency, seconds: reading.seconds, reading: reading,
+                    latency: recorder.summary(),
+                    extra: [
+                        ("rate", .int(settings.rate)),
+                        ("send_rate", .double(Double(count) / sendSeconds)),
+                        ("idle_cpu_fraction", .double(idleCPU)),
+                        ("driver", .string(settings.driver.label)),
+                    ])
             }
-            await consumers.stop()
-            return try measured.get()
         }
     }
 }

@@ -12,10 +12,16 @@ enum PhaseName: String, CaseIterable, Sendable {
     case enqueueBulk = "enqueue-bulk"
     /// N jobs queued, then C consumers; first job start to last completion.
     case drain
+    /// `drain` of the plain job and of the same job returning a value, in the same run; the cost of results.
+    case drainResults = "drain-results"
     /// Idle consumers, jobs sent at a fixed rate; push-to-start latency.
     case latency
     /// Idle consumers, jobs pushed with delays of 0.1 to 1 s; due-to-start lateness.
     case delayedLatency = "delayed-latency"
+    /// Idle consumers, jobs that return a value sent at a fixed rate; body-return-to-caller-resume latency.
+    case resultLatency = "result-latency"
+    /// Idle consumers, push then await the result, one at a time; the round trip.
+    case resultRoundtrip = "result-roundtrip"
     /// Resident memory of 1M queued small jobs in the memory backend.
     case memoryFootprint = "memory-footprint"
 

@@ -46,7 +46,7 @@ enum ResultTable {
             switch value {
             case .string(let text): "\(key)=\(text)"
             case .int(let number): "\(key)=\(number)"
-            case .double(let number): "\(key)=\(format(number, decimals: key.hasSuffix("fraction") ? 4 : 1))"
+            case .double(let number): "\(key)=\(format(number, decimals: key.hasSuffix("fraction") || key.hasSuffix("ratio") ? 4 : 1))"
             case .object, .null: nil
             }
         }.filter { !$0.hasPrefix("resident_") && !$0.hasPrefix("tool_") }.joined(separator: " ")

@@ -18,12 +18,13 @@ struct DeferrableCommand: AsyncParsableCommand {
               deferrable errors requeue emails --all
               deferrable peek emails --limit 5 --json
               deferrable flush emails --yes
+              deferrable result images 9F2C… --json
 
             Exit codes: 0 success, 1 operational error (Redis unreachable, bad URL, …),
-            2 usage error, 3 not found (unknown group or job id).
+            2 usage error, 3 not found (unknown group, job id or result).
             """,
         version: "1.0.0",
-        subcommands: [StatsCommand.self, ErrorsCommand.self, PeekCommand.self, FlushCommand.self]
+        subcommands: [StatsCommand.self, ErrorsCommand.self, PeekCommand.self, ResultCommand.self, FlushCommand.self]
     )
 
     /// Runs the command and maps errors to exit codes: 1 operational, 2 usage, 3 not found.

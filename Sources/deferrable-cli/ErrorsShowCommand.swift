@@ -12,27 +12,20 @@ struct ErrorsShowCommand: AsyncParsableCommand {
 
     @OptionGroup var redis: RedisOptions
 
-    @Argument(help: "The group.")
-    var group: String
-
-    @Argument(help: "The job id.")
-    var id: String
-
-    @Flag(help: "Print JSON.")
-    var json = false
+    @OptionGroup var target: JobTarget
 
     func run() async throws {
         try await redis.withFactory { factory in
-            let deferrable = try await redis.deferrable(group: group, factory: factory)
-            guard let entry = try await deferrable.errors.entry(id: id) else {
-                throw CLIError.notFound("no error-queue entry '\(id)' in group '\(group)'")
+            let deferrable = try await redis.deferrable(group: target.group, factory: factory)
+            guard let entry = try await deferrable.errors.entry(id: target.id) else {
+                throw CLIError.notFound("no error-queue entry '\(target.id)' in group '\(target.group)'")
             }
-            if json {
+            if target.json {
                 try Output.json(JSONShapes.deadJob(entry))
                 return
             }
             let now = try await factory.client.serverTimeMillis()
-            var lines: [(String, String)] = [("id", entry.id), ("group", group)]
+            var lines: [(String, String)] = [("id", entry.id), ("group", target.group)]
             if let envelope = entry.envelope {
                 lines += [
                     ("job", envelope.name),
@@ -58,10 +51,7 @@ struct ErrorsShowCommand: AsyncParsableCommand {
             } else {
                 lines.append(("payload", Format.truncated(String(decoding: entry.payload, as: UTF8.self), to: 400)))
             }
-            let width = lines.map(\.0.count).max() ?? 0
-            for (key, value) in lines {
-                Output.line(key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value)
-            }
+            Output.fields(lines)
         }
     }
 }

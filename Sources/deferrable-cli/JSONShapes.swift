@@ -65,6 +65,11 @@ enum JSONShapes {
         return object
     }
 
+    /// What `result --json` prints when no record is stored: `state` is `pending` or `unknown`.
+    static func resultLookup(id: String, group: String, state: String) -> [String: Any] {
+        ["id": id, "group": group, "state": state]
+    }
+
     static func readyJob(_ job: ReadyJob, now: Int64) -> [String: Any] {
         guard let envelope = job.envelope else {
             return ["id": job.id, "bytes": job.payload.count, "envelope": NSNull()]

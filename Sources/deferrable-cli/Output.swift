@@ -17,6 +17,14 @@ enum Output {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
+    /// Prints one `key  value` line per field, the values aligned after the longest key.
+    static func fields(_ fields: [(String, String)]) {
+        let width = fields.map(\.0.count).max() ?? 0
+        for (key, value) in fields {
+            line(key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value)
+        }
+    }
+
     /// Prints a JSON value (dictionaries, arrays, strings, numbers, `NSNull`) with sorted keys.
     static func json(_ value: Any, pretty: Bool = true) throws {
         var options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]

@@ -7,9 +7,10 @@ import Foundation
 struct StatsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
-        abstract: "Show job counts per group: ready, delayed, in flight, errors, and the oldest ready job's age.",
+        abstract: "Show job counts per group: ready, delayed, in flight, errors, stored results, and the oldest ready job's age.",
         discussion: """
-            Without GROUP, shows every group ever pushed to under the prefix.
+            Without GROUP, shows every group ever pushed to under the prefix. RESULTS counts the stored results of \
+            jobs that return a value (- when the backend keeps none).
 
             Examples:
               deferrable stats
@@ -17,9 +18,9 @@ struct StatsCommand: AsyncParsableCommand {
               deferrable stats --watch --interval 5
 
             Sample output:
-              GROUP   READY  DELAYED  IN FLIGHT  ERRORS  OLDEST
-              emails  1,204       12          8       3  4m 12s
-              images      0        0          2       0  -
+              GROUP   READY  DELAYED  IN FLIGHT  ERRORS  RESULTS  OLDEST
+              emails  1,204       12          8       3        0  4m 12s
+              images      0        0          2       0      517       -
             """
     )
 
@@ -44,6 +45,8 @@ struct StatsCommand: AsyncParsableCommand {
     struct Row {
         let group: String
         let stats: QueueStats
+        /// Stored results; `nil` when the backend keeps none.
+        let results: Int?
         let oldest: Duration?
     }
 
@@ -83,8 +86,9 @@ struct StatsCommand: AsyncParsableCommand {
         for name in groups {
             let deferrable = try Deferrable(factory: factory, group: name)
             let stats = try await deferrable.stats()
+            let results = try await deferrable.backend.results?.count()
             let oldest = stats.available > 0 ? try await factory.oldestReadyJobAge(group: name) : nil
-            rows.append(Row(group: name, stats: stats, oldest: oldest))
+            rows.append(Row(group: name, stats: stats, results: results, oldest: oldest))
         }
         return rows
     }
@@ -96,12 +100,13 @@ struct StatsCommand: AsyncParsableCommand {
         }
         var table = Table([
             ("GROUP", .left), ("READY", .right), ("DELAYED", .right), ("IN FLIGHT", .right), ("ERRORS", .right),
-            ("OLDEST", .right),
+            ("RESULTS", .right), ("OLDEST", .right),
         ])
         for row in rows {
             table.add([
                 row.group, Format.count(row.stats.available), Format.count(row.stats.delayed),
-                Format.count(row.stats.inFlight), Format.count(row.stats.errors), row.oldest.map(Format.duration) ?? "-",
+                Format.count(row.stats.inFlight), Format.count(row.stats.errors),
+                row.results.map(Format.count) ?? "-", row.oldest.map(Format.duration) ?? "-",
             ])
         }
         table.print()
@@ -114,6 +119,7 @@ struct StatsCommand: AsyncParsableCommand {
             "delayed": row.stats.delayed,
             "inFlight": row.stats.inFlight,
             "errors": row.stats.errors,
+            "results": row.results as Any? ?? NSNull(),
             "oldestJobAgeSeconds": row.oldest.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } as Any?
                 ?? NSNull(),
         ]

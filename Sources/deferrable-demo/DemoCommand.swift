@@ -42,6 +42,8 @@ struct DemoCommand {
         let delayed = try await jobs.reminder.later(.init(name: "Linus"))
         print("  receipt: reminder is \(delayed.disposition), runnable at \(delayed.runnableDate)")
         try await jobs.offer.later(.init(name: "Barbara"))
+        let quote = try await jobs.quote.later(.init(number: 1018, amountCents: 10_000))
+        print("  future: quote \(quote.id.prefix(8)) is done? \(try await quote.isDone())")
         print("  waiting 150 ms so that limited-offer outlives its 100 ms TTL…")
         try await Task.sleep(for: .milliseconds(150))
 
@@ -56,6 +58,10 @@ struct DemoCommand {
                 print("    ⇒ outcome: \(outcome.label)")
             }
         }
+
+        print("\nResult of the quote, read through a future rebuilt from its id:")
+        let total = try await deferrable.future(for: quote.id, as: Int.self).result(waitingUpTo: .seconds(1))
+        print("  \(total) cents")
 
         print("\nError queue:")
         for dead in try await deferrable.errors.list() {

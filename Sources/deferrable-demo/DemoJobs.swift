@@ -25,6 +25,7 @@ struct DemoJobs: Sendable {
     let charge: JobHandle<Invoice>
     let reminder: JobHandle<Greeting>
     let offer: JobHandle<Greeting>
+    let quote: ResultJobHandle<Invoice, Int>
 
     init(deferrable: Deferrable) throws {
         greet = try deferrable.register("greet") { (args: Greeting, context) in
@@ -51,6 +52,10 @@ struct DemoJobs: Sendable {
         }
         offer = try deferrable.register("limited-offer", options: JobOptions(ttl: .milliseconds(100))) { (args: Greeting, _) in
             print("    ▶ running limited-offer for \(args.name)")
+        }
+        quote = try deferrable.register("quote", returning: Int.self) { (args: Invoice, _) in
+            print("    ▶ running quote for invoice \(args.number): returns the total with 20 % tax")
+            return args.amountCents + args.amountCents / 5
         }
     }
 }

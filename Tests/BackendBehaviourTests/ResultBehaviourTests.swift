@@ -41,9 +41,35 @@ struct ResultBehaviourTests {
         let deferrable = try backend.makeDeferrable()
         let double = try deferrable.register(Double.self)
         let future = try await double.later(Double(n: 21))
+        #expect(try await Self.value(of: future, whileRunningOn: deferrable) == 42)
+    }
+
+    /// `count` instances on one fresh group of one factory: as separate processes would be.
+    private static func instances(_ backend: TestBackend, _ count: Int) throws -> [Deferrable] {
+        let factory = try backend.makeFactory()
+        let group = TestBackend.uniqueGroup()
+        return try (0..<count).map { _ in try Deferrable(factory: factory, group: group) }
+    }
+
+    /// The error record a failed job's future throws (`nil`, and an issue, for anything else).
+    private static func failure<Value>(of future: JobFuture<Value>) async -> ErrorRecord? {
+        do {
+            _ = try await future.result(waitingUpTo: .zero)
+        } catch JobResultError.failed(_, let record) {
+            return record
+        } catch {
+            Issue.record("expected a failed record, got \(error)")
+            return nil
+        }
+        Issue.record("the future returned a value")
+        return nil
+    }
+
+    /// Starts a wait for `future`'s value, runs one job on `consumer` (it must complete), and returns what the wait got.
+    private static func value<Value>(of future: JobFuture<Value>, whileRunningOn consumer: Deferrable) async throws -> Value {
         let waiter = Task { try await future.result(waitingUpTo: patience) }
-        #expect(try await runEventually(deferrable).label == "completed")
-        #expect(try await within(patience, "the waiter") { try await waiter.value } == 42)
+        #expect(try await runEventually(consumer).label == "completed")
+        return try await within(patience, "the waiter") { try await waiter.value }
     }
 
     @Test("not done within the wait is its own error, and the future stays usable", arguments: TestBackend.all)
@@ -61,20 +87,21 @@ struct ResultBehaviourTests {
         #expect(try await future.result(waitingUpTo: .zero) == 2)
     }
 
-    @Test("a failed job's future throws its error record", arguments: TestBackend.all)
-    func failed(backend: TestBackend) async throws {
+    @Test(
+        "a failed job's future throws its error record (the last error once every attempt is used)",
+        arguments: TestBackend.all, [1, 2])
+    func failed(backend: TestBackend, maxAttempts: Int) async throws {
         let deferrable = try backend.makeDeferrable()
-        let job = try deferrable.register("fails", returning: Int.self) { (_: Numbered, _) -> Int in throw BoomError() }
-        let future = try await job.later(Numbered(n: 1))
-        #expect(try await runEventually(deferrable).isFailed)
-        do {
-            _ = try await future.result(waitingUpTo: .zero)
-            Issue.record("the future returned a value")
-        } catch let JobResultError.failed(id, record) {
-            #expect(id == future.id)
-            #expect(record.type == "BoomError")
-            #expect(record.attempts == 1)
+        let options = JobOptions(maxAttempts: maxAttempts, retry: .always, backoff: .fixed(.zero))
+        let job = try deferrable.register("fails", returning: Int.self, options: options) { (_: Numbered, _) -> Int in
+            throw BoomError()
         }
+        let future = try await job.later(Numbered(n: 1))
+        for _ in 1..<maxAttempts { #expect(try await runEventually(deferrable).label == "retried") }
+        #expect(try await runEventually(deferrable).isFailed)
+        let record = await Self.failure(of: future)
+        #expect(record?.type == "BoomError")
+        #expect(record?.attempts == maxAttempts)
     }
 
     @Test("a future follows retries and reschedules until the job completes", arguments: TestBackend.all)
@@ -83,7 +110,10 @@ struct ResultBehaviourTests {
         let runs = Locked(0)
         let options = JobOptions(maxAttempts: 3, retry: .always, backoff: .fixed(.zero))
         let job = try deferrable.register("flaky", returning: Int.self, options: options) { (_: Numbered, _) -> Int in
-            let run = runs.withLock { $0 += 1; return $0 }
+            let run = runs.withLock {
+                $0 += 1
+                return $0
+            }
             if run == 1 { throw BoomError() }
             if run == 2 { throw JobControl.reschedule(after: .milliseconds(10)) }
             return run
@@ -96,24 +126,6 @@ struct ResultBehaviourTests {
         #expect(try await future.isDone() == false)
         #expect(try await runEventually(deferrable).label == "completed")
         #expect(try await within(patience, "the waiter") { try await waiter.value } == 3)
-    }
-
-    @Test("a retriable failure that uses every attempt ends as failed with the last error", arguments: TestBackend.all)
-    func exhausted(backend: TestBackend) async throws {
-        let deferrable = try backend.makeDeferrable()
-        let options = JobOptions(maxAttempts: 2, retry: .always, backoff: .fixed(.zero))
-        let job = try deferrable.register("always-fails", returning: Int.self, options: options) { (_: Numbered, _) -> Int in
-            throw BoomError()
-        }
-        let future = try await job.later(Numbered(n: 1))
-        #expect(try await runEventually(deferrable).label == "retried")
-        #expect(try await runEventually(deferrable).isFailed)
-        await #expect {
-            try await future.result(waitingUpTo: .zero)
-        } throws: { error in
-            guard case JobResultError.failed(_, let record) = error else { return false }
-            return record.type == "BoomError" && record.attempts == 2
-        }
     }
 
     @Test("an expired job's future says it expired", arguments: TestBackend.all)
@@ -167,41 +179,57 @@ struct ResultBehaviourTests {
 
     @Test("a future rebuilt from the id on another instance reads the result", arguments: TestBackend.all)
     func rebuilt(backend: TestBackend) async throws {
-        let factory = try backend.makeFactory()
-        let group = TestBackend.uniqueGroup()
-        let producer = try Deferrable(factory: factory, group: group)
-        let consumer = try Deferrable(factory: factory, group: group)
+        let all = try Self.instances(backend, 3)
+        let (producer, consumer, collector) = (all[0], all[1], all[2])
         let produced = try producer.register(Double.self)
         _ = try consumer.register(Double.self)
         let id = try await produced.later(Double(n: 5)).id
-        let collector = try Deferrable(factory: factory, group: group)
         let future = try collector.future(for: id, as: Int.self)
-        let waiter = Task { try await future.result(waitingUpTo: patience) }
-        #expect(try await runEventually(consumer).label == "completed")
-        #expect(try await within(patience, "the waiter") { try await waiter.value } == 10)
+        #expect(try await Self.value(of: future, whileRunningOn: consumer) == 10)
     }
 
     @Test("a job unknown to the consumer fails its future as UnknownJob", arguments: TestBackend.all)
     func unknownToConsumer(backend: TestBackend) async throws {
-        let factory = try backend.makeFactory()
-        let group = TestBackend.uniqueGroup()
-        let producer = try Deferrable(factory: factory, group: group)
-        let consumer = try Deferrable(factory: factory, group: group)
+        let all = try Self.instances(backend, 2)
+        let (producer, consumer) = (all[0], all[1])
         let future = try await producer.register(Double.self).later(Double(n: 5))
         #expect(try await runEventually(consumer).isFailed)
-        await #expect {
+        #expect(await Self.failure(of: future)?.type == "UnknownJob")
+    }
+
+    @Test("a consumer whose registration returns nothing completes the future with result not kept", arguments: TestBackend.all)
+    func consumerReturnsNothing(backend: TestBackend) async throws {
+        let all = try Self.instances(backend, 2)
+        let (producer, consumer) = (all[0], all[1])
+        let future = try await producer.register(Double.self).later(Double(n: 5))
+        _ = try consumer.register(Double.name) { (_: Double, _) in }
+        #expect(try await runEventually(consumer).label == "completed")
+        await #expect(throws: JobResultError.resultNotKept(jobID: future.id, reason: .noValue)) {
             try await future.result(waitingUpTo: .zero)
-        } throws: { error in
-            guard case JobResultError.failed(_, let record) = error else { return false }
-            return record.type == "UnknownJob"
         }
+    }
+
+    @Test("a failed job requeued from the error queue is pending again, then gives its new result", arguments: TestBackend.all)
+    func requeued(backend: TestBackend) async throws {
+        let deferrable = try backend.makeDeferrable()
+        let fail = Locked(true)
+        let job = try deferrable.register("second-time", returning: Int.self) { (n: Numbered, _) -> Int in
+            if fail.value { throw BoomError() }
+            return n.n
+        }
+        let future = try await job.later(Numbered(n: 9))
+        #expect(try await runEventually(deferrable).isFailed)
+        #expect(await Self.failure(of: future)?.type == "BoomError")
+        fail.withLock { $0 = false }
+        #expect(try await deferrable.errors.requeue(id: future.id))
+        #expect(try await future.isDone() == false)
+        #expect(try await Self.value(of: future, whileRunningOn: deferrable) == 9)
     }
 
     @Test("the job's own error type is re-raised only where it is registered", arguments: TestBackend.all)
     func typedErrors(backend: TestBackend) async throws {
-        let factory = try backend.makeFactory()
-        let group = TestBackend.uniqueGroup()
-        let deferrable = try Deferrable(factory: factory, group: group)
+        let all = try Self.instances(backend, 2)
+        let (deferrable, other) = (all[0], all[1])
         let options = JobOptions(resultErrors: [PaymentDeclined.self])
         let charge = try deferrable.register("charge", returning: Int.self, options: options) { (_: Numbered, _) -> Int in
             throw PaymentDeclined(code: "insufficient-funds")
@@ -210,14 +238,9 @@ struct ResultBehaviourTests {
         #expect(try await runEventually(deferrable).isFailed)
         await #expect(throws: PaymentDeclined(code: "insufficient-funds")) { try await future.result(waitingUpTo: .zero) }
         // Another process that did not register the type gets the text record.
-        let other = try Deferrable(factory: factory, group: group)
-        let plain = try other.future(for: future.id, as: Int.self)
-        await #expect {
-            try await plain.result(waitingUpTo: .zero)
-        } throws: { error in
-            guard case JobResultError.failed(_, let record) = error else { return false }
-            return record.type == "PaymentDeclined" && record.message.contains("insufficient-funds")
-        }
+        let record = await Self.failure(of: try other.future(for: future.id, as: Int.self))
+        #expect(record?.type == "PaymentDeclined")
+        #expect(record?.message.contains("insufficient-funds") == true)
         // Registering the type on the future itself is enough.
         let typed = try other.future(for: future.id, as: Int.self, errors: [PaymentDeclined.self])
         await #expect(throws: PaymentDeclined(code: "insufficient-funds")) { try await typed.result(waitingUpTo: .zero) }
@@ -225,10 +248,8 @@ struct ResultBehaviourTests {
 
     @Test("a type the consumer did not register is stored as text only", arguments: TestBackend.all)
     func typedErrorsNeedTheConsumer(backend: TestBackend) async throws {
-        let factory = try backend.makeFactory()
-        let group = TestBackend.uniqueGroup()
-        let producer = try Deferrable(factory: factory, group: group)
-        let consumer = try Deferrable(factory: factory, group: group)
+        let all = try Self.instances(backend, 2)
+        let (producer, consumer) = (all[0], all[1])
         let handle = try producer.register("charge", returning: Int.self, options: JobOptions(resultErrors: [PaymentDeclined.self])) {
             (_: Numbered, _) -> Int in 0
         }

@@ -56,9 +56,11 @@ struct CLICommandTests {
         #expect(table.status == 0, "\(table.stderr)")
         let lines = table.stdout.split(separator: "\n")
         #expect(lines.first?.hasPrefix("GROUP") == true)
-        #expect(lines.first?.contains("READY  DELAYED  IN FLIGHT  ERRORS  OLDEST") == true)
+        #expect(lines.first?.contains("READY  DELAYED  IN FLIGHT  ERRORS  RESULTS  OLDEST") == true)
         let row = try #require(lines.first { $0.hasPrefix("mail ") })
-        #expect(row.split(separator: " ", omittingEmptySubsequences: true).prefix(5) == ["mail", "3", "1", "0", "2"])
+        let keepsResults = data.deferrable.backend.results != nil
+        #expect(
+            row.split(separator: " ", omittingEmptySubsequences: true).prefix(6) == ["mail", "3", "1", "0", "2", keepsResults ? "0" : "-"])
         #expect(lines[0].count >= row.count - 4, "columns are aligned")
 
         let json = try data.cli.run(["stats", "mail", "--json"])
@@ -70,6 +72,7 @@ struct CLICommandTests {
         #expect(parsed[0]["delayed"] as? Int == 1)
         #expect(parsed[0]["inFlight"] as? Int == 0)
         #expect(parsed[0]["errors"] as? Int == 2)
+        #expect(keepsResults ? parsed[0]["results"] as? Int == 0 : parsed[0]["results"] is NSNull)
         #expect(parsed[0]["oldestJobAgeSeconds"] is Double)
     }
 
@@ -77,7 +80,9 @@ struct CLICommandTests {
     func unknownGroup() async throws {
         let data = try await Populated.make()
         defer { Task { await data.close() } }
-        for command in [["stats", "nope"], ["peek", "nope"], ["errors", "list", "nope"], ["flush", "nope", "--yes"]] {
+        for command in [
+            ["stats", "nope"], ["peek", "nope"], ["errors", "list", "nope"], ["flush", "nope", "--yes"], ["result", "nope", "some-id"],
+        ] {
             let result = try data.cli.run(command)
             #expect(result.status == 3, "\(command)")
             #expect(result.stderrLines.count == 1)

@@ -8,7 +8,9 @@ import Testing
 struct MemoryLeaseStateTests {
     private func filled(_ count: Int) -> MemoryGroupState {
         var state = MemoryGroupState(maxResults: 10)
-        for index in 0..<count { state.insert(id: "j\(index)", payload: .encoded([UInt8(index % 256)]), delayMillis: 0, keepsResult: false, now: 0) }
+        for index in 0..<count {
+            state.insert(id: "j\(index)", payload: .encoded([UInt8(index % 256)]), delayMillis: 0, keepsResult: false, now: 0)
+        }
         return state
     }
 

@@ -42,7 +42,7 @@ public enum EnvelopeCodec {
     /// An upper bound of `encode(envelope).count`, found without encoding: every byte of text counted as its longest
     /// escape (`\u00XX`, 6 bytes), every number as 20 digits and a sign.
     static func maximumEncodedSize(_ envelope: JobEnvelope) -> Int {
-        // 202 bytes of keys and punctuation, 9 numbers of up to 21 characters; 6 bytes of punctuation per metadata entry.
+        // 203 bytes of keys and punctuation, 9 numbers of up to 21 characters; 6 bytes of punctuation per metadata entry.
         512 + envelope.argsJSON.count + 6 * textBytes(of: envelope) + 6 * envelope.metadata.count
     }
 

@@ -39,6 +39,12 @@ public final class MemoryBackendFactory: BackendFactory {
             group: group, queue: queue, errorQueue: MemoryErrorQueue(store: store), results: MemoryResultStore(store: store))
     }
 
+    /// How many callers wait for a result of `group` right now, so that a test can act once a caller really waits.
+    @_spi(Testing)
+    public func resultWaiters(group: String) -> Int {
+        stores.withLock { $0[group] }?.withState { state, _ in state.results.waiters.values.reduce(0) { $0 + $1.count } } ?? 0
+    }
+
     /// The result storage of `group` in entries (records, dictionary capacity, expiry items), so that a test can check
     /// that it shrinks once records expire.
     @_spi(Testing)

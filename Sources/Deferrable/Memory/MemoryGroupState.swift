@@ -80,19 +80,24 @@ struct MemoryGroupState {
         schedule(id: id, delayMillis: delayMillis, now: now)
     }
 
-    /// Stores a job's terminal record; its waiters are resumed with it once the lock is released.
+    /// Stores the terminal record of a job that left the queue; its waiters are resumed with it once the lock is
+    /// released. Without a record (its envelope could not be read) the waiters are resumed to look again.
     mutating func storeResult(_ result: StoredResult?, id: String, now: Int64) {
-        guard let result else { return }
+        guard let result else {
+            for waiter in results.removeWaiters(of: id) { resultWakeups.append((waiter, nil)) }
+            return
+        }
         let record = result.record
         for waiter in results.store(id: id, record: record, ttlMillis: result.ttl.wholeMilliseconds, now: now) {
             resultWakeups.append((waiter, .finished(record)))
         }
     }
 
-    /// What is known about job `id`'s result: its record, else whether the job is queued.
+    /// What is known about job `id`'s result: pending while the job is queued (a job requeued from the error queue
+    /// is pending again, whatever its earlier record says), else its record.
     mutating func resultLookup(id: String, now: Int64) -> ResultLookup {
-        if let record = results.record(of: id, now: now) { return .finished(record) }
-        return jobs[id] != nil ? .pending : .unknown
+        if jobs[id] != nil { return .pending }
+        return results.record(of: id, now: now).map(ResultLookup.finished) ?? .unknown
     }
 
     mutating func schedule(id: String, delayMillis: Int64, now: Int64) {

@@ -96,6 +96,7 @@ final class MemoryGroupStore: Sendable {
         } onCancel: {
             resumeResultWaiter(id: id, key: key)
         }
+        if case .finished = woken { return woken! }
         try Task.checkCancellation()
         if let woken { return woken }
         return withState { state, now in state.resultLookup(id: id, now: now) }

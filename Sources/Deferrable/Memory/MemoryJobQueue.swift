@@ -85,7 +85,11 @@ struct MemoryJobQueue: JobQueue {
     }
 
     func flush() async throws {
-        store.mutatingAndWaking { state, _ in state.clearJobs() } wake: { 0 }
+        store.mutatingAndWaking { state, _ in
+            state.clearJobs()
+        } wake: {
+            0
+        }
     }
 
     func stats() async throws -> QueueStats {

@@ -37,7 +37,7 @@ struct MemoryResultState {
 
     /// Stores `record` for `id` until `now + ttlMillis`; returns the waiters to resume with it.
     mutating func store(id: String, record: [UInt8], ttlMillis: Int64, now: Int64) -> [Waiter] {
-        removeExpired(now: now)
+        removeExpired(now: now, atMost: Self.expiryBatch)
         sequence &+= 1
         let expiresAt = now.addingSaturated(max(ttlMillis, 1))
         entries[id] = Entry(record: record, expiresAt: expiresAt, sequence: sequence)
@@ -45,19 +45,25 @@ struct MemoryResultState {
         while entries.count > maxEntries, let first = expiries.popMin() {
             if entries[first.id]?.sequence == first.sequence { entries[first.id] = nil }
         }
-        return Array((waiters.removeValue(forKey: id) ?? [:]).values)
+        return removeWaiters(of: id)
     }
 
     /// The record of `id` if it has not expired.
     mutating func record(of id: String, now: Int64) -> [UInt8]? {
-        removeExpired(now: now)
-        return entries[id]?.record
+        removeExpired(now: now, atMost: Self.expiryBatch)
+        guard let entry = entries[id], entry.expiresAt > now else { return nil }
+        return entry.record
     }
 
-    /// Records not yet expired.
+    /// Records not yet expired (drops every expired one first).
     mutating func count(now: Int64) -> Int {
-        removeExpired(now: now)
+        removeExpired(now: now, atMost: .max)
         return entries.count
+    }
+
+    /// Removes the waiters of `id`.
+    mutating func removeWaiters(of id: String) -> [Waiter] {
+        Array((waiters.removeValue(forKey: id) ?? [:]).values)
     }
 
     mutating func addWaiter(_ waiter: Waiter, id: String, key: UInt64) {
@@ -77,10 +83,16 @@ struct MemoryResultState {
         return waiters.values.flatMap(\.values)
     }
 
-    /// Drops expired records; once few are left of what the storage grew to, gives the storage back.
-    private mutating func removeExpired(now: Int64) {
+    /// Expired records dropped by one store or lookup at most, so that no single call holds the group's lock for
+    /// long after many records expired at once; ``count(now:)`` drops them all.
+    static let expiryBatch = 1024
+
+    /// Drops up to `limit` expired records; once few are left of what the storage grew to, gives the storage back.
+    private mutating func removeExpired(now: Int64, atMost limit: Int) {
         guard let first = expiries.min, first.at <= now else { return }
-        while let first = expiries.min, first.at <= now {
+        var removed = 0
+        while removed < limit, let first = expiries.min, first.at <= now {
+            removed += 1
             _ = expiries.removeMin()
             if entries[first.id]?.sequence == first.sequence { entries[first.id] = nil }
         }

@@ -1,6 +1,7 @@
 /// The in-memory result store of a group: records live under the group's lock, so a settlement stores a record and
 /// resumes its waiters in one step; records expire after their TTL, and the store holds at most the factory's
-/// `maxStoredResults` (one more drops the record that expires first).
+/// `maxStoredResults` records (one more drops the record that expires first), each at most the consumer's result
+/// limit in size.
 struct MemoryResultStore: ResultStore {
     let store: MemoryGroupStore
 
@@ -9,7 +10,7 @@ struct MemoryResultStore: ResultStore {
     }
 
     func wait(for id: String, upTo timeout: Duration) async throws -> ResultLookup {
-        try await store.waitForResult(id: id, upTo: timeout)
+        try await store.waitForResult(id: id, upTo: min(timeout, EnvelopeBounds.longestDuration))
     }
 
     func count() async throws -> Int {

@@ -14,7 +14,8 @@
 /// ```
 public protocol CodableJobError: Error, Codable, Sendable {
     /// The name the error is stored under; defaults to the type's qualified name (`MyApp.PaymentDeclined`). Keep it
-    /// stable across deploys.
+    /// stable across deploys: set it yourself for a type nested in a function or generic context (whose qualified
+    /// name is not stable), or that may move between modules.
     static var storedName: String { get }
 }
 

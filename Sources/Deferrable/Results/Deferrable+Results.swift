@@ -21,9 +21,9 @@ extension Deferrable {
         options: JobOptions = JobOptions(),
         _ body: @escaping @Sendable (Args, JobContext) async throws -> Value
     ) throws -> ResultJobHandle<Args, Value> {
-        guard backend.results != nil else { throw DeferrableError.resultsNotSupported(group: group) }
+        guard let store = backend.results else { throw DeferrableError.resultsNotSupported(group: group) }
         try register(JobRegistration.make(name: name, options: try resolve(name: name, options: options), returning: body))
-        return ResultJobHandle(deferrable: self, name: name)
+        return ResultJobHandle(deferrable: self, store: store, name: name)
     }
 
     /// Registers a job type whose values are its own arguments and that returns `Job.Value`, under `Job.name` with
@@ -65,6 +65,8 @@ extension Deferrable {
             record.valueJSON = json
         case .notEncodable(let reason):
             record.notKept = .notEncodable(reason: reason)
+        case .nothing:
+            record.notKept = .noValue
         case nil:
             break
         }

@@ -40,8 +40,10 @@ public struct JobFuture<Value: Codable & Sendable>: Sendable {
         case .completed:
             if let notKept = record.notKept {
                 switch notKept {
-                case .tooLarge(let size, let limit): throw JobResultError.resultNotKept(jobID: id, reason: .tooLarge(size: size, limit: limit))
+                case .tooLarge(let size, let limit):
+                    throw JobResultError.resultNotKept(jobID: id, reason: .tooLarge(size: size, limit: limit))
                 case .notEncodable(let reason): throw JobResultError.resultNotKept(jobID: id, reason: .notEncodable(reason: reason))
+                case .noValue: throw JobResultError.resultNotKept(jobID: id, reason: .noValue)
                 }
             }
             guard let json = record.valueJSON else { throw JobResultError.unreadable(jobID: id, reason: "the record has no value") }
@@ -52,7 +54,8 @@ public struct JobFuture<Value: Codable & Sendable>: Sendable {
             }
         case .failed:
             if let typed = record.typedError, let error = errorRegistry(forJobNamed: record.name).decode(typed) { throw error }
-            let error = record.error ?? ErrorRecord(type: "Unknown", message: "the job failed", attempts: 0, host: "", at: record.finishedAt)
+            let error =
+                record.error ?? ErrorRecord(type: "Unknown", message: "the job failed", attempts: 0, host: "", at: record.finishedAt)
             throw JobResultError.failed(jobID: id, error)
         case .expired:
             throw JobResultError.expired(jobID: id)
@@ -61,14 +64,16 @@ public struct JobFuture<Value: Codable & Sendable>: Sendable {
         }
     }
 
-    /// The job's terminal record, waiting up to `wait` for it (a wait of zero asks once).
+    /// The job's terminal record, waiting up to `wait` for it (a wait of zero asks once; a negative one counts as zero,
+    /// one over ``EnvelopeBounds/longestDuration`` as that).
     /// - Throws: ``JobResultError/notDone(jobID:waited:)``, ``JobResultError/resultNotKept(jobID:reason:)`` with
     ///   ``ResultNotKeptReason/missing``, ``JobResultError/unreadable(jobID:reason:)``, `CancellationError`, or the
     ///   backend's error.
     public func record(waitingUpTo wait: Duration) async throws -> JobResultRecord {
-        switch try await store.wait(for: id, upTo: max(wait, .zero)) {
+        let wait = min(max(wait, .zero), EnvelopeBounds.longestDuration)
+        switch try await store.wait(for: id, upTo: wait) {
         case .pending:
-            throw JobResultError.notDone(jobID: id, waited: max(wait, .zero))
+            throw JobResultError.notDone(jobID: id, waited: wait)
         case .unknown:
             throw JobResultError.resultNotKept(jobID: id, reason: .missing)
         case .finished(let bytes):

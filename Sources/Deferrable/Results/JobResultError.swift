@@ -35,6 +35,8 @@ public enum ResultNotKeptReason: Sendable, Equatable, CustomStringConvertible {
     case tooLarge(size: Int, limit: Int)
     /// The job completed, but its value could not be encoded.
     case notEncodable(reason: String)
+    /// The job completed on a consumer whose registration of it returns nothing.
+    case noValue
     /// No record and no queued job: the record's TTL passed, or there is no such job.
     case missing
 
@@ -42,6 +44,7 @@ public enum ResultNotKeptReason: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .tooLarge(let size, let limit): "its value of \(size) bytes was over the limit of \(limit) bytes"
         case .notEncodable(let reason): "its value could not be encoded (\(reason))"
+        case .noValue: "the consumer that ran it registered it as a job that returns nothing"
         case .missing: "no result is stored (its time to live passed, or there is no such job)"
         }
     }

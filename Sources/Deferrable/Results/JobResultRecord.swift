@@ -22,6 +22,8 @@ public struct JobResultRecord: Sendable, Equatable {
         case tooLarge(size: Int, limit: Int)
         /// The value could not be encoded as JSON.
         case notEncodable(reason: String)
+        /// The consumer that ran the job registered it as a job that returns nothing.
+        case noValue
     }
 
     /// A failure whose Swift error type the job registered as a ``CodableJobError``: its stored name and JSON.

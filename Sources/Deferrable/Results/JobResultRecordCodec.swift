@@ -31,6 +31,11 @@ public enum JobResultRecordCodec {
             writer.field("reason", "notEncodable")
             writer.field("message", reason)
             writer.endObject()
+        case .noValue:
+            writer.key("notKept")
+            writer.beginObject()
+            writer.field("reason", "noValue")
+            writer.endObject()
         case nil:
             break
         }
@@ -77,6 +82,7 @@ public enum JobResultRecordCodec {
             switch try notKept.string("reason") {
             case "tooLarge": record.notKept = .tooLarge(size: try notKept.count("size"), limit: try notKept.count("limit"))
             case "notEncodable": record.notKept = .notEncodable(reason: try notKept.string("message"))
+            case "noValue": record.notKept = .noValue
             default: throw .invalidField("notKept.reason")
             }
         }
@@ -89,7 +95,7 @@ public enum JobResultRecordCodec {
             guard let value = typed.members["value"] else { throw .invalidField("typedError.value") }
             record.typedError = JobResultRecord.TypedError(name: try typed.string("name"), valueJSON: Array(value))
         }
-        if members["reason"] != nil { record.reason = try fields.string("reason") }
+        if let reason = members["reason"], !JSONValueReader.isNull(reason) { record.reason = try fields.string("reason") }
         return record
     }
 }
@@ -136,11 +142,11 @@ private struct RecordFields {
         return value
     }
 
-    /// A count: zero to 2³¹ − 1.
+    /// A count: zero or more.
     func count(_ key: String) throws(JobResultRecordError) -> Int {
         let value = try int(key)
-        guard EnvelopeBounds.attempts.contains(value) else { throw .invalidField(path + key) }
-        return Int(value)
+        guard value >= 0, let count = Int(exactly: value) else { throw .invalidField(path + key) }
+        return count
     }
 
     /// A nested object, or `nil` when the key is absent or null.

@@ -1,6 +1,7 @@
 /// The typed handle of a registered job that returns a `Value`: `later(_:)` pushes it and gives its ``JobFuture``.
 public struct ResultJobHandle<Args: Codable & Sendable, Value: Codable & Sendable>: Sendable {
     let deferrable: Deferrable
+    let store: any ResultStore
     /// The registered job name.
     public let name: String
 
@@ -25,9 +26,7 @@ public struct ResultJobHandle<Args: Codable & Sendable, Value: Codable & Sendabl
     }
 
     private func future(for receipt: JobReceipt) -> JobFuture<Value> {
-        // The handle exists only if the backend has a result store (checked at registration).
-        JobFuture(
-            id: receipt.id, receipt: receipt, deferrable: deferrable, store: deferrable.backend.results!, errors: .empty)
+        JobFuture(id: receipt.id, receipt: receipt, deferrable: deferrable, store: store, errors: .empty)
     }
 }
 

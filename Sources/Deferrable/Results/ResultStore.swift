@@ -10,7 +10,8 @@ public protocol ResultStore: Sendable {
 
     /// Waits up to `timeout` for the job's record, without polling, and returns the lookup at the end of the wait
     /// (``ResultLookup/pending`` if the job is still not done). A waiter is registered before the stored record is
-    /// checked, so a record written in between is never missed. A `timeout` of zero looks once.
+    /// checked, so a record written in between is never missed. A `timeout` of zero looks once; callers keep it at
+    /// most ``EnvelopeBounds/longestDuration`` (``JobFuture`` clamps it).
     ///
     /// - Throws: `CancellationError` when the calling task is cancelled, or the backend's error.
     func wait(for id: String, upTo timeout: Duration) async throws -> ResultLookup

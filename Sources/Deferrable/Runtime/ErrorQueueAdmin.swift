@@ -78,7 +78,9 @@ public struct ErrorQueueAdmin: Sendable {
         fresh.firstPushedAt = now
         fresh.lastPushedAt = now
         fresh.notBefore = nil
-        return try await errorQueue.requeue(id: dead.id, as: OutgoingJob(
+        return try await errorQueue.requeue(
+            id: dead.id,
+            as: OutgoingJob(
                 id: fresh.id, payload: EnvelopeCodec.encode(fresh), keepsResult: fresh.resultTTLMillis != nil))
     }
 }

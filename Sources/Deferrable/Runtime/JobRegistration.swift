@@ -98,6 +98,8 @@ enum ReturnedValue: Sendable {
     case json([UInt8])
     /// The value could not be encoded.
     case notEncodable(String)
+    /// The consumer's registration of the job returns nothing.
+    case nothing
 }
 
 /// A registered job with its argument type erased.
