@@ -127,6 +127,28 @@ struct ResultFaultTests {
         await factory.close()
     }
 
+    @Test("A waiter of a job whose envelope cannot be read ends when the job reaches the error queue, not at its deadline")
+    func unreadableEnvelope() async throws {
+        let server = try RedisServerProcess()
+        defer { server.stopAndRemove() }
+        let group = uniqueGroup()
+        let (factory, deferrable, _) = try makeResultProducer(url: server.url, prefix: uniquePrefix("garbage"), group: group)
+        try await deferrable.backend.queue.push(OutgoingJob(id: "garbage", payload: Array("not json".utf8), keepsResult: true))
+        let future = try deferrable.future(for: "garbage", as: Int.self)
+        let waiter = Task { try await future.result(waitingUpTo: .seconds(600)) }
+        // Subscribed, and the waiter's first lookup ran (the push was the first script call): it waits for a message.
+        let channel = redisKey(prefix: factory.settings.keyPrefix, group: group, "results:done")
+        let waiting = try await eventually(within: .seconds(30)) {
+            let subscribers = try await factory.client.send(RedisCommand("PUBSUB", "NUMSUB", channel)).array?.last?.int
+            return try await scriptCalls(factory.client) >= 2 && subscribers == 1
+        }
+        try #require(waiting)
+        #expect(try await deferrable.runOnce(waitingUpTo: .seconds(5)).label == "failed")
+        let ended = try await within(.seconds(10), "the waiter") { await waiter.result }
+        #expect(throws: JobResultError.resultNotKept(jobID: "garbage", reason: .missing)) { try ended.get() }
+        await factory.close()
+    }
+
     /// Pushes 100 result jobs, starts a waiter for each, runs `disrupt` once every waiter waits on the subscription,
     /// then completes the jobs: every waiter must get its value.
     private func waitersSurvive(

@@ -3,8 +3,8 @@ import Deferrable
 /// The result store of a group on Redis: records under `P:{G}:result:<id>` written by the settle script, counted in
 /// `P:{G}:results`, and waited for through the factory's one pub/sub subscription (``RedisResultSubscription``).
 ///
-/// - ``lookup(id:)`` is one script call: the record, else whether the job is in the jobs hash (queued by id, delayed or
-///   in flight), else unknown.
+/// - ``lookup(id:)`` is one script call: pending while the job is in the jobs hash (queued by id, delayed, in flight,
+///   or requeued from the error queue), else its record, else unknown.
 /// - ``wait(for:upTo:)`` registers the waiter and makes sure the group's channel is subscribed before it looks, so a
 ///   record written in between is never missed; it looks again when the job's id is published and after the
 ///   subscription reconnects. While Redis cannot be reached it retries with the reconnect backoff until the

@@ -19,7 +19,9 @@ extension RedisScript {
     ///
     /// A completion or dead-letter with a result TTL stores its record in the same step: `SET <prefix><id> <record>
     /// PX <ttl>`, the id in the results index (score: expiry ms; up to 500 expired members are trimmed per call, and
-    /// the index itself expires with its latest member), and `PUBLISH <channel> <id>` for the job's waiters. The result
+    /// the index itself expires with its latest member), and `PUBLISH <channel> <id>` for the job's waiters (a
+    /// dead-letter without a record publishes too, so that waiters of a job whose envelope was unreadable look again
+    /// and end at once instead of at their deadline). The result
     /// key is built from the prefix (it carries the group's hash tag, so it lives in the slot of the declared keys).
     ///
     /// Popping (only when a job is wanted): first reclaims jobs whose lease lapsed (back of the ready list, reclaim
@@ -88,6 +90,8 @@ extension RedisScript {
                         redis.call('HSET', errorRecords, id, ARGV[i + 6])
                         dead = dead + 1
                         store_result(i, id)
+                        -- No record (its envelope could not be read): its waiters look again and find none.
+                        if ARGV[i + 8] == '' then redis.call('PUBLISH', resultChannel, id) end
                     end
                 end
             end

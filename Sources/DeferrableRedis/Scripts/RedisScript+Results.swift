@@ -1,15 +1,16 @@
 extension RedisScript {
-    /// What is known about one job's result, in one atomic step: its stored record, else whether the job is queued.
+    /// What is known about one job's result, in one atomic step: pending while the job is queued (a job requeued from
+    /// the error queue is pending again, whatever its earlier record says), else its stored record.
     ///
     /// KEYS: the job's result key, jobs. ARGV: the job id.
-    /// Returns `{1, record}` for a stored record, `{2}` for a job still in the jobs hash (ready by id, delayed or in
-    /// flight), `{0}` otherwise.
+    /// Returns `{2}` for a job in the jobs hash (ready by id, delayed, in flight or waiting for a retry), `{1, record}`
+    /// for a stored record, `{0}` otherwise.
     static let resultLookup = RedisScript(
         name: "deferrable.resultLookup",
         source: """
+            if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return {2} end
             local record = redis.call('GET', KEYS[1])
             if record then return {1, record} end
-            if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return {2} end
             return {0}
             """
     )
