@@ -3,6 +3,8 @@
 //   deferrable-fault-worker --redis URL --group G --mode work|crash-every-job|produce
 //       [--count N] [--concurrency C] [--out FILE] [--lease-ms L] [--sleep-ms S]
 //       [--max-attempts A] [--key-prefix P] [--max-seconds T] [--log-level warning]
+//   deferrable-fault-worker --redis URL --group G --mode wait-result --id ID --wait-ms W --out FILE
+//   deferrable-fault-worker --redis URL --group G --mode produce-results --count N --out FILE
 //
 // Modes:
 // - work: C slots call `runOnce` in a loop (backing off on backend errors) and run the job `fault-job`,
@@ -12,6 +14,10 @@
 //   with `_exit(137)`, the status of a SIGKILLed process: the job's lease is never settled.
 // - produce: pushes N `fault-job`s one at a time and appends the id of every `later()` that returned;
 //   a failed `later()` is retried (with a fresh id) after a short pause.
+// - wait-result: rebuilds the future of the job ID (a `fault-result` job, which returns its `n` times 2) from its id,
+//   waits up to W ms for its value and appends `value <v>` or `error <description>` to FILE, then exits 0.
+// - produce-results: pushes N `fault-result` jobs in one batch and appends their ids, then exits 0.
+// Every mode registers `fault-result`, so `work` runs those jobs too.
 //
 // The process always ends after `--max-seconds` (default 120) so that it can never outlive a test run.
 import Deferrable
@@ -46,6 +52,8 @@ struct Options {
     var keyPrefix = "deferrable"
     var maxSeconds = 120
     var logLevel = Logger.Level.warning
+    var id = ""
+    var waitMillis = 10_000
 
     static func parse(_ arguments: [String]) -> Options {
         var options = Options()
@@ -74,6 +82,8 @@ struct Options {
             case "--max-attempts": options.maxAttempts = max(1, number(flag))
             case "--key-prefix": options.keyPrefix = value(flag)
             case "--max-seconds": options.maxSeconds = max(1, number(flag))
+            case "--id": options.id = value(flag)
+            case "--wait-ms": options.waitMillis = number(flag)
             case "--log-level":
                 let text = value(flag)
                 guard let level = Logger.Level(rawValue: text) else { fail("unknown log level '\(text)'") }
@@ -83,7 +93,10 @@ struct Options {
             index += 1
         }
         guard !options.redis.isEmpty, !options.group.isEmpty else { fail("--redis and --group are required") }
-        guard ["work", "crash-every-job", "produce"].contains(options.mode) else { fail("unknown mode '\(options.mode)'") }
+        guard ["work", "crash-every-job", "produce", "wait-result", "produce-results"].contains(options.mode) else {
+            fail("unknown mode '\(options.mode)'")
+        }
+        guard options.mode != "wait-result" || !options.id.isEmpty else { fail("--mode wait-result needs --id") }
         return options
     }
 }
@@ -176,6 +189,36 @@ do {
     fail("\(error)")
 }
 
+let resultJob: ResultJobHandle<FaultArgs, Int>
+do {
+    resultJob = try deferrable.register("fault-result", returning: Int.self) { (args: FaultArgs, _: JobContext) in args.n * 2 }
+} catch {
+    fail("\(error)")
+}
+
+/// Waits for the value of the `fault-result` job `--id` through a future rebuilt from the id.
+func waitForResult() async {
+    do {
+        let future = try deferrable.future(for: options.id, as: Int.self)
+        let value = try await future.result(waitingUpTo: .milliseconds(options.waitMillis))
+        output?.append("value \(value)")
+    } catch {
+        output?.append("error \(error)")
+    }
+    await factory.close()
+}
+
+/// Pushes `--count` `fault-result` jobs in one batch and appends their ids.
+func produceResults() async {
+    do {
+        let futures = try await resultJob.laterMany((0..<options.count).map { FaultArgs(n: $0) })
+        for future in futures { output?.append(future.id) }
+    } catch {
+        fail("\(error)")
+    }
+    await factory.close()
+}
+
 /// One consumer slot: `runOnce` forever, backing off (50 ms doubling to 1 s) while the backend fails.
 func runSlot(_ slot: Int) async {
     var failures = 0
@@ -215,6 +258,10 @@ FileHandle.standardError.write(Data("deferrable-fault-worker: pid \(getpid()) mo
 switch options.mode {
 case "produce":
     await produce()
+case "wait-result":
+    await waitForResult()
+case "produce-results":
+    await produceResults()
 default:
     await withDiscardingTaskGroup { group in
         for slot in 0..<options.concurrency {

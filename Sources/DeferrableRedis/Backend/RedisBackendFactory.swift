@@ -2,7 +2,8 @@ import Deferrable
 import Logging
 
 /// Makes Redis backends. One factory owns one ``RedisClient`` (a few pipelined connections plus a pool of
-/// connections for blocking waits) shared by every group it makes.
+/// connections for blocking waits) shared by every group it makes, and one pub/sub connection, opened at the first
+/// wait for a job's result, that serves every result waiter of every group.
 ///
 /// ```swift
 /// let factory = try RedisBackendFactory(url: "redis://127.0.0.1:6379")
@@ -14,6 +15,8 @@ public final class RedisBackendFactory: BackendFactory {
     /// Backend settings.
     public let settings: RedisBackendSettings
     private let tokens = LeaseTokens()
+    /// The one pub/sub subscription every result waiter of every group of this factory shares.
+    private let resultSubscription: RedisResultSubscription
 
     /// Creates a factory that connects with `configuration` (lazily, on first use).
     public init(
@@ -23,12 +26,14 @@ public final class RedisBackendFactory: BackendFactory {
     ) {
         self.client = RedisClient(configuration: configuration, logger: logger)
         self.settings = settings
+        self.resultSubscription = RedisResultSubscription(client: client)
     }
 
     /// Creates a factory over an existing client.
     public init(client: RedisClient, settings: RedisBackendSettings = RedisBackendSettings()) {
         self.client = client
         self.settings = settings
+        self.resultSubscription = RedisResultSubscription(client: client)
     }
 
     /// Creates a factory from a Redis URL: `redis://[[user]:password@]host[:port][/db]` or `unix:///path`.
@@ -45,7 +50,9 @@ public final class RedisBackendFactory: BackendFactory {
             client: client, keys: keys, group: group, settings: settings, tokens: tokens,
             groupRegistration: GroupRegistration(), batching: RedisQueueBatching(client: client, keys: keys, settings: settings),
             wakeAlarm: RedisWakeAlarm(client: client, keys: keys))
-        return RedisBackend(group: group, queue: queue, errorQueue: RedisErrorQueue(client: client, keys: keys))
+        return RedisBackend(
+            group: group, queue: queue, errorQueue: RedisErrorQueue(client: client, keys: keys),
+            results: RedisResultStore(client: client, keys: keys, subscription: resultSubscription))
     }
 
     /// Names of the groups registered under this factory's key prefix, sorted.
@@ -58,15 +65,18 @@ public final class RedisBackendFactory: BackendFactory {
         return (reply.array ?? []).compactMap(\.string).sorted()
     }
 
-    /// Closes the client's connections.
+    /// Closes the client's connections and the result subscription (result waits then throw
+    /// ``RedisError/clientClosed``).
     public func close() async {
+        await resultSubscription.close()
         await client.close()
     }
 }
 
-/// A group's Redis queues.
+/// A group's Redis queues and result store.
 struct RedisBackend: Backend {
     let group: String
     let queue: any JobQueue
     let errorQueue: any ErrorQueue
+    let results: (any ResultStore)?
 }

@@ -6,11 +6,12 @@ import Deferrable
 /// One command is atomic by itself, costs Redis far less than a script call (no Lua, one list write for the whole
 /// batch), and wakes an idle consumer by itself: consumers wait on the ready list. The pop script stores an inline
 /// job's envelope under its id when it leases it. The push script remains for batches with a delayed job, which need
-/// the server's clock.
+/// the server's clock, and for jobs that keep a result.
 enum RedisImmediatePush {
-    /// Whether `jobs` can take this path: none is delayed.
+    /// Whether `jobs` can take this path: none is delayed, and none keeps a result (such a job is stored by id, so
+    /// that a result lookup finds it while it is queued).
     static func applies(to jobs: some Collection<OutgoingJob>) -> Bool {
-        jobs.allSatisfy { $0.delay <= .zero }
+        jobs.allSatisfy { $0.delay <= .zero && !$0.keepsResult }
     }
 
     /// Writes the `LPUSH` of `jobs` into `writer`.

@@ -103,7 +103,7 @@ struct RedisJobQueue: JobQueue {
         let request = RedisQueueBatching.LeaseRequest.pop(.init(leaseMillis: leaseMillis, token: token))
         let pop = RedisClient.evalSHA(
             .settleAndPop, keys: keys.leaseKeys,
-            args: RedisQueueBatching.settleAndPopArguments([request], limits: batching.errorQueueLimits))
+            args: RedisQueueBatching.settleAndPopArguments([request], limits: batching.fixedArguments))
         let replies: [Result<RedisValue, RedisError>]
         do {
             replies = try await client.pipelineBlocking(
@@ -140,14 +140,25 @@ struct RedisJobQueue: JobQueue {
     }
 
     func settle(_ job: LeasedJob, _ settlement: Settlement) async throws -> Bool {
+        let arguments = try Self.settleArguments(job, settlement)
+        guard case .settled(let held) = try await batching.lease.submit(.settle(.init(arguments: arguments))) else {
+            throw RedisError.protocolError("a settle was answered as a pop")
+        }
+        return held
+    }
+
+    /// The 9 `settleAndPop` arguments of one settlement: id, token, mode, payload, has payload, delay ms, error record,
+    /// result record, result TTL ms (empty when no result is stored).
+    static func settleArguments(_ job: LeasedJob, _ settlement: Settlement) throws -> [[UInt8]] {
         var mode = "complete"
         var payload: [UInt8] = []
         var hasPayload = "0"
         var delay: Int64 = 0
         var record: [UInt8] = []
+        var result: StoredResult?
         switch settlement {
-        case .complete:
-            break
+        case .complete(let stored):
+            result = stored
         case .requeue(let newPayload, let requeueDelay):
             mode = "requeue"
             if let newPayload {
@@ -155,20 +166,19 @@ struct RedisJobQueue: JobQueue {
                 hasPayload = "1"
             }
             delay = max(0, requeueDelay.wholeMilliseconds)
-        case .deadLetter(let deadPayload, let error, _):
+        case .deadLetter(let deadPayload, let error, let stored):
             mode = "dead"
             payload = deadPayload
             hasPayload = "1"
             record = Array(try JSONEncoder().encode(error))
+            result = stored
         }
-        let arguments: [[UInt8]] = [
+        // The TTL is range-checked by `StoredResult`'s makers; clamped again so that `PX` never sees 0 or less.
+        let resultTTL = result.map { String(max(1, $0.ttl.wholeMilliseconds)) } ?? ""
+        return [
             Array(job.id.utf8), Array(job.leaseToken.utf8), Array(mode.utf8), payload, Array(hasPayload.utf8),
-            Array(String(delay).utf8), record,
+            Array(String(delay).utf8), record, result?.record ?? [], Array(resultTTL.utf8),
         ]
-        guard case .settled(let held) = try await batching.lease.submit(.settle(.init(arguments: arguments))) else {
-            throw RedisError.protocolError("a settle was answered as a pop")
-        }
-        return held
     }
 
     func postpone(id: String, by delay: Duration) async throws -> Bool {
@@ -177,8 +187,11 @@ struct RedisJobQueue: JobQueue {
         return reply.int == 1
     }
 
+    /// Deletes the group's jobs, its stored results (through their index, 500 per call) and its debounce state; the
+    /// error queue stays.
     func flush() async throws {
         _ = try await client.evalScript(.flush, keys: keys.flushKeys)
+        while try await client.evalScript(.flushResults, keys: [keys.results], args: [keys.resultPrefix]).int ?? 0 >= 500 {}
         var cursor = "0"
         repeat {
             let reply = try await client.send(RedisCommand("SCAN", cursor, "MATCH", keys.debounce("*"), "COUNT", "1000"))

@@ -15,8 +15,12 @@
 /// | `P:{G}:errors` | ZSET | id → time it entered the error queue (server ms) |
 /// | `P:{G}:errors:payloads` | HASH | id → payload as it was |
 /// | `P:{G}:errors:records` | HASH | id → error record JSON |
+/// | `P:{G}:result:<id>` | STRING | the job's terminal record (``JobResultRecord`` JSON); expires after its result TTL |
+/// | `P:{G}:results` | ZSET | id → expiry of its record (server ms), for counting; expires with its latest member |
 /// | `P:{G}:debounce:<sha1>` | HASH | debounce state of one job identity: `at`, `id`, `first` (expires) |
 /// | `P:groups` | SET | names of groups that were used (for tools) |
+///
+/// The settlement that stores a record publishes the job id on the channel `P:{G}:results:done`.
 struct RedisKeys: Sendable {
     let jobs: String
     let ready: String
@@ -30,6 +34,9 @@ struct RedisKeys: Sendable {
     let errors: String
     let errorPayloads: String
     let errorRecords: String
+    let results: String
+    let resultPrefix: String
+    let resultChannel: String
     let groups: String
     let base: String
 
@@ -48,7 +55,15 @@ struct RedisKeys: Sendable {
         errors = base + "errors"
         errorPayloads = base + "errors:payloads"
         errorRecords = base + "errors:records"
+        results = base + "results"
+        resultPrefix = base + "result:"
+        resultChannel = base + "results:done"
         groups = "\(prefix):groups"
+    }
+
+    /// The key of a job's stored result.
+    func result(_ id: String) -> String {
+        resultPrefix + id
     }
 
     /// The debounce state key of a job identity.
@@ -65,7 +80,7 @@ struct RedisKeys: Sendable {
     /// Keys the flush script deletes.
     var flushKeys: [String] { queueKeys + [settled] }
     /// Keys of the settle-and-pop script, in its KEYS order.
-    var leaseKeys: [String] { queueKeys + errorKeys + [settled] }
+    var leaseKeys: [String] { queueKeys + errorKeys + [settled, results] }
     /// Keys of the error queue.
     var errorKeys: [String] { [errors, errorPayloads, errorRecords] }
 }

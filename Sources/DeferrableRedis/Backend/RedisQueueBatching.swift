@@ -29,7 +29,7 @@ final class RedisQueueBatching: Sendable {
         }
     }
 
-    /// What one settle asks for: the 7 script arguments of one settlement.
+    /// What one settle asks for: the 9 script arguments of one settlement (``RedisJobQueue/settleArguments(_:_:)``).
     struct SettleRequest: Sendable {
         let arguments: [[UInt8]]
     }
@@ -54,8 +54,9 @@ final class RedisQueueBatching: Sendable {
     /// Batches in flight at once per kind.
     static let maxInFlight = 4
 
-    /// The error-queue bounds as the first two arguments of the `settleAndPop` script, rendered once.
-    let errorQueueLimits: [[UInt8]]
+    /// The first arguments of the `settleAndPop` script, rendered once: the error-queue bounds, the result key prefix
+    /// and the result channel.
+    let fixedArguments: [[UInt8]]
     let push: RequestCoalescer<OutgoingJob, Void>
     let lease: RequestCoalescer<LeaseRequest, LeaseResponse>
     /// Gives back the leases of pops whose replies were lost (see ``releaseLost(tokens:client:keys:)``).
@@ -77,8 +78,9 @@ final class RedisQueueBatching: Sendable {
         let limits = [
             Array(String(settings.errorQueueLimits.maxEntries).utf8),
             Array(String(settings.errorQueueLimits.maxAge.wholeMilliseconds).utf8),
+            Array(keys.resultPrefix.utf8), Array(keys.resultChannel.utf8),
         ]
-        errorQueueLimits = limits
+        fixedArguments = limits
         lease = RequestCoalescer(
             maxBatch: Self.maxBatch, maxBytes: Self.maxBatchBytes, size: Self.size, maxInFlight: Self.maxInFlight,
             send: { requests in try await Self.settleAndPop(requests, client: client, keys: keys, limits: limits) })
@@ -147,8 +149,8 @@ final class RedisQueueBatching: Sendable {
             }
         }
         var arguments = limits
-        arguments.reserveCapacity(3 + settles.count + pops.count * 2)
-        arguments.append(Array(String(settles.count / 7).utf8))
+        arguments.reserveCapacity(limits.count + 1 + settles.count + pops.count * 2)
+        arguments.append(Array(String(settles.count / 9).utf8))
         arguments.append(contentsOf: settles)
         for pop in pops {
             arguments.append(Array(String(pop.leaseMillis).utf8))

@@ -7,6 +7,10 @@ import NIOCore
 /// callers and pipelines share syscalls. Inbound bytes are fed to a hiredis reader (``RedisReplyReader``) and every
 /// complete reply completes the oldest sink, which is what makes pipelining work.
 ///
+/// A subscriber connection (one with a ``PushReceiver``, see ``receivePushes(_:)``) hands its unsolicited pub/sub
+/// `message` replies to the receiver instead; every other reply (the confirmations of `SUBSCRIBE`, `PING`) stays in
+/// the FIFO.
+///
 /// Failure handling:
 /// - an error reply fails only its own request, with ``RedisError/server(message:)``;
 /// - a protocol error, an I/O error or the channel closing fails every pending request and closes the channel;
@@ -52,6 +56,17 @@ final class RedisChannelHandler: ChannelInboundHandler {
         }
     }
 
+    /// Receives the pub/sub messages of a subscriber connection, on the event loop.
+    struct PushReceiver: Sendable {
+        /// A `message` reply: its channel and payload.
+        let message: @Sendable (_ channel: [UInt8], _ payload: [UInt8]) -> Void
+        /// The connection closed (called once; also at once if it was closed when the receiver was installed).
+        let closed: @Sendable (RedisError) -> Void
+    }
+
+    /// The kind of an RESP2 pub/sub message reply.
+    private static let messageKind = RedisValue.bulkString(Array("message".utf8))
+
     private struct Pending {
         let sink: Sink
         let deadline: NIODeadline
@@ -67,8 +82,18 @@ final class RedisChannelHandler: ChannelInboundHandler {
     private var timer: Scheduled<Void>?
     private var timerDeadline: NIODeadline?
     private var flushScheduled = false
+    private var pushReceiver: PushReceiver?
 
     init() {}
+
+    /// Makes this a subscriber connection: `message` replies go to `receiver`. Must be called on the event loop.
+    func receivePushes(_ receiver: PushReceiver) {
+        guard closedReason == nil, context != nil else {
+            receiver.closed(closedReason ?? .connectionLost(reason: "connection is closed"))
+            return
+        }
+        pushReceiver = receiver
+    }
 
     // MARK: - Requests
 
@@ -135,6 +160,10 @@ final class RedisChannelHandler: ChannelInboundHandler {
     // MARK: - Internals
 
     private func deliver(_ value: RedisValue, context: ChannelHandlerContext) {
+        if let pushReceiver, case .array(let parts) = value, parts.count == 3, parts[0] == Self.messageKind {
+            pushReceiver.message(parts[1].bytes ?? [], parts[2].bytes ?? [])
+            return
+        }
         guard let head = pending.first else {
             fail(with: .protocolError("received a reply while no command was pending"), context: context)
             return
@@ -176,6 +205,10 @@ final class RedisChannelHandler: ChannelInboundHandler {
         }
         while let entry = pending.popFirst() {
             entry.sink.fail(reason)
+        }
+        if let receiver = pushReceiver {
+            pushReceiver = nil
+            receiver.closed(closedReason ?? reason)
         }
     }
 

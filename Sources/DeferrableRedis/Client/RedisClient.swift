@@ -185,6 +185,14 @@ public final class RedisClient: Sendable {
         }
     }
 
+    /// Opens a connection of its own, outside every pool (with the reconnect backoff and the connect timeout), for
+    /// a caller that changes its mode, such as a pub/sub subscriber. The caller closes it.
+    /// - Throws: ``RedisError/cannotConnect(endpoint:reason:)`` or ``RedisError/clientClosed``.
+    func openConnection() async throws(RedisError) -> RedisConnection {
+        try checkOpen()
+        return try await connector.connect()
+    }
+
     // MARK: - Scripts
 
     /// Runs `script` with `EVALSHA`; on `NOSCRIPT` it loads the script with `SCRIPT LOAD` and retries once.

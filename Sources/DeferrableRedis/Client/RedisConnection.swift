@@ -186,6 +186,17 @@ final class RedisConnection: Sendable {
         }
     }
 
+    /// Makes this a subscriber connection: pub/sub `message` replies go to `receiver` (on the event loop), every
+    /// other reply completes its request as usual. If the connection is already closed, `receiver.closed` is called.
+    func receivePushes(_ receiver: RedisChannelHandler.PushReceiver) async {
+        let handler = self.handler
+        do {
+            try await channel.eventLoop.submit { handler.value.receivePushes(receiver) }.get()
+        } catch {
+            receiver.closed(.connectionLost(reason: "\(error)"))
+        }
+    }
+
     // MARK: - Closing
 
     /// Closes the channel without waiting; pending requests fail with ``RedisError/connectionLost(reason:)``.

@@ -5,16 +5,24 @@ extension RedisScript {
     /// script call for both (see `RedisQueueBatching`).
     ///
     /// KEYS: jobs, ready, delayed, inflight, leases, reclaims, inbox, markers, errors, error payloads, error records,
-    /// settled tokens.
+    /// settled tokens, results index.
     ///
-    /// ARGV: max error entries, max error age ms, settlement count S, then 7 per settlement: id, token, mode
-    /// (`complete`/`requeue`/`dead`), payload (empty = keep), has payload (`1`/`0`), delay ms, error record JSON;
-    /// then one pair of lease ms and lease token per wanted job (the n-th job taken gets the n-th pair).
+    /// ARGV: max error entries, max error age ms, result key prefix, result channel, settlement count S, then 9 per
+    /// settlement: id, token, mode (`complete`/`requeue`/`dead`), payload (empty = keep), has payload (`1`/`0`), delay
+    /// ms, error record JSON, result record, result TTL ms (empty = no result); then one pair of lease ms and lease
+    /// token per wanted job (the n-th job taken gets the n-th pair).
     ///
     /// Settling: 1 per settlement, or 0 when the lease is not held by that token (nothing changed for that job).
     /// A dead-lettered job goes to the error queue, which is then trimmed to its limits. Each settled token is kept in
     /// the settled-tokens set until its lease deadline, so that a repeat (a consumer whose reply was lost calls again)
     /// is recognised and answered 1, changing nothing; tokens past their deadline are dropped at each settlement.
+    ///
+    /// A completion or dead-letter with a result TTL stores its record in the same step: `SET <prefix><id> <record>
+    /// PX <ttl>`, the id in the results index (score: expiry ms; up to 500 expired members are trimmed per call, and
+    /// the index itself expires with its latest member), and `PUBLISH <channel> <id>` for the job's waiters (a
+    /// dead-letter without a record publishes too, so that waiters of a job whose envelope was unreadable look again
+    /// and end at once instead of at their deadline). The result
+    /// key is built from the prefix (it carries the group's hash tag, so it lives in the slot of the declared keys).
     ///
     /// Popping (only when a job is wanted): first reclaims jobs whose lease lapsed (back of the ready list, reclaim
     /// count increased) and promotes due delayed jobs; then takes elements (``RedisReadyEntry``) from the inbox
@@ -33,13 +41,23 @@ extension RedisScript {
             local jobs, ready, delayed, inflight, leases, reclaims, inbox, markers = KEYS[1], KEYS[2], KEYS[3],
                 KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
             local errors, errorPayloads, errorRecords, settledTokens = KEYS[9], KEYS[10], KEYS[11], KEYS[12]
+            local resultsIndex, resultPrefix, resultChannel = KEYS[13], ARGV[3], ARGV[4]
             local NUL = string.char(0)
             local now = now_ms()
             -- Most of the time no job has a reclaim count: then skip the per-job reads and deletes of it.
             local hasReclaims = redis.call('EXISTS', reclaims) == 1
-            local settleEnd = 3 + tonumber(ARGV[3]) * 7
-            local settled, dead, dueBefore = {}, 0, nil
-            for i = 4, settleEnd, 7 do
+            local settleEnd = 5 + tonumber(ARGV[5]) * 9
+            local settled, dead, dueBefore, storedResults = {}, 0, nil, false
+            -- Stores the result of the settlement at ARGV[i] if it has one.
+            local function store_result(i, id)
+                local ttl = ARGV[i + 8]
+                if ttl == '' then return end
+                redis.call('SET', resultPrefix .. id, ARGV[i + 7], 'PX', ttl)
+                redis.call('ZADD', resultsIndex, now + tonumber(ttl), id)
+                redis.call('PUBLISH', resultChannel, id)
+                storedResults = true
+            end
+            for i = 6, settleEnd, 9 do
                 local id, token, mode = ARGV[i], ARGV[i + 1], ARGV[i + 2]
                 if redis.call('HGET', leases, id) ~= token then
                     settled[#settled + 1] = redis.call('ZSCORE', settledTokens, token) and 1 or 0
@@ -51,6 +69,7 @@ extension RedisScript {
                     if mode == 'complete' then
                         redis.call('HDEL', jobs, id)
                         if hasReclaims then redis.call('HDEL', reclaims, id) end
+                        store_result(i, id)
                     elseif mode == 'requeue' then
                         if ARGV[i + 4] == '1' then
                             redis.call('HSET', jobs, id, ARGV[i + 3])
@@ -70,10 +89,19 @@ extension RedisScript {
                         redis.call('HSET', errorPayloads, id, ARGV[i + 3])
                         redis.call('HSET', errorRecords, id, ARGV[i + 6])
                         dead = dead + 1
+                        store_result(i, id)
+                        -- No record (its envelope could not be read): its waiters look again and find none.
+                        if ARGV[i + 8] == '' then redis.call('PUBLISH', resultChannel, id) end
                     end
                 end
             end
-            if settleEnd > 3 then redis.call('ZREMRANGEBYSCORE', settledTokens, '-inf', now) end
+            if settleEnd > 5 then redis.call('ZREMRANGEBYSCORE', settledTokens, '-inf', now) end
+            if storedResults then
+                local expired = redis.call('ZRANGEBYSCORE', resultsIndex, '-inf', now, 'LIMIT', 0, 500)
+                if #expired > 0 then redis.call('ZREM', resultsIndex, unpack(expired)) end
+                local latest = redis.call('ZRANGE', resultsIndex, -1, -1, 'WITHSCORES')
+                if #latest == 2 then redis.call('PEXPIREAT', resultsIndex, latest[2]) end
+            end
             if dueBefore ~= nil then wake_if_sooner(delayed, ready, markers, dueBefore) end
             if dead > 0 then
                 -- Trim by age, then the oldest past the count limit; at most 2000 entries per call, removed in

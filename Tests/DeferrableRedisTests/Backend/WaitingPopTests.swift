@@ -60,13 +60,15 @@ struct WaitingPopTests {
         let key = { (name: String) in "wp:{\(group)}:\(name)" }
         let leaseKeys = [
             "jobs", "ready", "delayed", "inflight", "leases", "reclaims", "inbox", "markers", "errors", "errors:payloads",
-            "errors:records",
+            "errors:records", "settled", "results",
         ]
         .map(key)
         let releaseKeys = [key("leases"), key("inflight"), key("ready"), key("inbox")]
-        // Two pops whose replies "never arrived": error-queue limits, no settlement, two pop pairs.
+        // Two pops whose replies "never arrived": error-queue limits, result key prefix and channel, no settlement,
+        // two pop pairs.
         let popped = try await factory.client.evalScript(
-            .settleAndPop, keys: leaseKeys, args: ["1000", "1000", "0", "30000", "lost-a", "30000", "lost-b"])
+            .settleAndPop, keys: leaseKeys,
+            args: ["1000", "1000", key("result:"), key("results:done"), "0", "30000", "lost-a", "30000", "lost-b"])
         #expect(popped.array?.last?.array?.count == 8, "the pops leased both jobs: \(popped)")
         #expect(try await deferrable.stats().inFlight == 2)
 
