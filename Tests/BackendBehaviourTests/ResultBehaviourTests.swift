@@ -284,6 +284,19 @@ struct ResultBehaviourTests {
         #expect(try await deferrable.backend.results?.lookup(id: receipt.id) == .unknown)
     }
 
+    @Test("a flush removes the stored results", arguments: TestBackend.all)
+    func flush(backend: TestBackend) async throws {
+        let deferrable = try backend.makeDeferrable()
+        let future = try await deferrable.register(Double.self).later(Double(n: 3))
+        _ = try await runEventually(deferrable)
+        #expect(try await deferrable.backend.results?.count() == 1)
+        try await deferrable.flush()
+        #expect(try await deferrable.backend.results?.count() == 0)
+        await #expect(throws: JobResultError.resultNotKept(jobID: future.id, reason: .missing)) {
+            try await future.result(waitingUpTo: .zero)
+        }
+    }
+
     @Test("many waiters of one job all get the value", arguments: TestBackend.all)
     func manyWaiters(backend: TestBackend) async throws {
         let deferrable = try backend.makeDeferrable()

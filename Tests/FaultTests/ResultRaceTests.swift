@@ -5,7 +5,7 @@ import Testing
 
 /// Completions that land as close as possible to the start of their wait: the wait starts right after the push and
 /// a hot consumer runs the job at once. No result may be missed and no wait may hang.
-@Suite("Result races", .serialized, .timeLimit(.minutes(5)))
+@Suite("Result races", .serialized, .timeLimit(.minutes(10)))
 struct ResultRaceTests {
     static let jobs = 100_000
 
@@ -33,7 +33,7 @@ struct ResultRaceTests {
             for consumer in consumers { consumer.cancel() }
         }
         let producers = 16
-        let (right, wrong, notDone) = try await within(.seconds(240), "100,000 results") {
+        let (right, wrong, notDone) = try await within(.seconds(540), "100,000 results") {
             try await withThrowingTaskGroup(of: (Int, Int, Int).self) { group in
                 for producer in 0..<producers {
                     group.addTask {

@@ -200,6 +200,7 @@ struct MemoryGroupState {
         leasedCount = 0
         leaseDeadlines = Heap()
         endedLeaseDeadlines = 0
+        results.removeAllRecords()
         for waiter in results.removeAllWaiters() { resultWakeups.append((waiter, nil)) }
     }
 }

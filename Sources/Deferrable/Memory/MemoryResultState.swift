@@ -78,6 +78,12 @@ struct MemoryResultState {
         return waiter
     }
 
+    /// Removes every record (the group was flushed) and gives the storage back.
+    mutating func removeAllRecords() {
+        entries = [:]
+        expiries = Heap()
+    }
+
     /// Removes every waiter (the group was flushed): they look again.
     mutating func removeAllWaiters() -> [Waiter] {
         defer { waiters.removeAll() }

@@ -28,7 +28,8 @@ public protocol JobQueue: Sendable {
     /// Moves the due time of a job that is still delayed to `delay` from now (used by debouncing);
     /// `false`, changing nothing, when the job is not delayed (already runnable, running or gone).
     func postpone(id: String, by delay: Duration) async throws -> Bool
-    /// Removes every job of the group: ready, delayed and in flight (the error queue is left alone).
+    /// Removes every job of the group: ready, delayed and in flight, and the stored results (the error queue is left
+    /// alone).
     func flush() async throws
     /// Exact counts by state, error queue included.
     func stats() async throws -> QueueStats
