@@ -54,7 +54,9 @@ struct RedisResultStore: ResultStore {
                     throw CancellationError()
                 case .deadline:
                     return try await lookup(id: id)
-                case .published, .resubscribe:
+                case .published(let record?):
+                    return .finished(record)
+                case .published(nil), .resubscribe:
                     continue
                 }
             } catch let error as RedisError where Self.isConnectionFailure(error) {

@@ -166,12 +166,15 @@ final class RedisResultSubscription: Sendable {
         }
     }
 
-    /// A published id: wakes its waiters (on the event loop; no I/O).
-    private func deliver(channel: [UInt8], id: [UInt8]) {
+    /// A published message, `id` or `id NUL record`: wakes the job's waiters, with the record when it came along (on
+    /// the event loop; no I/O).
+    private func deliver(channel: [UInt8], id message: [UInt8]) {
         let channel = String(decoding: channel, as: UTF8.self)
-        let id = String(decoding: id, as: UTF8.self)
+        let separator = message.firstIndex(of: 0)
+        let id = String(decoding: message[..<(separator ?? message.endIndex)], as: UTF8.self)
+        let record = separator.map { Array(message[($0 + 1)...]) }
         let waiters = state.withLock { state in state.waiters[channel]?[id].map { Array($0.values) } ?? [] }
-        for waiter in waiters { waiter.wake(.published) }
+        for waiter in waiters { waiter.wake(.published(record: record)) }
     }
 
     /// The connection `identity` closed: if it is the current one, forget it and wake every waiter to re-check.

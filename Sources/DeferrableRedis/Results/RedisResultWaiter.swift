@@ -5,8 +5,8 @@ import Synchronization
 final class RedisResultWaiter: Sendable {
     /// Why a waiter woke.
     enum Wake: Sendable {
-        /// The job's id was published: its record was written.
-        case published
+        /// The job's id was published: its record was written (carried in the message when it is small).
+        case published(record: [UInt8]?)
         /// The subscription's connection was lost or replaced: messages may have been missed.
         case resubscribe
         /// The deadline passed.
@@ -40,7 +40,7 @@ final class RedisResultWaiter: Sendable {
                 return continuation
             }
             switch (state.wake, reason) {
-            case (.cancelled, _), (.deadline, .published), (.deadline, .resubscribe): break
+            case (.cancelled, _), (.deadline, .published), (.deadline, .resubscribe), (.published(record: _?), .resubscribe): break
             default: state.wake = reason
             }
             return nil

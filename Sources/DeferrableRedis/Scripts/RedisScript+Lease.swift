@@ -19,9 +19,11 @@ extension RedisScript {
     ///
     /// A completion or dead-letter with a result TTL stores its record in the same step: `SET <prefix><id> <record>
     /// PX <ttl>`, the id in the results index (score: expiry ms; up to 500 expired members are trimmed per call, and
-    /// the index itself expires with its latest member), and `PUBLISH <channel> <id>` for the job's waiters (a
-    /// dead-letter without a record publishes too, so that waiters of a job whose envelope was unreadable look again
-    /// and end at once instead of at their deadline). The result
+    /// the index itself expires with its latest member), and, when a process subscribes to the channel (`PUBSUB
+    /// NUMSUB`, asked once per call), `PUBLISH <channel> <id>` for the job's waiters, as `<id> NUL <record>` when the
+    /// record is at most 8 KiB so that they need not read it (a dead-letter without a record publishes too, so that
+    /// waiters of a job whose envelope was unreadable look again and end at once instead of at their deadline). On
+    /// Redis Cluster the subscriber count is the node's own, which is right for shard channels only. The result
     /// key is built from the prefix (it carries the group's hash tag, so it lives in the slot of the declared keys).
     ///
     /// Popping (only when a job is wanted): first reclaims jobs whose lease lapsed (back of the ready list, reclaim
@@ -47,14 +49,25 @@ extension RedisScript {
             -- Most of the time no job has a reclaim count: then skip the per-job reads and deletes of it.
             local hasReclaims = redis.call('EXISTS', reclaims) == 1
             local settleEnd = 5 + tonumber(ARGV[5]) * 9
-            local settled, dead, dueBefore, storedResults = {}, 0, nil, false
+            local settled, dead, dueBefore, storedResults, subscribers = {}, 0, nil, false, nil
+            -- Tells waiting processes that the job `id` ended, with its record when it is small; nothing when no
+            -- process subscribes to the channel (asked once per call: a subscriber that comes later looks itself).
+            local function publish(id, record)
+                if subscribers == nil then subscribers = redis.call('PUBSUB', 'NUMSUB', resultChannel)[2] end
+                if subscribers == 0 then return end
+                if record and #record <= 8192 then
+                    redis.call('PUBLISH', resultChannel, id .. NUL .. record)
+                else
+                    redis.call('PUBLISH', resultChannel, id)
+                end
+            end
             -- Stores the result of the settlement at ARGV[i] if it has one.
             local function store_result(i, id)
                 local ttl = ARGV[i + 8]
                 if ttl == '' then return end
                 redis.call('SET', resultPrefix .. id, ARGV[i + 7], 'PX', ttl)
                 redis.call('ZADD', resultsIndex, now + tonumber(ttl), id)
-                redis.call('PUBLISH', resultChannel, id)
+                publish(id, ARGV[i + 7])
                 storedResults = true
             end
             for i = 6, settleEnd, 9 do
@@ -91,7 +104,7 @@ extension RedisScript {
                         dead = dead + 1
                         store_result(i, id)
                         -- No record (its envelope could not be read): its waiters look again and find none.
-                        if ARGV[i + 8] == '' then redis.call('PUBLISH', resultChannel, id) end
+                        if ARGV[i + 8] == '' then publish(id, nil) end
                     end
                 end
             end
