@@ -7,6 +7,7 @@ extension MemoryGroupState {
     mutating func takeReady(leaseMillis: Int64, now: Int64) -> LeasedJob? {
         while let item = ready.popFirst() {
             let id = item.id
+            if item.keepsResult { leftQueue(resultKeeper: id) }
             let token = nextSequence()
             let lease = Lease(token: token, deadline: now.addingSaturated(leaseMillis))
             let taken: StoredJob?
@@ -24,6 +25,13 @@ extension MemoryGroupState {
             return LeasedJob(id: id, content: job.payload, reclaims: job.reclaims, leaseToken: String(token), poppedAt: now)
         }
         return nil
+    }
+
+    /// Uncounts a pushed job that keeps a result as it leaves the ready queue.
+    private mutating func leftQueue(resultKeeper id: String) {
+        let key = id.hashValue
+        guard let count = queuedResultKeepers[key] else { return }
+        queuedResultKeepers[key] = count > 1 ? count - 1 : nil
     }
 
     /// Gives `job` the lease unless it is leased already; a new payload replaces its own.

@@ -31,6 +31,8 @@ struct MemoryGroupState {
     struct ReadyItem {
         var id: String
         var payload: JobPayload?
+        /// A pushed job whose result is kept: counted in ``queuedResultKeepers`` until it is leased.
+        var keepsResult = false
     }
 
     /// Delayed and in-flight jobs, and runnable jobs that were not pushed as such (retries, reclaims, due delays).
@@ -54,6 +56,10 @@ struct MemoryGroupState {
     /// Grows whenever a job becomes runnable; a consumer about to wait compares it to what it saw.
     var pushEpoch: UInt64 = 0
     var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+    /// Jobs in `ready` that were pushed as such and keep a result, counted by their id's hash value, so that a result
+    /// lookup finds them queued without a `jobs` entry per job (small integer keys keep a deep queue cheap). Two ids
+    /// with one hash value (1 in 2⁶⁴) make a lookup of the other one answer pending until the queued one is leased.
+    var queuedResultKeepers: [Int: Int] = [:]
     /// Stored results and the callers waiting for them.
     var results: MemoryResultState
     /// Result waiters to resume once the lock is released, with what to resume them with.
@@ -68,11 +74,12 @@ struct MemoryGroupState {
         return sequence
     }
 
-    /// Stores a new job (no reclaims) and makes it ready or delayed. A job that keeps its result is stored under its
-    /// id even when it is runnable at once, so a result lookup finds it queued.
+    /// Stores a new job (no reclaims) and makes it ready or delayed. A job that keeps its result and is runnable at
+    /// once is counted in ``queuedResultKeepers``, so a result lookup finds it queued.
     mutating func insert(id: String, payload: JobPayload, delayMillis: Int64, keepsResult: Bool, now: Int64) {
-        guard delayMillis > 0 || keepsResult else {
-            ready.append(ReadyItem(id: id, payload: payload))
+        guard delayMillis > 0 else {
+            ready.append(ReadyItem(id: id, payload: payload, keepsResult: keepsResult))
+            if keepsResult { queuedResultKeepers[id.hashValue, default: 0] += 1 }
             return
         }
         // A reused id overwrites the payload; a lease the id holds stays (its consumer can still settle it).
@@ -96,7 +103,7 @@ struct MemoryGroupState {
     /// What is known about job `id`'s result: pending while the job is queued (a job requeued from the error queue
     /// is pending again, whatever its earlier record says), else its record.
     mutating func resultLookup(id: String, now: Int64) -> ResultLookup {
-        if jobs[id] != nil { return .pending }
+        if jobs[id] != nil || queuedResultKeepers[id.hashValue] != nil { return .pending }
         return results.record(of: id, now: now).map(ResultLookup.finished) ?? .unknown
     }
 
@@ -200,6 +207,7 @@ struct MemoryGroupState {
         leasedCount = 0
         leaseDeadlines = Heap()
         endedLeaseDeadlines = 0
+        queuedResultKeepers.removeAll()
         results.removeAllRecords()
         for waiter in results.removeAllWaiters() { resultWakeups.append((waiter, nil)) }
     }
