@@ -1,5 +1,3 @@
-import HeapModule
-
 /// The stored results of one in-memory group and the callers waiting for them. Only ever touched under
 /// ``MemoryGroupStore``'s lock, so a settlement stores a record and finds its waiters in one step.
 struct MemoryResultState {
@@ -28,7 +26,7 @@ struct MemoryResultState {
     private(set) var entries: [String: Entry] = [:]
     /// Every entry's expiry, oldest first; an entry replaced by a newer record of the same id leaves a stale item,
     /// recognised by its sequence number.
-    private var expiries = Heap<MemoryGroupState.TimedID>()
+    private var expiries = ExpiryOrder()
     private(set) var waiters: [String: [UInt64: Waiter]] = [:]
     private var sequence: UInt64 = 0
 
@@ -46,7 +44,7 @@ struct MemoryResultState {
         while entries.count > maxEntries, let first = expiries.popMin() {
             if entries[first.id]?.sequence == first.sequence { entries[first.id] = nil }
         }
-        return removeWaiters(of: id)
+        return waiters.isEmpty ? [] : removeWaiters(of: id)
     }
 
     /// The record of `id` if it has not expired.
@@ -81,7 +79,7 @@ struct MemoryResultState {
     /// Removes every record (the group was flushed) and gives the storage back.
     mutating func removeAllRecords() {
         entries = [:]
-        expiries = Heap()
+        expiries = ExpiryOrder()
     }
 
     /// Removes every waiter (the group was flushed): they look again.
@@ -100,12 +98,12 @@ struct MemoryResultState {
         var removed = 0
         while removed < limit, let first = expiries.min, first.at <= now {
             removed += 1
-            _ = expiries.removeMin()
+            _ = expiries.popMin()
             if entries[first.id]?.sequence == first.sequence { entries[first.id] = nil }
         }
         if entries.capacity > 1024, entries.count < entries.capacity / 4 {
             entries = Dictionary(minimumCapacity: entries.count * 2).merging(entries) { first, _ in first }
-            expiries = Heap(expiries.unordered.filter { entries[$0.id]?.sequence == $0.sequence })
+            expiries.filter { entries[$0.id]?.sequence == $0.sequence }
         }
     }
 

@@ -195,7 +195,8 @@ public final class RedisClient: Sendable {
 
     // MARK: - Scripts
 
-    /// Runs `script` with `EVALSHA`; on `NOSCRIPT` it loads the script with `SCRIPT LOAD` and retries once.
+    /// Runs `script` with `EVALSHA`; on `NOSCRIPT` it loads the script with `SCRIPT LOAD` and retries once, and if the
+    /// cache was emptied again in between (a restart, another client's `SCRIPT FLUSH`) it sends the source with `EVAL`.
     ///
     /// - Throws: ``RedisError/server(message:)`` for script errors, other ``RedisError`` cases for connection problems.
     public func evalScript(_ script: RedisScript, keys: [String], args: [String] = []) async throws -> RedisValue {
@@ -209,14 +210,19 @@ public final class RedisClient: Sendable {
             return try await send(command)
         } catch let error as RedisError where error.serverErrorCode == "NOSCRIPT" {
             try await loadScript(script)
-            return try await send(command)
+            do {
+                return try await send(command)
+            } catch let error as RedisError where error.serverErrorCode == "NOSCRIPT" {
+                return try await send(Self.eval(script, keys: keys, args: binaryArgs))
+            }
         }
     }
 
     /// Runs `script` once per call, all `EVALSHA`s pipelined in one round trip; results are in call order.
     ///
     /// Calls that fail with `NOSCRIPT` (and only those, since the others ran) are retried after `SCRIPT LOAD`,
-    /// again as one pipeline.
+    /// again as one pipeline; those that fail with `NOSCRIPT` once more (the cache was emptied again) are sent with
+    /// `EVAL`.
     public func evalScriptPipelined(
         _ script: RedisScript,
         calls: [(keys: [String], args: [[UInt8]])]
@@ -237,6 +243,15 @@ public final class RedisClient: Sendable {
         for (index, result) in zip(missing, retried) {
             results[index] = result
         }
+        let stillMissing = missing.filter { index in
+            if case .failure(let error) = results[index], error.serverErrorCode == "NOSCRIPT" { return true }
+            return false
+        }
+        guard !stillMissing.isEmpty else { return results }
+        let evaluated = try await pipeline(stillMissing.map { Self.eval(script, keys: calls[$0].keys, args: calls[$0].args) })
+        for (index, result) in zip(stillMissing, evaluated) {
+            results[index] = result
+        }
         return results
     }
 
@@ -249,13 +264,22 @@ public final class RedisClient: Sendable {
         logger.debug("Loaded Redis script", metadata: ["redis.script": "\(script.name)", "redis.sha1": "\(script.sha1)"])
     }
 
+    /// The `EVAL` command of `script`, with its source.
+    static func eval(_ script: RedisScript, keys: [String], args: [[UInt8]]) -> RedisCommand {
+        scriptCall(Array(script.source.utf8), keys: keys, args: args, command: "EVAL")
+    }
+
     /// The `EVALSHA` command of `script` (for pipelines that carry a script call).
     static func evalSHA(_ script: RedisScript, keys: [String], args: [[UInt8]]) -> RedisCommand {
-        var arguments: [[UInt8]] = [Array(script.sha1.utf8), Array(String(keys.count).utf8)]
+        scriptCall(Array(script.sha1.utf8), keys: keys, args: args, command: "EVALSHA")
+    }
+
+    private static func scriptCall(_ script: [UInt8], keys: [String], args: [[UInt8]], command: String) -> RedisCommand {
+        var arguments: [[UInt8]] = [script, Array(String(keys.count).utf8)]
         arguments.reserveCapacity(2 + keys.count + args.count)
         arguments.append(contentsOf: keys.map { Array($0.utf8) })
         arguments.append(contentsOf: args)
-        return RedisCommand("EVALSHA", arguments)
+        return RedisCommand(command, arguments)
     }
 
     // MARK: - Helpers

@@ -109,6 +109,50 @@ struct ClientRoundTripTests {
     }
 
     @Test(
+        "evalScript succeeds while another client flushes the script cache again and again (EVAL after a second NOSCRIPT)",
+        .enabled(if: ClientTestSupport.hasRedisServerBinary)
+    )
+    func scriptsUnderRepeatedFlush() async throws {
+        // A server of its own: SCRIPT FLUSH is server-wide.
+        let server = try await TemporaryRedisServer(arguments: [])
+        defer { server.stop() }
+        let client = RedisClient(configuration: RedisConfiguration(host: "127.0.0.1", port: server.port))
+        let flusher = RedisClient(configuration: RedisConfiguration(host: "127.0.0.1", port: server.port))
+        defer {
+            Task {
+                await client.close()
+                await flusher.close()
+            }
+        }
+        let script = RedisScript(name: "echo-\(UUID().uuidString)", source: "return ARGV[1] -- \(UUID().uuidString)")
+        let stop = Locked(false)
+        let flushes = Task {
+            var count = 0
+            while !stop.value {
+                _ = try await flusher.send(RedisCommand("SCRIPT", "FLUSH"))
+                count += 1
+            }
+            return count
+        }
+        var failures: [String] = []
+        for round in 0..<300 {
+            do {
+                let single = try await client.evalScript(script, keys: [], args: ["s\(round)"])
+                if single.string != "s\(round)" { failures.append("single \(round): \(single)") }
+                let results = try await client.evalScriptPipelined(script, calls: [([], [Array("p\(round)".utf8)])])
+                if try results.first?.get().string != "p\(round)" { failures.append("pipelined \(round): \(results)") }
+            } catch {
+                failures.append("\(round): \(error)")
+            }
+        }
+        stop.withLock { $0 = true }
+        let flushed = try await flushes.value
+        let failed = failures.count
+        #expect(failed == 0, "e.g. \(failures.prefix(3))")
+        #expect(flushed > 0)
+    }
+
+    @Test(
         "evalScript survives SCRIPT FLUSH (NOSCRIPT fallback), single and pipelined",
         .enabled(if: ClientTestSupport.hasRedisServerBinary)
     )
