@@ -37,8 +37,7 @@ enum ResultLines {
     private static func notKeptText(_ notKept: JobResultRecord.NotKept) -> String {
         switch notKept {
         case .tooLarge(let size, let limit): "its value of \(Format.size(size)) was over the limit of \(Format.size(limit))"
-        case .notEncodable(let reason): "its value could not be encoded (\(reason))"
-        case .noValue: "the consumer that ran it registered it as a job that returns nothing"
+        default: ResultNotKeptReason(notKept).description
         }
     }
 }

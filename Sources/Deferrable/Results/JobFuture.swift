@@ -38,14 +38,7 @@ public struct JobFuture<Value: Codable & Sendable>: Sendable {
         let record = try await record(waitingUpTo: wait)
         switch record.state {
         case .completed:
-            if let notKept = record.notKept {
-                switch notKept {
-                case .tooLarge(let size, let limit):
-                    throw JobResultError.resultNotKept(jobID: id, reason: .tooLarge(size: size, limit: limit))
-                case .notEncodable(let reason): throw JobResultError.resultNotKept(jobID: id, reason: .notEncodable(reason: reason))
-                case .noValue: throw JobResultError.resultNotKept(jobID: id, reason: .noValue)
-                }
-            }
+            if let notKept = record.notKept { throw JobResultError.resultNotKept(jobID: id, reason: ResultNotKeptReason(notKept)) }
             guard let json = record.valueJSON else { throw JobResultError.unreadable(jobID: id, reason: "the record has no value") }
             do {
                 return try ArgumentsDecoder.decode(Value.self, from: json)

@@ -40,6 +40,15 @@ public enum ResultNotKeptReason: Sendable, Equatable, CustomStringConvertible {
     /// No record and no queued job: the record's TTL passed, or there is no such job.
     case missing
 
+    /// The reason a stored record gives for not keeping its value.
+    public init(_ notKept: JobResultRecord.NotKept) {
+        switch notKept {
+        case .tooLarge(let size, let limit): self = .tooLarge(size: size, limit: limit)
+        case .notEncodable(let reason): self = .notEncodable(reason: reason)
+        case .noValue: self = .noValue
+        }
+    }
+
     public var description: String {
         switch self {
         case .tooLarge(let size, let limit): "its value of \(size) bytes was over the limit of \(limit) bytes"
