@@ -12,6 +12,8 @@ let package = Package(
     products: [
         .library(name: "Deferrable", targets: ["Deferrable"]),
         .library(name: "DeferrableRedis", targets: ["DeferrableRedis"]),
+        .library(name: "DeferrableDashboard", targets: ["DeferrableDashboard"]),
+        .library(name: "DeferrablePostgres", targets: ["DeferrablePostgres"]),
         .executable(name: "deferrable-demo", targets: ["deferrable-demo"]),
         .executable(name: "deferrable", targets: ["deferrable-cli"]),
         .executable(name: "deferrable-bench", targets: ["deferrable-bench"]),
@@ -20,15 +22,23 @@ let package = Package(
         .trait(
             name: "Redis",
             description: "Builds the demo with Redis support (needs libhiredis-dev)."
-        )
+        ),
+        .trait(
+            name: "Postgres",
+            description: "Builds the demo with PostgreSQL support (builds postgres-nio)."
+        ),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -54,6 +64,30 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "DeferrablePostgres",
+            dependencies: [
+                "Deferrable",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "DeferrableDashboard",
+            dependencies: [
+                "Deferrable",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
@@ -62,6 +96,7 @@ let package = Package(
             dependencies: [
                 "Deferrable",
                 .target(name: "DeferrableRedis", condition: .when(traits: ["Redis"])),
+                .target(name: "DeferrablePostgres", condition: .when(traits: ["Postgres"])),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -71,6 +106,8 @@ let package = Package(
             dependencies: [
                 "Deferrable",
                 "DeferrableRedis",
+                "DeferrablePostgres",
+                "DeferrableDashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -81,6 +118,7 @@ let package = Package(
             dependencies: [
                 "Deferrable",
                 "DeferrableRedis",
+                "DeferrablePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -115,8 +153,23 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "DashboardTests",
+            dependencies: [
+                "Deferrable",
+                "DeferrableDashboard",
+                "DeferrableRedis",
+                "DeferrableTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "CLITests",
-            dependencies: ["DeferrableTestSupport", "Deferrable", "DeferrableRedis"],
+            dependencies: ["DeferrableTestSupport", "Deferrable", "DeferrableRedis", "DeferrablePostgres"],
             swiftSettings: strictSettings
         ),
         .target(
@@ -137,12 +190,22 @@ let package = Package(
         ),
         .testTarget(
             name: "DebounceTests",
-            dependencies: ["DeferrableTestSupport", "Deferrable", "DeferrableRedis"],
+            dependencies: ["DeferrableTestSupport", "Deferrable", "DeferrableRedis", "DeferrablePostgres"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "BackendBehaviourTests",
-            dependencies: ["Deferrable", "DeferrableTestSupport", "DeferrableRedis"],
+            dependencies: ["Deferrable", "DeferrableTestSupport", "DeferrableRedis", "DeferrablePostgres"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DeferrablePostgresTests",
+            dependencies: [
+                "Deferrable", "DeferrablePostgres", "DeferrableTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -154,6 +217,7 @@ let package = Package(
             name: "deferrable-fault-worker",
             dependencies: [
                 "Deferrable",
+                "DeferrablePostgres",
                 "DeferrableRedis",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -162,7 +226,7 @@ let package = Package(
         .testTarget(
             name: "FaultTests",
             dependencies: [
-                "Deferrable", "DeferrableTestSupport",
+                "Deferrable", "DeferrableTestSupport", "DeferrablePostgres",
                 "DeferrableRedis",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),

@@ -1,24 +1,38 @@
 #!/usr/bin/env bash
-# Runs deferrable-bench (release build) on both backends against a throw-away redis-server of its own.
+# Runs deferrable-bench (release build) on memory and Redis against a throw-away redis-server of its own, or with
+# `--backend postgres` on PostgreSQL against a throw-away cluster of its own.
 #
 #   bash scripts/bench.sh                         # all phases, memory and Redis, default sizes
 #   bash scripts/bench.sh --n 100000 --job incr   # extra arguments go to deferrable-bench
+#   bash scripts/bench.sh --backend postgres      # all phases on PostgreSQL, with the pgbench reference
 #
 # What it does:
 #   1. Installs redis-server (and libhiredis-dev, needed to build) with apt-get when they are missing
 #      (Debian/Ubuntu; sudo is used only when not root). Elsewhere it says what to install and stops.
 #   2. Starts `redis-server --save '' --appendonly no` on a free loopback port in a temporary directory and
-#      waits until it answers PING.
+#      waits until it answers PING. With `--backend postgres` instead: installs PostgreSQL with apt-get when
+#      initdb/pg_ctl/pgbench are missing and starts a cluster (scripts/lib/postgres.sh: initdb in a temporary
+#      directory, pg_ctl on a free loopback port, fsync off, database deferrable_test).
 #   3. `swift build -c release --product deferrable-bench` (scratch path .build-bench, or $BENCH_SCRATCH_PATH).
-#   4. Runs the benchmark with --redis pointing at that server: JSON lines on stdout, the table on stderr.
-#      With BENCH_OUTPUT=path the JSON lines are also written to that file.
-#   On exit the redis-server it started (that pid only) is stopped and the temporary directory removed.
+#   4. Runs the benchmark with --redis (or --postgres) pointing at that server: JSON lines on stdout, the table on
+#      stderr. With BENCH_OUTPUT=path the JSON lines are also written to that file.
+#   On exit the server it started (that pid only) is stopped and the temporary directory removed.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
 # shellcheck source=lib/redis.sh
 source scripts/lib/redis.sh
+# shellcheck source=lib/postgres.sh
+source scripts/lib/postgres.sh
+
+# `--backend postgres` (or `--backend=postgres`) among the arguments selects PostgreSQL.
+on_postgres=0
+previous=""
+for argument in "$@"; do
+    [[ "$previous" == "--backend" && "$argument" == "postgres" || "$argument" == "--backend=postgres" ]] && on_postgres=1
+    previous="$argument"
+done
 
 scratch="${BENCH_SCRATCH_PATH:-.build-bench}"
 
@@ -26,16 +40,23 @@ scratch="${BENCH_SCRATCH_PATH:-.build-bench}"
 
 command -v swift >/dev/null 2>&1 || die "swift is not on PATH (Swift 6.1 or later is needed)"
 install_missing
+((on_postgres)) && install_postgres
 
 log "swift build -c release --product deferrable-bench --scratch-path $scratch"
 swift build -c release --product deferrable-bench --scratch-path "$scratch" >&2
 bin="$(swift build -c release --product deferrable-bench --scratch-path "$scratch" --show-bin-path)/deferrable-bench"
 
-start_redis bench-redis
-
-log "$bin --redis $redis_url --backend both $*"
-if [[ -n "${BENCH_OUTPUT:-}" ]]; then
-    "$bin" --redis "$redis_url" --backend both "$@" | tee "$BENCH_OUTPUT"
+if ((on_postgres)); then
+    start_postgres bench-postgres
+    arguments=(--postgres "$postgres_url" "$@")
 else
-    "$bin" --redis "$redis_url" --backend both "$@"
+    start_redis bench-redis
+    arguments=(--redis "$redis_url" --backend both "$@")
+fi
+
+log "$bin ${arguments[*]}"
+if [[ -n "${BENCH_OUTPUT:-}" ]]; then
+    "$bin" "${arguments[@]}" | tee "$BENCH_OUTPUT"
+else
+    "$bin" "${arguments[@]}"
 fi

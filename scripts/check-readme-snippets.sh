@@ -46,13 +46,18 @@ import PackageDescription
 let package = Package(
     name: "ReadmeSnippets",
     platforms: [.macOS(.v15)],
-    dependencies: [.package(path: "..")],
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+    ],
     targets: [
         .target(
             name: "ReadmeSnippets",
             dependencies: [
                 .product(name: "Deferrable", package: "$identity"),
                 .product(name: "DeferrableRedis", package: "$identity"),
+                .product(name: "DeferrablePostgres", package: "$identity"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         )
     ]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds everything (tests included) with zero compiler warnings, then runs the test suite against a
-# throw-away redis-server of its own.
+# throw-away redis-server and a throw-away PostgreSQL cluster of its own.
 #
 #   bash scripts/test.sh                      # everything
 #   bash scripts/test.sh --filter RetryTests  # extra arguments go to `swift test`
@@ -11,17 +11,29 @@
 #   2. Starts redis-server on a free loopback port in a temporary directory (no persistence), waits until it
 #      answers PING, and exports REDIS_URL=redis://127.0.0.1:PORT. If REDIS_URL is already set, that server
 #      is used instead and nothing is started.
-#   3. `swift build --build-tests`; fails if the compiler printed a warning for this package's code
+#   3. Installs PostgreSQL with apt-get when initdb/pg_ctl are missing and exports POSTGRES_BIN_DIR (its bin
+#      directory; fault tests start clusters of their own from it). Creates a cluster in a temporary directory
+#      (initdb as the `postgres` user when root; trust authentication on loopback; fsync off), starts it with
+#      pg_ctl on a free loopback port with its socket in that directory, waits for pg_isready, creates the
+#      database deferrable_test and exports POSTGRES_URL=postgres://postgres@127.0.0.1:PORT/deferrable_test.
+#      If POSTGRES_URL is already set, that server is used instead and nothing is started.
+#   4. `swift build --build-tests`; fails if the compiler printed a warning for this package's code
 #      (lines about dependencies under .build/checkouts are ignored).
-#   4. `swift test --skip-build` for every suite but FaultTests, then FaultTests on their own (with arguments:
+#   5. `swift test --skip-build` for every suite but FaultTests, CLITests, DashboardTests and DelayedStartTests,
+#      then DelayedStartTests alone (it measures wake-up lateness), then CLITests and DashboardTests, then
+#      FaultTests on their own, then
+#      scripts/browser-test.sh (the dashboard in headless Chromium; with arguments: only
 #      `swift test --skip-build "$@"` instead).
-#   On exit the redis-server it started (that pid only) is stopped and the temporary directory removed.
+#   On exit the redis-server and the PostgreSQL server it started (those pids only) are stopped and their
+#   temporary directories removed.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
 # shellcheck source=lib/redis.sh
 source scripts/lib/redis.sh
+# shellcheck source=lib/postgres.sh
+source scripts/lib/postgres.sh
 
 # --- Run ---------------------------------------------------------------------------------------------------
 
@@ -35,13 +47,23 @@ else
     export REDIS_URL="$redis_url"
 fi
 
+install_postgres
+if [[ -n "${POSTGRES_URL:-}" ]]; then
+    log "using the PostgreSQL server at POSTGRES_URL=$POSTGRES_URL"
+else
+    start_postgres test-postgres
+    export POSTGRES_URL="$postgres_url"
+fi
+
 log "swift build --build-tests"
 build_log="$(mktemp "${TMPDIR:-/tmp}/deferrable-build.XXXXXX")"
 status=0
 swift build --build-tests 2>&1 | tee "$build_log" || status=$?
 # Diagnostic lines only ("path:line:col: warning: …" or SwiftPM's "warning: …"), each once; not the
 # indented source excerpts under them, and not dependencies.
-warnings="$(grep -E '^([^[:space:]|].*: )?warning:' "$build_log" | grep -v '/\.build/checkouts/' | sort -u || true)"
+# SwiftPM's own notes about files a dependency's manifest leaves undeclared are about that package, not this one.
+warnings="$(grep -E '^([^[:space:]|].*: )?warning:' "$build_log" | grep -v '/\.build/checkouts/' \
+    | grep -vE "^warning: '[^']+': found [0-9]+ file\(s\) which are unhandled" | sort -u || true)"
 rm -f "$build_log"
 ((status == 0)) || die "the build failed"
 if [[ -n "$warnings" ]]; then
@@ -55,8 +77,19 @@ if (($# > 0)); then
 else
     # The fault/load suite saturates both cores (worker processes, Redis restarts, a 20k-job soak); it runs on
     # its own so that the timing bounds of the other suites are not measured on a starved machine.
-    log "swift test --skip-build --skip FaultTests"
-    swift test --skip-build --skip FaultTests
+    # The suites that start processes and servers of their own (the CLI, the dashboard) run after the others, so
+    # that the timing bounds of the core suites are not measured beside them.
+    log "swift test --skip-build --skip FaultTests --skip CLITests --skip DashboardTests --skip DelayedStartTests"
+    swift test --skip-build --skip FaultTests --skip CLITests --skip DashboardTests --skip DelayedStartTests
+    # Measures how late a job starts against a timer of the test process: alone, so that the other suites'
+    # load on the machine does not delay the consumer's wake-ups by hundreds of milliseconds.
+    log "swift test --skip-build --filter DelayedStartTests"
+    swift test --skip-build --filter DelayedStartTests
+    log "swift test --skip-build --filter CLITests --filter DashboardTests"
+    swift test --skip-build --filter CLITests --filter DashboardTests
     log "swift test --skip-build --filter FaultTests"
     swift test --skip-build --filter FaultTests
+    # The dashboard in a real browser (installs chromium, chromium-driver and selenium when missing).
+    log "bash scripts/browser-test.sh"
+    timeout --kill-after=30 900 bash scripts/browser-test.sh
 fi

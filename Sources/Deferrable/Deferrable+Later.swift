@@ -44,6 +44,35 @@ extension Deferrable {
         return receipts
     }
 
+    /// Pushes one job as `later()` does, but hands the prepared job to `push` (for example a statement inside the
+    /// caller's database transaction) instead of to the backend's queue. The push event is emitted once `push`
+    /// returned. A debounced job is refused: its decision lives in the debouncer, outside the caller's transaction.
+    package func pushOne<Args: Encodable & Sendable>(
+        name: String, args: Args, through push: (OutgoingJob) async throws -> Void
+    ) async throws -> JobReceipt {
+        try await pushMany(name: name, args: [args], through: { try await push($0[0]) })[0]
+    }
+
+    /// Pushes a batch as `laterMany()` does, handing the prepared jobs to `push` (see
+    /// ``pushOne(name:args:through:)``).
+    package func pushMany<Args: Encodable & Sendable>(
+        name: String, args: [Args], through push: ([OutgoingJob]) async throws -> Void
+    ) async throws -> [JobReceipt] {
+        let registration = try registration(forPushing: name)
+        guard registration.options.debounce == nil else {
+            throw DeferrableError.invalidOption(
+                job: name, reason: "a debounced job cannot be pushed inside a transaction: its debouncer decides outside it")
+        }
+        let metadata = await produceMetadata()
+        let prepared = try prepareSlice(registration: registration, args: args[...], metadata: metadata)
+        guard !prepared.isEmpty else { return [] }
+        try await push(prepared.map(\.outgoing))
+        var receipts: [JobReceipt] = []
+        receipts.reserveCapacity(prepared.count)
+        for job in prepared { receipts.append(await published(job)) }
+        return receipts
+    }
+
     private func registration(forPushing name: String) throws -> JobRegistration {
         guard let registration = registration(named: name) else {
             throw DeferrableError.invalidOption(job: name, reason: "the job is not registered on this instance")

@@ -46,6 +46,8 @@ extension Deferrable {
         try registry.withLock { registry throws(DeferrableError) in
             guard registry.jobs[registration.name] == nil else { throw .duplicateJobName(registration.name) }
             registry.jobs[registration.name] = registration
+            registry.namesAnnounced = false
+            namesToAnnounce.store(true, ordering: .releasing)
         }
     }
 

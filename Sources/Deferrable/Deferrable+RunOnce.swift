@@ -13,6 +13,7 @@ extension Deferrable {
     /// extension is refused, or the lease deadline passes without a confirmed extension) is cancelled.
     /// - Parameter wait: how long to wait for a job when none is runnable (`.zero` to return at once).
     public func runOnce(waitingUpTo wait: Duration = .seconds(1)) async throws -> RunOutcome {
+        await announceNamesIfNeeded()
         guard let leased = try await backend.queue.pop(lease: defaults.lease, waitingUpTo: wait) else {
             await emit(DeferrableEvent(kind: .empty))
             return .empty
@@ -52,11 +53,21 @@ extension Deferrable {
             return try await deadLetter(
                 started: started, hold, ref: ref, envelope: nil, payload: leased.payload, type: "MalformedEnvelope",
                 message: error.description,
-                attempts: leased.reclaims.addingSaturated(1))
+                attempts: leased.reclaims.addingSaturated(1), tally: TaskTally(name: TaskStatistics.unknownName, outcome: .failed))
         }
         let ref = envelope.ref
         await emit(DeferrableEvent(kind: .pop, job: ref, envelope: envelope))
         let usedAttempts = envelope.attempts.addingSaturated(leased.reclaims)
+        let registration = registration(named: envelope.name)
+        // Counted under its name only when this consumer runs jobs of that name, so a typo cannot create rows.
+        let countedName = registration == nil ? TaskStatistics.unknownName : envelope.name
+        // Unknown for a job whose lease lapsed: it became runnable again when the lapse was noticed, which the
+        // envelope does not say.
+        let queueWait =
+            leased.reclaims > 0 ? nil : Duration.milliseconds(max(0, leased.poppedAt.subtractingSaturated(envelope.runnableAt)))
+        func tally(_ outcome: TaskOutcome, ranSince bodyStart: ContinuousClock.Instant? = nil) -> TaskTally {
+            TaskTally(name: countedName, outcome: outcome, runTime: bodyStart?.duration(to: .now), queueWait: queueWait)
+        }
 
         // Attempts first: a job out of attempts is recorded as such even when it is also past its TTL.
         if usedAttempts >= envelope.maxAttempts {
@@ -65,20 +76,22 @@ extension Deferrable {
                 ? "the job's lease lapsed \(leased.reclaims) time(s) (its worker died or stalled) and all \(envelope.maxAttempts) attempts are used"
                 : "all \(envelope.maxAttempts) attempts are used"
             return try await deadLetter(
-                started: started, hold, ref: ref, envelope: envelope, type: "AttemptsExhausted", message: message, attempts: usedAttempts)
+                started: started, hold, ref: ref, envelope: envelope, type: "AttemptsExhausted", message: message, attempts: usedAttempts,
+                tally: tally(.failed))
         }
         if envelope.isExpired(at: leased.poppedAt) {
             logger.warning("job expired before it could run", metadata: ["job.id": "\(ref.id)", "job.name": "\(ref.name)"])
-            guard try await settle(hold, .complete(result: storedResult(for: envelope, .expired))) else {
+            guard try await settle(hold, .complete(result: storedResult(for: envelope, .expired)), tally: tally(.expired)) else {
                 return await leaseLost(ref, started: started)
             }
             await emit(DeferrableEvent(kind: .expire, job: ref, envelope: envelope))
             return await completeEvent(started: started, .expired(ref), envelope: envelope)
         }
-        guard let registration = registration(named: envelope.name) else {
+        guard let registration else {
             return try await deadLetter(
                 started: started, hold, ref: ref, envelope: envelope, type: "UnknownJob",
-                message: "no job named '\(envelope.name)' is registered on this consumer", attempts: usedAttempts)
+                message: "no job named '\(envelope.name)' is registered on this consumer", attempts: usedAttempts,
+                tally: tally(.failed))
         }
         let run: @Sendable (JobContext) async throws -> ReturnedValue?
         do {
@@ -86,7 +99,8 @@ extension Deferrable {
         } catch {
             return try await deadLetter(
                 started: started, hold, ref: ref, envelope: envelope, type: "InvalidArguments",
-                message: "arguments do not decode for job '\(envelope.name)': \(error)", attempts: usedAttempts)
+                message: "arguments do not decode for job '\(envelope.name)': \(error)", attempts: usedAttempts,
+                tally: tally(.failed))
         }
         let attempt = usedAttempts + 1
         let context = JobContext(
@@ -95,6 +109,7 @@ extension Deferrable {
             fence: JobFence(attempt: attempt, leaseToken: leased.leaseToken), baseLogger: logger)
         let timeLimit = envelope.timeLimitMillis.map { Duration.milliseconds($0) } ?? registration.options.timeLimit ?? defaultTimeLimit
         let returned = registration.returnsValue ? ResultSlot() : nil
+        let bodyStart = ContinuousClock.now
         do {
             try await hold.cancellingOnLoss {
                 try await self.runWithMetadata(envelope.metadata) {
@@ -106,11 +121,14 @@ extension Deferrable {
             }
         } catch {
             return try await settleFailure(
-                error, started: started, hold: hold, envelope: envelope, registration: registration, attempt: attempt)
+                error, started: started, hold: hold, envelope: envelope, registration: registration, attempt: attempt,
+                tally: { tally($0, ranSince: bodyStart) })
         }
         // A consumer whose job returns nothing still answers a producer that waits for a value (a rolling deploy).
         let result = storedResult(for: envelope, .completed, value: returned?.value ?? .nothing)
-        guard try await settle(hold, .complete(result: result)) else { return await leaseLost(ref, started: started) }
+        guard try await settle(hold, .complete(result: result), tally: tally(.succeeded, ranSince: bodyStart)) else {
+            return await leaseLost(ref, started: started)
+        }
         return await completeEvent(started: started, .completed(ref), envelope: envelope)
     }
 
@@ -120,13 +138,19 @@ extension Deferrable {
         hold: LeaseHold,
         envelope: JobEnvelope,
         registration: JobRegistration,
-        attempt: Int
+        attempt: Int,
+        tally: (TaskOutcome) -> TaskTally
     ) async throws -> RunOutcome {
         let ref = envelope.ref
         // Cancelled by a shutdown, or because the lease was lost (then the hand-back is refused unless the lease is
         // still held after all).
         if Task.isCancelled || hold.loss != nil, !(error is TimeLimitExceeded) {
-            guard try await settle(hold, .requeue(payload: nil, delay: .zero)) else { return await leaseLost(ref, started: started) }
+            // Runnable again from now: the next run's queue wait starts here.
+            let handedBack = requeued(envelope, attempts: envelope.attempts, delay: .zero)
+            guard try await settle(hold, .requeue(payload: EnvelopeCodec.encode(handedBack), delay: .zero), tally: tally(.handedBack))
+            else {
+                return await leaseLost(ref, started: started)
+            }
             await emit(
                 DeferrableEvent(
                     kind: .handBack, job: ref, envelope: envelope, outcome: .handedBack(ref), runDuration: started.duration(to: .now)))
@@ -136,16 +160,18 @@ extension Deferrable {
             switch control.action {
             case .failNow(let reason):
                 return try await deadLetter(
-                    started: started, hold, ref: ref, envelope: envelope, type: "JobControl.failNow", message: reason, attempts: attempt)
+                    started: started, hold, ref: ref, envelope: envelope, type: "JobControl.failNow", message: reason, attempts: attempt,
+                    tally: tally(.failed))
             case .discard(let reason):
-                guard try await settle(hold, .complete(result: storedResult(for: envelope, .discarded, reason: reason))) else {
+                let result = storedResult(for: envelope, .discarded, reason: reason)
+                guard try await settle(hold, .complete(result: result), tally: tally(.discarded)) else {
                     return await leaseLost(ref, started: started)
                 }
                 await emit(DeferrableEvent(kind: .discard, job: ref, envelope: envelope))
                 return await completeEvent(started: started, .discarded(ref, reason: reason), envelope: envelope)
             case .reschedule(let delay):
                 let next = requeued(envelope, attempts: attempt - 1, delay: delay)
-                guard try await settle(hold, .requeue(payload: EnvelopeCodec.encode(next), delay: delay)) else {
+                guard try await settle(hold, .requeue(payload: EnvelopeCodec.encode(next), delay: delay), tally: tally(.rescheduled)) else {
                     return await leaseLost(ref, started: started)
                 }
                 await emit(DeferrableEvent(kind: .reschedule, job: ref, envelope: next))
@@ -155,7 +181,7 @@ extension Deferrable {
         if registration.options.retry.shouldRetry(error), attempt < envelope.maxAttempts {
             let delay = envelope.backoff.delay(forRetry: attempt)
             let next = requeued(envelope, attempts: attempt, delay: delay)
-            guard try await settle(hold, .requeue(payload: EnvelopeCodec.encode(next), delay: delay)) else {
+            guard try await settle(hold, .requeue(payload: EnvelopeCodec.encode(next), delay: delay), tally: tally(.retried)) else {
                 return await leaseLost(ref, started: started)
             }
             logger.info("job failed, will retry", metadata: ["job.id": "\(ref.id)", "attempt": "\(attempt)", "error": "\(error)"])
@@ -164,7 +190,7 @@ extension Deferrable {
         }
         return try await deadLetter(
             started: started, hold, ref: ref, envelope: envelope, type: String(describing: type(of: error)),
-            message: String(describing: error), attempts: attempt, thrown: error)
+            message: String(describing: error), attempts: attempt, thrown: error, tally: tally(.failed))
     }
 
     /// The leased job's envelope: kept as a value by the queue (its size was checked at push), or decoded.
@@ -194,7 +220,8 @@ extension Deferrable {
         type: String,
         message: String,
         attempts: Int,
-        thrown: (any Error)? = nil
+        thrown: (any Error)? = nil,
+        tally: TaskTally
     ) async throws -> RunOutcome {
         let record = ErrorRecord(type: type, message: message, attempts: attempts, host: hostName, at: clock.nowMillis())
         var stored = envelope
@@ -202,7 +229,7 @@ extension Deferrable {
         stored?.lastPushedAt = record.at
         let bytes = payload ?? stored.map(EnvelopeCodec.encode) ?? hold.job.payload
         let result = storedResult(for: stored, .failed, error: record, thrown: thrown)
-        guard try await settle(hold, .deadLetter(payload: bytes, error: record, result: result)) else {
+        guard try await settle(hold, .deadLetter(payload: bytes, error: record, result: result), tally: tally) else {
             return await leaseLost(ref, started: started)
         }
         logger.error(

@@ -11,30 +11,38 @@ extension Deferrable {
     ///
     /// The calls run where the calling task's cancellation cannot refuse them (a worker cancels running jobs when its
     /// grace period ends, and their hand-backs must still reach the backend).
+    /// `tally` is what the settlement counts in the task statistics; it is dropped when the instance records none
+    /// (``JobDefaults/recordsStatistics``) or the backend keeps none.
     /// - Returns: `false` if the lease was lost.
     /// - Throws: the last backend error when no call succeeded before the deadline; the job runs again once its lease
     ///   lapses.
-    func settle(_ hold: LeaseHold, _ settlement: Settlement) async throws -> Bool {
+    func settle(_ hold: LeaseHold, _ settlement: Settlement, tally: TaskTally?) async throws -> Bool {
         let deadline = hold.beginSettling()
         let job = hold.job
+        let tally = countsStatistics ? tally : nil
         if Task.isCancelled {
-            return try await Task { try await self.settle(job, settlement, until: deadline) }.value
+            return try await Task { try await self.settle(job, settlement, tally: tally, until: deadline) }.value
         }
-        return try await settle(job, settlement, until: deadline)
+        return try await settle(job, settlement, tally: tally, until: deadline)
     }
 
-    private func settle(_ job: LeasedJob, _ settlement: Settlement, until deadline: ContinuousClock.Instant) async throws -> Bool {
+    private func settle(
+        _ job: LeasedJob, _ settlement: Settlement, tally: TaskTally?, until deadline: ContinuousClock.Instant
+    ) async throws -> Bool {
         do {
-            return try await backend.queue.settle(job, settlement)
+            return try await backend.queue.settle(job, settlement, tally: tally)
         } catch {
             // On a task of its own, which is never cancelled: the repeats pause between calls.
-            return try await Task { try await self.repeatSettlement(job, settlement, after: error, until: deadline) }.value
+            return try await Task {
+                try await self.repeatSettlement(job, settlement, tally: tally, after: error, until: deadline)
+            }.value
         }
     }
 
     private func repeatSettlement(
         _ job: LeasedJob,
         _ settlement: Settlement,
+        tally: TaskTally?,
         after firstError: any Error,
         until deadline: ContinuousClock.Instant
     ) async throws -> Bool {
@@ -55,7 +63,7 @@ extension Deferrable {
             guard ContinuousClock.now < deadline else { break }
             calls += 1
             do {
-                let held = try await backend.queue.settle(job, settlement)
+                let held = try await backend.queue.settle(job, settlement, tally: tally)
                 logger.notice("settled after repeating the call", metadata: ["job.id": "\(job.id)", "calls": "\(calls)"])
                 return held
             } catch {

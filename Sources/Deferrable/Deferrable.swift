@@ -17,6 +17,10 @@ public final class Deferrable: Sendable {
         var jobs: [String: JobRegistration] = [:]
         var observers: [any DeferrableObserver] = []
         var metadataProviders: [any MetadataProvider] = []
+        /// Whether the job names registered now were announced to the task statistics (``announceNamesIfNeeded()``).
+        var namesAnnounced = false
+        /// No announcement is tried before this instant (set after a failed one).
+        var nextNameAnnouncement: ContinuousClock.Instant?
     }
 
     /// The group's queues.
@@ -32,6 +36,8 @@ public final class Deferrable: Sendable {
     let leaseKeeper: LeaseKeeper
     let hostName: String
     private let observerFailureCount = Atomic<Int>(0)
+    /// Whether job names may still need announcing (``announceNamesIfNeeded()``): a lock-free check per `runOnce`.
+    let namesToAnnounce = Atomic<Bool>(true)
 
     /// Creates an instance over a group's backend.
     /// - Parameters:
@@ -58,6 +64,7 @@ public final class Deferrable: Sendable {
         logger[metadataKey: "group"] = "\(backend.group)"
         self.logger = logger
         self.leaseKeeper = LeaseKeeper(queue: backend.queue, lease: defaults.lease, logger: logger)
+        self.countsStatistics = defaults.recordsStatistics && backend.statistics != nil
         self.hostName = ProcessInfo.processInfo.hostName
     }
 
@@ -117,6 +124,9 @@ public final class Deferrable: Sendable {
     public var registeredJobNames: [String] {
         registry.withLock { $0.jobs.keys.sorted() }
     }
+
+    /// Whether this instance's settlements count in the group's task statistics.
+    let countsStatistics: Bool
 
     func emit(_ event: DeferrableEvent) async {
         var event = event

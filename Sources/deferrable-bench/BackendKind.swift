@@ -8,6 +8,8 @@ enum BackendSelection: String, CaseIterable, ExpressibleByArgument, Sendable {
     case redis
     /// The memory backend, then the Redis backend.
     case both
+    /// The PostgreSQL backend only (needs `--postgres`).
+    case postgres
 
     /// The backends this selection expands to, in run order.
     var kinds: [BackendKind] {
@@ -15,6 +17,7 @@ enum BackendSelection: String, CaseIterable, ExpressibleByArgument, Sendable {
         case .memory: [.memory]
         case .redis: [.redis]
         case .both: [.memory, .redis]
+        case .postgres: [.postgres]
         }
     }
 }
@@ -25,4 +28,6 @@ enum BackendKind: String, Sendable {
     case memory
     /// `RedisBackendFactory`.
     case redis
+    /// `PostgresBackendFactory`.
+    case postgres
 }

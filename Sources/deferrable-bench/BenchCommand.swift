@@ -1,15 +1,17 @@
 import ArgumentParser
 import Deferrable
+import DeferrablePostgres
 import DeferrableRedis
 import Foundation
 import Logging
 import Synchronization
 
-/// `deferrable-bench`: throughput and latency of Deferrable's public API on the memory and Redis backends.
+/// `deferrable-bench`: throughput and latency of Deferrable's public API on the memory, Redis and PostgreSQL
+/// backends.
 ///
 /// Prints one JSON line per phase on standard output and an aligned table on standard error. Build and run it in
 /// release mode (`swift run -c release deferrable-bench`); `scripts/bench.sh` does that against a throwaway
-/// `redis-server`.
+/// `redis-server` (and, with `--backend postgres`, a throwaway PostgreSQL cluster).
 struct BenchCommand: AsyncParsableCommand {
     /// Whether ``BenchMain`` installed NIO as the global executor (`--executor` is read ahead of the parser).
     static let nioExecutorInstalled = Atomic<Bool>(false)
@@ -19,9 +21,11 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "deferrable-bench",
         abstract: "Measures Deferrable's enqueue and drain throughput and pickup latency.",
         discussion: """
-            Phases: enqueue-single, enqueue-concurrent, enqueue-bulk, drain, drain-results, latency, delayed-latency, \
+            Phases: enqueue-single, enqueue-concurrent, enqueue-bulk, drain, drain-results, drain-stats, latency, delayed-latency, \
             result-latency, result-roundtrip, memory-footprint (memory backend; default only with --n >= 100000) and reference (Redis round-trip \
-            ceiling; always run when Redis is measured). Each phase uses a group of its own and flushes it afterwards.
+            ceiling; always run when Redis is measured; for PostgreSQL, pgbench with a one-row INSERT script and one \
+            client, the figure every PostgreSQL ratio divides by). Each phase uses a group of its own and flushes it \
+            afterwards. The x ref column: Redis rows over the unpipelined LPUSH, PostgreSQL rows over pgbench.
 
             delayed-latency: with the consumers idle, one task pushes --delayed-jobs jobs, 100 a second, with delays \
             spread evenly over 0.1 to 1 s (the golden-ratio sequence, the same in every run); latency_ms is each job's lateness, from its due time \
@@ -37,6 +41,8 @@ struct BenchCommand: AsyncParsableCommand {
             job; latency_ms is the time from the body's return to the waiting task resuming with the value. \
             result-roundtrip: idle consumers, --roundtrips times later() then result(waitingUpTo:), one at a time; \
             latency_ms is each round trip.
+
+            drain-stats drains N jobs with the consumers' task statistics off and N with them on, in halves ordered             off, on, on, off, and reports both throughputs, their ratio (stats_cost_fraction) and the CPU cost. Every             other phase runs with statistics on (the default).
             """)
 
     @Option(
@@ -79,7 +85,13 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Redis URL, e.g. redis://127.0.0.1:6379.")
     var redis: String?
 
-    @Option(help: "memory, redis or both (default: both with --redis, else memory).")
+    @Option(help: "PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/postgres (the schema 'deferrable' is migrated).")
+    var postgres: String?
+
+    @Option(help: "Seconds the pgbench reference runs (PostgreSQL only).")
+    var pgbenchSeconds = 5
+
+    @Option(help: "memory, redis, both or postgres (default: both with --redis, postgres with only --postgres, else memory).")
     var backend: BackendSelection?
 
     @Option(help: "What runs jobs in drain and the latency phases: worker (a Worker) or tasks (C tasks looping runOnce).")
@@ -93,10 +105,11 @@ struct BenchCommand: AsyncParsableCommand {
 
     /// Checks the options.
     mutating func validate() throws {
-        guard n > 0, concurrency > 0, rate > 0, batch > 0, latencySeconds > 0, delayedJobs > 0, roundtrips > 0, footprintJobs > 0
+        guard n > 0, concurrency > 0, rate > 0, batch > 0, latencySeconds > 0, delayedJobs > 0, roundtrips > 0, footprintJobs > 0,
+            pgbenchSeconds > 0
         else {
             throw ValidationError(
-                "--n, --concurrency, --rate, --batch, --latency-seconds, --delayed-jobs, --roundtrips and --footprint-jobs must be positive"
+                "--n, --concurrency, --rate, --batch, --latency-seconds, --delayed-jobs, --roundtrips, --footprint-jobs and --pgbench-seconds must be positive"
             )
         }
         guard delayedJobs <= 100_000 else {
@@ -104,6 +117,12 @@ struct BenchCommand: AsyncParsableCommand {
         }
         guard roundtrips <= 1_000_000 else {
             throw ValidationError("--roundtrips must be at most 1000000")
+        }
+        guard pgbenchSeconds <= 3600 else {
+            throw ValidationError("--pgbench-seconds must be at most 3600")
+        }
+        if backend == .postgres, postgres == nil {
+            throw ValidationError("--backend postgres needs --postgres URL")
         }
         if backend == .redis || backend == .both || job == .incr, redis == nil {
             throw ValidationError("--backend redis/both and --job incr need --redis URL")
@@ -125,7 +144,7 @@ struct BenchCommand: AsyncParsableCommand {
         _ = MonotonicClock.nanos()  // fix the clock's origin before any job carries a send instant
         let settings = try resolve()
         // Fails before anything is measured when the URL is invalid or Redis does not answer.
-        if let url = settings.redisURL {
+        if let url = settings.redisURL, settings.backends.contains(.redis) || settings.job == .incr {
             try await RedisClient.checkReachable(try RedisConfiguration(url: url))
         }
         StandardStreams.error(
@@ -140,7 +159,7 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     private func resolve() throws -> BenchSettings {
-        let selection = backend ?? (redis == nil ? .memory : .both)
+        let selection = backend ?? (redis != nil ? .both : postgres != nil ? .postgres : .memory)
         var selected: [PhaseName]
         if let phases, case .success(let parsed) = PhaseName.parseList(phases) {
             selected = parsed
@@ -161,6 +180,7 @@ struct BenchCommand: AsyncParsableCommand {
             n: n, concurrency: concurrency, rate: rate, batch: batch, latencySeconds: latencySeconds,
             delayedJobs: delayedJobs, roundtrips: roundtrips, footprintJobs: footprintJobs, job: job, driver: driver,
             executor: Self.nioExecutorInstalled.load(ordering: .relaxed) ? .nio : .default, redisURL: redis,
+            postgresURL: postgres, pgbenchSeconds: pgbenchSeconds,
             runsRedisBenchmark: redisBenchmark,
             backends: selection.kinds, phases: unique,
             runID: String(UUID().uuidString.prefix(8)).lowercased())

@@ -31,6 +31,7 @@ struct BenchInstance: Sendable {
     ///   - delay: the benchmark job's delay option, if any.
     ///   - returnsValues: also registers ``resultJobName`` (throws `DeferrableError.resultsNotSupported` when the
     ///     backend keeps no results).
+    ///   - recordsStatistics: the instance's ``JobDefaults/recordsStatistics``.
     static func with<T: Sendable>(
         _ context: PhaseContext,
         phase: PhaseName,
@@ -38,10 +39,12 @@ struct BenchInstance: Sendable {
         observesCompletions: Bool = false,
         delay: DurationSetting? = nil,
         returnsValues: Bool = false,
+        recordsStatistics: Bool = true,
         _ body: (BenchInstance) async throws -> T
     ) async throws -> T {
         let group = groupName(phase, context)
-        let deferrable = try Deferrable(factory: context.makeFactory(), group: group)
+        let deferrable = try Deferrable(
+            factory: context.makeFactory(), group: group, defaults: JobDefaults(recordsStatistics: recordsStatistics))
         let incr = context.incr
         @Sendable func work(_ args: BenchArgs) async throws {
             probe.jobStarted(args)
@@ -112,6 +115,7 @@ struct BenchInstance: Sendable {
     private func cleanUp() async throws {
         try await deferrable.backend.queue.flush()
         _ = try await deferrable.backend.errorQueue.purge()
+        try await deferrable.backend.statistics?.reset()
         if let redisFactory {
             _ = try await redisFactory.client.send(
                 RedisCommand("SREM", "\(redisFactory.settings.keyPrefix):groups", deferrable.group))

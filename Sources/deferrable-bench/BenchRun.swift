@@ -1,7 +1,9 @@
 import Deferrable
+import DeferrablePostgres
 import DeferrableRedis
 
-/// One benchmark run: the Redis reference first (when Redis is measured), then every phase on every backend,
+/// One benchmark run: the Redis reference first (when Redis is measured), then every phase on every backend (on
+/// PostgreSQL after migrating the schema and measuring the `pgbench` reference),
 /// `memory-footprint` last (it leaves the process's peak RSS high). Each result is printed as a JSON line as
 /// soon as it is measured. A phase that needs job results on a backend that keeps none is skipped with a line on
 /// standard error (and no JSON line).
@@ -31,9 +33,17 @@ struct BenchRun {
         do {
             for kind in settings.backends {
                 let factory = try await makeRedisFactory(kind)
-                let context = PhaseContext(
-                    settings: settings, backend: kind, redisFactory: factory, incr: incr, referenceOpsPerSecond: reference)
+                let postgresFactory = try await makePostgresFactory(kind)
                 do {
+                    var backendReference = reference
+                    if postgresFactory != nil {
+                        let pgbench = try await pgbenchReference()
+                        report(pgbench)
+                        backendReference = pgbench.jobsPerSecond
+                    }
+                    let context = PhaseContext(
+                        settings: settings, backend: kind, redisFactory: factory, postgresFactory: postgresFactory, incr: incr,
+                        referenceOpsPerSecond: backendReference)
                     for phase in settings.phases where phase != .reference && phase != .memoryFootprint {
                         StandardStreams.error("\(phase.rawValue) on \(kind.rawValue)\n")
                         do {
@@ -41,13 +51,18 @@ struct BenchRun {
                         } catch DeferrableError.resultsNotSupported(let group) {
                             StandardStreams.error(
                                 "\(phase.rawValue) on \(kind.rawValue): skipped, the backend keeps no job results (group '\(group)')\n")
+                        } catch DeferrableError.statisticsNotSupported(let group) {
+                            StandardStreams.error(
+                                "\(phase.rawValue) on \(kind.rawValue): skipped, the backend keeps no task statistics (group '\(group)')\n")
                         }
                     }
                 } catch {
                     await factory?.close()
+                    await postgresFactory?.close()
                     throw error
                 }
                 await factory?.close()
+                await postgresFactory?.close()
             }
             if settings.phases.contains(.memoryFootprint), settings.backends.contains(.memory) {
                 StandardStreams.error("memory-footprint on memory (\(settings.footprintJobs) jobs)\n")
@@ -70,6 +85,7 @@ struct BenchRun {
         case .enqueueBulk: try await EnqueueBulkPhase.run(context)
         case .drain: try await DrainPhase.run(context)
         case .drainResults: try await DrainResultsPhase.run(context)
+        case .drainStatistics: try await DrainStatisticsPhase.run(context)
         case .latency: try await LatencyPhase.run(context)
         case .delayedLatency: try await DelayedLatencyPhase.run(context)
         case .resultLatency: try await ResultLatencyPhase.run(context)
@@ -83,6 +99,25 @@ struct BenchRun {
         guard kind == .redis, let url = settings.redisURL else { return nil }
         let factory = try RedisBackendFactory(url: url)
         _ = try await factory.client.send(RedisCommand("PING"))  // connect before the first timed phase
+        return factory
+    }
+
+    /// `pgbench`'s one-row INSERT, measured before the PostgreSQL phases.
+    private func pgbenchReference() async throws -> PhaseResult {
+        guard let url = settings.postgresURL else { throw BenchError.invalidOptions("PostgreSQL needs --postgres URL") }
+        StandardStreams.error("reference: pgbench, one-row INSERT, 1 client, \(settings.pgbenchSeconds) s\n")
+        return try await PgbenchReference(url: url, seconds: settings.pgbenchSeconds, runID: settings.runID).run()
+    }
+
+    private func makePostgresFactory(_ kind: BackendKind) async throws -> PostgresBackendFactory? {
+        guard kind == .postgres, let url = settings.postgresURL else { return nil }
+        let factory = try PostgresBackendFactory(url: url)
+        do {
+            try await factory.migrate()  // also connects before the first timed phase
+        } catch {
+            await factory.close()
+            throw error
+        }
         return factory
     }
 

@@ -24,11 +24,15 @@ struct BenchSettings: Sendable {
     var executor: BenchExecutor
     /// The Redis URL, if any.
     var redisURL: String?
+    /// The PostgreSQL URL, if any.
+    var postgresURL: String?
+    /// Seconds the `pgbench` reference runs.
+    var pgbenchSeconds: Int
     /// Whether to also run the external `redis-benchmark` when it is on PATH.
     var runsRedisBenchmark: Bool
     /// Backends in run order.
     var backends: [BackendKind]
-    /// Phases in run order (without `reference`, which runs first whenever Redis is measured).
+    /// Phases in run order (without `reference`, which runs first whenever Redis or PostgreSQL is measured).
     var phases: [PhaseName]
     /// A short random id that makes group and key names unique to this run.
     var runID: String

@@ -6,7 +6,7 @@ enum DrainPhase {
     /// Runs the phase.
     static func run(_ context: PhaseContext) async throws -> PhaseResult {
         let settings = context.settings
-        let drained = try await measure(context, phase: .drain, count: settings.n, returningValues: false)
+        let drained = try await measure(context, phase: .drain, count: settings.n)
         return context.result(
             .drain, n: settings.n, concurrency: settings.concurrency, seconds: drained.seconds, reading: drained.reading,
             extra: [("driver", .string(settings.driver.label))])
@@ -16,14 +16,15 @@ enum DrainPhase {
     /// `returningValues`, else of the plain one.
     /// - Returns: seconds from the first job start to the last completion, and the meter's reading over the drain.
     static func measure(
-        _ context: PhaseContext, phase: PhaseName, count: Int, returningValues: Bool
+        _ context: PhaseContext, phase: PhaseName, count: Int, side: DrainComparison.Side = .init()
     ) async throws -> (seconds: Double, reading: PhaseMeter.Reading) {
         let settings = context.settings
         let probe = JobProbe(expected: count)
         return try await BenchInstance.with(
-            context, phase: phase, probe: probe, observesCompletions: true, returnsValues: returningValues
+            context, phase: phase, probe: probe, observesCompletions: true, returnsValues: side.returningValues,
+            recordsStatistics: side.recordsStatistics
         ) { instance in
-            try await instance.queue(count, batch: settings.batch, returningValues: returningValues)
+            try await instance.queue(count, batch: settings.batch, returningValues: side.returningValues)
             let meter = PhaseMeter()
             let consumers = Consumers.start(instance, concurrency: settings.concurrency, driver: settings.driver, idleWait: .zero)
             do {

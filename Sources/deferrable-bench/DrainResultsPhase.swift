@@ -12,39 +12,12 @@ enum DrainResultsPhase {
     /// Runs the phase.
     /// - Throws: `DeferrableError.resultsNotSupported` before draining anything when the backend keeps no results.
     static func run(_ context: PhaseContext) async throws -> PhaseResult {
-        let settings = context.settings
         let group = BenchInstance.groupName(.drainResults, context)
         guard try context.makeFactory().makeBackend(group: group).results != nil else {
             throw DeferrableError.resultsNotSupported(group: group)
         }
-        let halves = [settings.n - settings.n / 2, settings.n / 2]
-        var plain = PhaseMeter.Reading(seconds: 0, cpuSeconds: 0, peakRSSBytes: 0)
-        var results = plain
-        var plainSeconds = 0.0
-        var resultsSeconds = 0.0
-        for (count, returningValues) in [(halves[0], false), (halves[0], true), (halves[1], true), (halves[1], false)] where count > 0 {
-            let drained = try await DrainPhase.measure(
-                context, phase: .drainResults, count: count, returningValues: returningValues)
-            if returningValues {
-                results.add(drained.reading)
-                resultsSeconds += drained.seconds
-            } else {
-                plain.add(drained.reading)
-                plainSeconds += drained.seconds
-            }
-        }
-        let plainRate = plainSeconds > 0 ? Double(settings.n) / plainSeconds : 0
-        let resultsRate = resultsSeconds > 0 ? Double(settings.n) / resultsSeconds : 0
-        let ratio = plainRate > 0 ? resultsRate / plainRate : nil
-        return context.result(
-            .drainResults, n: settings.n, concurrency: settings.concurrency, seconds: resultsSeconds, reading: results,
-            extra: [
-                ("plain_jobs_per_sec", .double(plainRate)),
-                ("results_jobs_per_sec", .double(resultsRate)),
-                ("results_to_plain_ratio", ratio.json),
-                ("results_cost_fraction", ratio.map { 1 - $0 }.json),
-                ("plain_cpu_seconds", .double(plain.cpuSeconds)),
-                ("driver", .string(settings.driver.label)),
-            ])
+        let comparison = try await DrainComparison.run(
+            context, phase: .drainResults, baseline: .init(), variant: .init(returningValues: true))
+        return comparison.result(context, phase: .drainResults, baselineName: "plain", variantName: "results")
     }
 }

@@ -1,4 +1,5 @@
 import Deferrable
+import DeferrablePostgres
 import DeferrableRedis
 
 /// What a phase needs: the settings, the backend under test, the job body's Redis target and the reference.
@@ -9,21 +10,25 @@ struct PhaseContext: Sendable {
     let backend: BackendKind
     /// The shared Redis factory when `backend` is `.redis`.
     let redisFactory: RedisBackendFactory?
+    /// The shared PostgreSQL factory (schema migrated) when `backend` is `.postgres`.
+    var postgresFactory: PostgresBackendFactory? = nil
     /// Where `--job incr` increments.
     let incr: IncrTarget?
-    /// Unpipelined LPUSH ops/s through the library client, measured earlier in this run.
+    /// The backend's reference, measured earlier in this run: unpipelined LPUSH ops/s through the library client
+    /// for Redis, `pgbench` one-row INSERT transactions/s for PostgreSQL.
     let referenceOpsPerSecond: Double?
 
     /// A factory for one phase: a fresh one for memory (so its memory is released afterwards), the shared one
-    /// for Redis (its connections are warm).
+    /// for Redis and PostgreSQL (their connections are warm).
     func makeFactory() -> any BackendFactory {
         if let redisFactory { return redisFactory }
+        if let postgresFactory { return postgresFactory }
         return MemoryBackendFactory()
     }
 
-    /// `jobsPerSecond` over the reference, for Redis figures.
+    /// `jobsPerSecond` over the reference, for Redis and PostgreSQL figures.
     func ratio(_ jobsPerSecond: Double) -> Double? {
-        guard backend == .redis, let referenceOpsPerSecond, referenceOpsPerSecond > 0 else { return nil }
+        guard backend != .memory, let referenceOpsPerSecond, referenceOpsPerSecond > 0 else { return nil }
         return jobsPerSecond / referenceOpsPerSecond
     }
 

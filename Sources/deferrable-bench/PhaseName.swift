@@ -14,6 +14,8 @@ enum PhaseName: String, CaseIterable, Sendable {
     case drain
     /// `drain` of the plain job and of the same job returning a value, in the same run; the cost of results.
     case drainResults = "drain-results"
+    /// `drain` with task statistics off and on, in the same run; the cost of statistics.
+    case drainStatistics = "drain-stats"
     /// Idle consumers, jobs sent at a fixed rate; push-to-start latency.
     case latency
     /// Idle consumers, jobs pushed with delays of 0.1 to 1 s; due-to-start lateness.

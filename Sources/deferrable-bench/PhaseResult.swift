@@ -2,7 +2,7 @@
 struct PhaseResult: Sendable {
     /// Phase name (`enqueue-single`, `reference-lpush`, ...).
     var phase: String
-    /// `memory`, `redis`, or `redis-benchmark` for the external tool.
+    /// `memory`, `redis`, `postgres`, or `redis-benchmark` / `pgbench` for the external tools.
     var backend: String
     /// Job body (`noop`/`incr`), or `-` for reference measurements.
     var job: String
@@ -16,11 +16,12 @@ struct PhaseResult: Sendable {
     var jobsPerSecond: Double
     /// Push-to-start latency percentiles (latency phase only).
     var latency: LatencySummary?
-    /// CPU seconds of this process during the timed section (`nil` for the external `redis-benchmark`).
+    /// CPU seconds of this process during the timed section (`nil` for the external tools).
     var cpuSeconds: Double?
     /// Peak RSS of this process at the end of the phase.
     var peakRSSBytes: Int
-    /// `jobsPerSecond` over the unpipelined LPUSH ceiling of the same run (Redis figures only).
+    /// `jobsPerSecond` over the reference of the same run: the unpipelined LPUSH ceiling for Redis figures, the
+    /// `pgbench` one-row INSERT for PostgreSQL figures; `nil` for memory.
     var ratioToReference: Double?
     /// Phase-specific fields appended to the JSON line.
     var extra: [(String, JSONValue)] = []

@@ -4,7 +4,7 @@ import Foundation
 enum ResultTable {
     private static let headers = [
         "phase", "backend", "job", "n", "conc", "seconds", "jobs/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "cpu s",
-        "peak RSS MB", "x LPUSH", "notes",
+        "peak RSS MB", "x ref", "notes",
     ]
     /// Columns aligned left (the others are numbers, aligned right).
     private static let leftAligned: Set<Int> = [0, 1, 2, 14]

@@ -1,4 +1,5 @@
 import Deferrable
+import DeferrablePostgres
 import DeferrableRedis
 
 /// An error the CLI reports as one line on stderr, with its exit code.
@@ -17,11 +18,18 @@ struct CLIError: Error {
     /// An unknown group or job id.
     static func notFound(_ message: String) -> CLIError { CLIError(message: message, exitCode: notFoundExitCode) }
 
-    /// Wraps any error thrown while talking to Redis or the library.
+    /// Wraps any error thrown while talking to Redis, PostgreSQL or the library.
     static func wrapping(_ error: any Error) -> CLIError {
         switch error {
         case let error as CLIError: error
         case let error as RedisError: .operational(error.description)
+        case let error as PostgresBackendError:
+            switch error {
+            case .invalidSchemaName: .usage(error.description)
+            // The URL itself is left out: it may hold a password.
+            case .invalidURL(_, let reason): .operational("invalid PostgreSQL URL: \(reason)")
+            default: .operational(error.description)
+            }
         case let error as DeferrableError:
             if case .invalidGroupName = error { .usage(error.description) } else { .operational(error.description) }
         default: .operational(String(describing: error))

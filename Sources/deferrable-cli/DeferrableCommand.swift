@@ -17,14 +17,21 @@ struct DeferrableCommand: AsyncParsableCommand {
               deferrable errors show emails 9F2C…
               deferrable errors requeue emails --all
               deferrable peek emails --limit 5 --json
+              deferrable workers                       live workers and what they run
               deferrable flush emails --yes
               deferrable result images 9F2C… --json
+              deferrable tasks emails                  runs per job name, percentiles
+              deferrable web --allow-actions           the dashboard on http://127.0.0.1:8080/
+              deferrable migrate --postgres URL        create or upgrade the PostgreSQL backend's tables
 
-            Exit codes: 0 success, 1 operational error (Redis unreachable, bad URL, …),
+            Exit codes: 0 success, 1 operational error (Redis or PostgreSQL unreachable, bad URL, …),
             2 usage error, 3 not found (unknown group, job id or result).
             """,
         version: "1.0.0",
-        subcommands: [StatsCommand.self, ErrorsCommand.self, PeekCommand.self, ResultCommand.self, FlushCommand.self]
+        subcommands: [
+            StatsCommand.self, TasksCommand.self, WorkersCommand.self, ErrorsCommand.self, PeekCommand.self, ResultCommand.self,
+            FlushCommand.self, WebCommand.self, MigrateCommand.self,
+        ]
     )
 
     /// Runs the command and maps errors to exit codes: 1 operational, 2 usage, 3 not found.

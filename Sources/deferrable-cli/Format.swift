@@ -8,6 +8,16 @@ enum Format {
         HumanDuration(duration, tenthsBelowAMinute: false).description
     }
 
+    /// A short latency: `85µs`, `1.25ms`, `420ms`, then as ``duration(_:)``.
+    static func latency(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        guard seconds < 1 else { return Self.duration(duration) }
+        let micros = max(0, seconds) * 1_000_000 + attoseconds / 1_000_000_000_000
+        if micros < 1000 { return "\(micros)µs" }
+        if micros < 10_000 { return String(format: "%.2fms", Double(micros) / 1000) }
+        return "\(micros / 1000)ms"
+    }
+
     /// `"3m 20s ago"` for an epoch-milliseconds time before `now`.
     static func ago(_ millis: Int64, now: Int64) -> String {
         millis > now

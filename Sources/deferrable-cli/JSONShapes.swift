@@ -65,12 +65,32 @@ enum JSONShapes {
         return object
     }
 
+    /// A `tasks --json` row: counts by outcome, times in epoch ms, percentiles in seconds (null when nothing ran).
+    static func taskStatistics(_ row: TaskStatistics) -> [String: Any] {
+        func percentiles(_ value: DurationPercentiles?) -> Any {
+            guard let value else { return NSNull() }
+            return ["p50": seconds(value.p50), "p95": seconds(value.p95), "p99": seconds(value.p99), "samples": value.samples]
+        }
+        var counts: [String: Any] = [:]
+        for outcome in TaskOutcome.allCases { counts[outcome.rawValue] = row.counts[outcome] }
+        return [
+            "group": row.group, "name": row.name, "running": row.running, "total": row.total, "counts": counts,
+            "firstSeenMs": row.firstSeenMillis as Any? ?? NSNull(), "lastSeenMs": row.lastSeenMillis as Any? ?? NSNull(),
+            "runTimeSeconds": percentiles(row.runTime), "queueWaitSeconds": percentiles(row.queueWait),
+        ]
+    }
+
+    /// A duration in seconds.
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
     /// What `result --json` prints when no record is stored: `state` is `pending` or `unknown`.
     static func resultLookup(id: String, group: String, state: String) -> [String: Any] {
         ["id": id, "group": group, "state": state]
     }
 
-    static func readyJob(_ job: ReadyJob, now: Int64) -> [String: Any] {
+    static func readyJob(_ job: PeekedJob, now: Int64) -> [String: Any] {
         guard let envelope = job.envelope else {
             return ["id": job.id, "bytes": job.payload.count, "envelope": NSNull()]
         }
@@ -84,6 +104,25 @@ enum JSONShapes {
             "runnableAt": Format.timestamp(runnable),
             "waitingMillis": max(0, now - runnable),
             "bytes": job.payload.count,
+        ]
+    }
+
+    /// A live worker as `workers --json` prints it; ages are measured from `now` (epoch milliseconds).
+    static func workerHeartbeat(_ heartbeat: WorkerHeartbeat, now: Int64) -> [String: Any] {
+        [
+            "id": heartbeat.id,
+            "host": heartbeat.host,
+            "pid": heartbeat.pid,
+            "startedAt": Format.timestamp(heartbeat.startedMillis),
+            "startedMillis": heartbeat.startedMillis,
+            "concurrency": heartbeat.concurrency,
+            "busySlots": heartbeat.busySlots,
+            "groups": heartbeat.groups,
+            "jobIDs": heartbeat.jobIDs,
+            "lastBeatAt": Format.timestamp(heartbeat.beatMillis),
+            "lastBeatMillis": heartbeat.beatMillis,
+            "lastBeatAgeMillis": max(0, now.subtractingSaturated(heartbeat.beatMillis)),
+            "expiresAfterMillis": heartbeat.expiresAfterMillis,
         ]
     }
 }

@@ -20,7 +20,7 @@ struct PeekCommand: AsyncParsableCommand {
     @Argument(help: "The group.")
     var group: String
 
-    @Option(help: "How many jobs to show.")
+    @Option(help: "How many jobs to show (at most 1000).")
     var limit = 10
 
     @Flag(help: "Print JSON.")
@@ -34,7 +34,7 @@ struct PeekCommand: AsyncParsableCommand {
         try await redis.withFactory { factory in
             let deferrable = try await redis.deferrable(group: group, factory: factory)
             let stats = try await deferrable.stats()
-            let jobs = try await factory.readyJobs(group: group, limit: limit)
+            let jobs = try await deferrable.backend.inspector?.peekReady(offset: 0, limit: limit) ?? []
             let now = try await factory.client.serverTimeMillis()
             if json {
                 try Output.json(jobs.map { JSONShapes.readyJob($0, now: now) })

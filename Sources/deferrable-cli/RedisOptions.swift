@@ -41,15 +41,7 @@ struct RedisOptions: ParsableArguments {
 
     /// Runs `body` with a connected factory, closing it afterwards and mapping errors to ``CLIError``.
     func withFactory<T>(_ body: (RedisBackendFactory) async throws -> T) async throws -> T {
-        let factory = try connect()
-        do {
-            let result = try await body(factory)
-            await factory.close()
-            return result
-        } catch {
-            await factory.close()
-            throw CLIError.wrapping(error)
-        }
+        try await withClosing(try connect(), close: { await $0.close() }, body)
     }
 
     /// The instance of a known group; exit 3 if the group was never used, 2 if the name is invalid.
@@ -67,5 +59,11 @@ struct RedisOptions: ParsableArguments {
         var logger = Logger(label: "deferrable.cli")
         logger.logLevel = .critical
         return try Deferrable(factory: factory, group: group, logger: logger)
+    }
+
+    /// `[group]` when a group is given (exit 3 if it is unknown, 2 if the name is invalid), else every known group.
+    func groups(_ group: String?, factory: RedisBackendFactory) async throws -> [String] {
+        guard let group else { return try await factory.knownGroups() }
+        return [try await deferrable(group: group, factory: factory).group]
     }
 }

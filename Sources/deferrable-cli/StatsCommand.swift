@@ -7,10 +7,11 @@ import Foundation
 struct StatsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
-        abstract: "Show job counts per group: ready, delayed, in flight, errors, stored results, and the oldest ready job's age.",
+        abstract: "Show job counts per group: ready, delayed, in flight, errors, stored results, and the queue latency.",
         discussion: """
             Without GROUP, shows every group ever pushed to under the prefix. RESULTS counts the stored results of \
-            jobs that return a value (- when the backend keeps none).
+            jobs that return a value (- when the backend keeps none). LATENCY is the queue latency: how long the \
+            oldest runnable job has been runnable (- when none is).
 
             Examples:
               deferrable stats
@@ -18,9 +19,9 @@ struct StatsCommand: AsyncParsableCommand {
               deferrable stats --watch --interval 5
 
             Sample output:
-              GROUP   READY  DELAYED  IN FLIGHT  ERRORS  RESULTS  OLDEST
-              emails  1,204       12          8       3        0  4m 12s
-              images      0        0          2       0      517       -
+              GROUP   READY  DELAYED  IN FLIGHT  ERRORS  RESULTS  LATENCY
+              emails  1,204       12          8       3        0   4m 12s
+              images      0        0          2       0      517        -
             """
     )
 
@@ -47,7 +48,8 @@ struct StatsCommand: AsyncParsableCommand {
         let stats: QueueStats
         /// Stored results; `nil` when the backend keeps none.
         let results: Int?
-        let oldest: Duration?
+        /// How long the oldest runnable job has been runnable; `nil` when none is.
+        let latency: Duration?
     }
 
     func run() async throws {
@@ -76,19 +78,14 @@ struct StatsCommand: AsyncParsableCommand {
     }
 
     private func collect(_ factory: RedisBackendFactory) async throws -> [Row] {
-        let groups: [String]
-        if let group {
-            groups = [try await redis.deferrable(group: group, factory: factory).group]
-        } else {
-            groups = try await factory.knownGroups()
-        }
+        let groups = try await redis.groups(group, factory: factory)
         var rows: [Row] = []
         for name in groups {
             let deferrable = try Deferrable(factory: factory, group: name)
             let stats = try await deferrable.stats()
             let results = try await deferrable.backend.results?.count()
-            let oldest = stats.available > 0 ? try await factory.oldestReadyJobAge(group: name) : nil
-            rows.append(Row(group: name, stats: stats, results: results, oldest: oldest))
+            let latency = stats.available > 0 ? try await deferrable.backend.inspector?.oldestRunnableAge() : nil
+            rows.append(Row(group: name, stats: stats, results: results, latency: latency))
         }
         return rows
     }
@@ -100,16 +97,20 @@ struct StatsCommand: AsyncParsableCommand {
         }
         var table = Table([
             ("GROUP", .left), ("READY", .right), ("DELAYED", .right), ("IN FLIGHT", .right), ("ERRORS", .right),
-            ("RESULTS", .right), ("OLDEST", .right),
+            ("RESULTS", .right), ("LATENCY", .right),
         ])
         for row in rows {
             table.add([
                 row.group, Format.count(row.stats.available), Format.count(row.stats.delayed),
                 Format.count(row.stats.inFlight), Format.count(row.stats.errors),
-                row.results.map(Format.count) ?? "-", row.oldest.map(Format.duration) ?? "-",
+                row.results.map(Format.count) ?? "-", row.latency.map(Format.duration) ?? "-",
             ])
         }
         table.print()
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     private static func jsonObject(_ row: Row) -> [String: Any] {
@@ -120,8 +121,9 @@ struct StatsCommand: AsyncParsableCommand {
             "inFlight": row.stats.inFlight,
             "errors": row.stats.errors,
             "results": row.results as Any? ?? NSNull(),
-            "oldestJobAgeSeconds": row.oldest.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } as Any?
-                ?? NSNull(),
+            "latencySeconds": row.latency.map(Self.seconds) as Any? ?? NSNull(),
+            // The earlier name of the same value.
+            "oldestJobAgeSeconds": row.latency.map(Self.seconds) as Any? ?? NSNull(),
         ]
     }
 }

@@ -5,8 +5,12 @@ import Logging
 #if Redis
 import DeferrableRedis
 #endif
+#if Postgres
+import DeferrablePostgres
+#endif
 
-/// `deferrable-demo [--redis URL]`: shows Deferrable's behaviours on the in-memory backend (or on Redis).
+/// `deferrable-demo [--redis URL | --postgres URL]`: shows Deferrable's behaviours on the in-memory backend (or on
+/// Redis, or on PostgreSQL after migrating its schema).
 ///
 /// Any failure (a bad URL, an unreachable server) ends the demo with one line on standard error and exit
 /// status 1.
@@ -27,7 +31,7 @@ struct DemoCommand {
     }
 
     static func run(_ arguments: [String]) async throws {
-        let factory = try makeFactory(arguments)
+        let factory = try await makeFactory(arguments)
         let deferrable = try Deferrable(factory: factory, group: "demo")
         try await deferrable.flush()
         _ = try await deferrable.errors.purge()
@@ -69,23 +73,48 @@ struct DemoCommand {
         }
         let stats = try await deferrable.stats()
         print("\nStats: available \(stats.available), in flight \(stats.inFlight), delayed \(stats.delayed), errors \(stats.errors)")
+        #if Postgres
+        if let postgres = factory as? PostgresBackendFactory {
+            await postgres.close()
+        }
+        #endif
     }
 
-    static func makeFactory(_ arguments: [String]) throws -> any BackendFactory {
-        guard let index = arguments.firstIndex(of: "--redis") else {
-            print("Backend: in-memory (pass --redis URL to use Redis)\n")
-            return MemoryBackendFactory()
+    static func makeFactory(_ arguments: [String]) async throws -> any BackendFactory {
+        if arguments.contains("--redis"), arguments.contains("--postgres") {
+            throw DemoError("pass --redis URL or --postgres URL, not both")
         }
+        if let url = try url(after: "--redis", in: arguments, example: "redis://127.0.0.1:6379") {
+            #if Redis
+            let configuration = try RedisConfiguration(url: url)
+            print("Backend: Redis at \(configuration)\n")
+            return RedisBackendFactory(configuration: configuration)
+            #else
+            throw DemoError("this build has no Redis support; run it as: swift run --traits Redis deferrable-demo --redis URL")
+            #endif
+        }
+        if let url = try url(after: "--postgres", in: arguments, example: "postgres://postgres@127.0.0.1:5432/postgres") {
+            #if Postgres
+            let factory = try PostgresBackendFactory(url: url)
+            let version = try await factory.migrate()
+            print("Backend: PostgreSQL, schema \(factory.schema) at version \(version)\n")
+            return factory
+            #else
+            throw DemoError(
+                "this build has no PostgreSQL support; run it as: swift run --traits Postgres deferrable-demo --postgres URL")
+            #endif
+        }
+        print("Backend: in-memory (pass --redis URL or --postgres URL to use Redis or PostgreSQL)\n")
+        return MemoryBackendFactory()
+    }
+
+    /// The argument after `option`, `nil` when `option` is absent; throws when it has no argument.
+    static func url(after option: String, in arguments: [String], example: String) throws -> String? {
+        guard let index = arguments.firstIndex(of: option) else { return nil }
         guard index + 1 < arguments.count else {
-            throw DemoError("--redis needs a URL, e.g. --redis redis://127.0.0.1:6379")
+            throw DemoError("\(option) needs a URL, e.g. \(option) \(example)")
         }
-        #if Redis
-        let configuration = try RedisConfiguration(url: arguments[index + 1])
-        print("Backend: Redis at \(configuration)\n")
-        return RedisBackendFactory(configuration: configuration)
-        #else
-        throw DemoError("this build has no Redis support; run it as: swift run --traits Redis deferrable-demo --redis URL")
-        #endif
+        return arguments[index + 1]
     }
 }
 

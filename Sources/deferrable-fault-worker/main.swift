@@ -1,10 +1,11 @@
 // A small worker/producer process for the fault tests (Tests/FaultTests). Not a product.
 //
-//   deferrable-fault-worker --redis URL --group G --mode work|crash-every-job|produce
+//   deferrable-fault-worker (--redis URL | --postgres URL [--schema S]) --group G --mode work|crash-every-job|fail-every-job|produce
 //       [--count N] [--concurrency C] [--out FILE] [--lease-ms L] [--sleep-ms S]
 //       [--max-attempts A] [--key-prefix P] [--max-seconds T] [--log-level warning]
 //   deferrable-fault-worker --redis URL --group G --mode wait-result --id ID --wait-ms W --out FILE
 //   deferrable-fault-worker --redis URL --group G --mode produce-results --count N --out FILE
+//   deferrable-fault-worker (--redis URL | --postgres URL [--schema S]) --group G --mode worker [--concurrency C] [--heartbeat-ms H]
 //
 // Modes:
 // - work: C slots call `runOnce` in a loop (backing off on backend errors) and run the job `fault-job`,
@@ -12,15 +13,24 @@
 //   survives a SIGKILL of this process). With `--count N` the process exits 0 after N completed runs.
 // - crash-every-job: like work, but the job body appends `crash <id>` to FILE and ends the process at once
 //   with `_exit(137)`, the status of a SIGKILLed process: the job's lease is never settled.
+// - fail-every-job: like work, but the job body appends `fail <id>` to FILE and throws, so the job goes to the
+//   error queue once its attempts are used up (every error is final unless the job retries it: at once).
 // - produce: pushes N `fault-job`s one at a time and appends the id of every `later()` that returned;
 //   a failed `later()` is retried (with a fresh id) after a short pause.
 // - wait-result: rebuilds the future of the job ID (a `fault-result` job, which returns its `n` times 2) from its id,
 //   waits up to W ms for its value and appends `value <v>` or `error <description>` to FILE, then exits 0.
 // - produce-results: pushes N `fault-result` jobs in one batch and appends their ids, then exits 0.
-// Every mode registers `fault-result`, so `work` runs those jobs too.
+// - worker: runs the jobs with a `Worker` of C slots that beats every H ms (default 500), until killed.
+// Every mode registers `fault-result` and `fault-mixed`, so `work` runs those jobs too. `fault-mixed` ends by its
+// `n` modulo 5: 0 fails to the error queue (one attempt), 1 throws a retried error on its first attempt and then
+// succeeds, 2 is discarded, 3 and 4 succeed; each run first appends `<outcome> <id>` to FILE (`failed`, `retried`,
+// `discarded`, `succeeded`), so a test can compare the task statistics with what the runs recorded.
+//
+// With --postgres the jobs live in PostgreSQL (schema S, default `deferrable`, migrated at start) instead of Redis.
 //
 // The process always ends after `--max-seconds` (default 120) so that it can never outlive a test run.
 import Deferrable
+import DeferrablePostgres
 import DeferrableRedis
 import Foundation
 import Logging
@@ -41,6 +51,8 @@ struct FaultArgs: Codable, Sendable {
 
 struct Options {
     var redis = ""
+    var postgres = ""
+    var schema = "deferrable"
     var group = ""
     var mode = "work"
     var count = 0
@@ -54,6 +66,7 @@ struct Options {
     var logLevel = Logger.Level.warning
     var id = ""
     var waitMillis = 10_000
+    var heartbeatMillis = 500
 
     static func parse(_ arguments: [String]) -> Options {
         var options = Options()
@@ -72,6 +85,8 @@ struct Options {
             let flag = arguments[index]
             switch flag {
             case "--redis": options.redis = value(flag)
+            case "--postgres": options.postgres = value(flag)
+            case "--schema": options.schema = value(flag)
             case "--group": options.group = value(flag)
             case "--mode": options.mode = value(flag)
             case "--count": options.count = number(flag)
@@ -84,6 +99,7 @@ struct Options {
             case "--max-seconds": options.maxSeconds = max(1, number(flag))
             case "--id": options.id = value(flag)
             case "--wait-ms": options.waitMillis = number(flag)
+            case "--heartbeat-ms": options.heartbeatMillis = max(1, number(flag))
             case "--log-level":
                 let text = value(flag)
                 guard let level = Logger.Level(rawValue: text) else { fail("unknown log level '\(text)'") }
@@ -92,8 +108,12 @@ struct Options {
             }
             index += 1
         }
-        guard !options.redis.isEmpty, !options.group.isEmpty else { fail("--redis and --group are required") }
-        guard ["work", "crash-every-job", "produce", "wait-result", "produce-results"].contains(options.mode) else {
+        guard options.redis.isEmpty != options.postgres.isEmpty, !options.group.isEmpty else {
+            fail("--group and one of --redis and --postgres are required")
+        }
+        guard
+            ["work", "crash-every-job", "fail-every-job", "produce", "wait-result", "produce-results", "worker"].contains(options.mode)
+        else {
             fail("unknown mode '\(options.mode)'")
         }
         guard options.mode != "wait-result" || !options.id.isEmpty else { fail("--mode wait-result needs --id") }
@@ -148,13 +168,35 @@ Thread.detachNewThread {
 }
 
 let output = options.out.map(LineFile.init(path:))
-let factory: RedisBackendFactory
+let factory: any BackendFactory
+let closeFactory: @Sendable () async -> Void
 let deferrable: Deferrable
 do {
-    factory = RedisBackendFactory(
-        configuration: try RedisConfiguration(url: options.redis),
-        settings: RedisBackendSettings(keyPrefix: options.keyPrefix, maxBlock: .milliseconds(500)),
-        logger: logger)
+    if options.postgres.isEmpty {
+        let redis = RedisBackendFactory(
+            configuration: try RedisConfiguration(url: options.redis),
+            settings: RedisBackendSettings(keyPrefix: options.keyPrefix, maxBlock: .milliseconds(500)),
+            logger: logger)
+        factory = redis
+        closeFactory = { await redis.close() }
+    } else {
+        let postgres = try PostgresBackendFactory(
+            url: options.postgres, settings: PostgresBackendSettings(schema: options.schema), logger: logger)
+        // Retried while the server is starting or restarting.
+        var attempt = 0
+        while true {
+            do {
+                try await postgres.migrate()
+                break
+            } catch {
+                attempt += 1
+                if attempt >= 50 { throw error }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+        }
+        factory = postgres
+        closeFactory = { await postgres.close() }
+    }
     deferrable = try Deferrable(
         factory: factory, group: options.group,
         defaults: JobDefaults(maxAttempts: options.maxAttempts, lease: .milliseconds(options.leaseMillis)),
@@ -165,6 +207,12 @@ do {
 
 let completed = Atomic<Int>(0)
 let crash = options.mode == "crash-every-job"
+let failEveryJob = options.mode == "fail-every-job"
+
+/// The error `fail-every-job` runs end with.
+struct ScriptedFailure: Error, CustomStringConvertible {
+    let description = "fail-every-job: this run fails on purpose"
+}
 let sleepMillis = options.sleepMillis
 let target = options.count
 let job: JobHandle<FaultArgs>
@@ -175,7 +223,7 @@ do {
             _exit(137)
         }
         if sleepMillis > 0 { try await Task.sleep(for: .milliseconds(sleepMillis)) }
-        output?.append(context.id)
+        output?.append(failEveryJob ? "fail \(context.id)" : context.id)
         let done = completed.add(1, ordering: .relaxed).newValue
         if target > 0, done >= target {
             // Give the slot a moment to settle this run, then stop.
@@ -184,6 +232,7 @@ do {
                 exit(0)
             }
         }
+        if failEveryJob { throw ScriptedFailure() }
     }
 } catch {
     fail("\(error)")
@@ -192,6 +241,31 @@ do {
 let resultJob: ResultJobHandle<FaultArgs, Int>
 do {
     resultJob = try deferrable.register("fault-result", returning: Int.self) { (args: FaultArgs, _: JobContext) in args.n * 2 }
+} catch {
+    fail("\(error)")
+}
+
+/// The retried error of `fault-mixed`.
+struct MixedRetry: Error {}
+
+do {
+    _ = try deferrable.register(
+        "fault-mixed", options: JobOptions(maxAttempts: 2, retry: .on(MixedRetry.self), backoff: .immediate)
+    ) { (args: FaultArgs, context: JobContext) in
+        switch args.n % 5 {
+        case 0:
+            output?.append("failed \(context.id)")
+            throw JobControl.failNow("fault-mixed fails by design")
+        case 1 where context.attempt == 1:
+            output?.append("retried \(context.id)")
+            throw MixedRetry()
+        case 2:
+            output?.append("discarded \(context.id)")
+            throw JobControl.discard("fault-mixed discards by design")
+        default:
+            output?.append("succeeded \(context.id)")
+        }
+    }
 } catch {
     fail("\(error)")
 }
@@ -205,7 +279,7 @@ func waitForResult() async {
     } catch {
         output?.append("error \(error)")
     }
-    await factory.close()
+    await closeFactory()
 }
 
 /// Pushes `--count` `fault-result` jobs in one batch and appends their ids.
@@ -216,7 +290,7 @@ func produceResults() async {
     } catch {
         fail("\(error)")
     }
-    await factory.close()
+    await closeFactory()
 }
 
 /// One consumer slot: `runOnce` forever, backing off (50 ms doubling to 1 s) while the backend fails.
@@ -251,7 +325,7 @@ func produce() async {
             try? await Task.sleep(for: .milliseconds(50))
         }
     }
-    await factory.close()
+    await closeFactory()
 }
 
 FileHandle.standardError.write(Data("deferrable-fault-worker: pid \(getpid()) mode \(options.mode) ready\n".utf8))
@@ -262,6 +336,12 @@ case "wait-result":
     await waitForResult()
 case "produce-results":
     await produceResults()
+case "worker":
+    let worker = Worker(
+        deferrable,
+        configuration: .init(concurrency: options.concurrency, heartbeatInterval: .milliseconds(options.heartbeatMillis)),
+        logger: logger)
+    try? await worker.run()
 default:
     await withDiscardingTaskGroup { group in
         for slot in 0..<options.concurrency {

@@ -6,7 +6,7 @@ import Testing
 struct ConcurrencyBehaviourTests {
     @Test("8 tasks calling runOnce over 500 jobs: every job runs exactly once", arguments: TestBackend.all)
     func exactlyOnce(backend: TestBackend) async throws {
-        let deferrable = try backend.makeDeferrable()
+        let deferrable = try await backend.makeDeferrable()
         let runsByID = Locked<[String: Int]>([:])
         let handle = try deferrable.register("parallel") { (_: Numbered, context) in
             runsByID.withLock { $0[context.id, default: 0] += 1 }
@@ -37,7 +37,7 @@ struct ConcurrencyBehaviourTests {
 
     @Test("waiting consumers share jobs pushed while they wait", arguments: TestBackend.all)
     func waitingConsumers(backend: TestBackend) async throws {
-        let deferrable = try backend.makeDeferrable()
+        let deferrable = try await backend.makeDeferrable()
         let runsByN = Locked<[Int: Int]>([:])
         let handle = try deferrable.register("trickle") { (args: Numbered, _) in
             runsByN.withLock { $0[args.n, default: 0] += 1 }

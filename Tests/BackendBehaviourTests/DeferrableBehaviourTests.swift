@@ -7,7 +7,7 @@ import Testing
 struct DeferrableBehaviourTests {
     @Test("later/runOnce run jobs in FIFO order", arguments: TestBackend.all)
     func fifo(backend: TestBackend) async throws {
-        let deferrable = try backend.makeDeferrable()
+        let deferrable = try await backend.makeDeferrable()
         let seen = Locked<[Int]>([])
         let handle = try deferrable.register("fifo") { (args: Numbered, _) in seen.withLock { $0.append(args.n) } }
         for n in 0..<10 { try await handle.later(Numbered(n: n)) }
@@ -19,7 +19,7 @@ struct DeferrableBehaviourTests {
 
     @Test("laterMany pushes a batch that runs in order", arguments: TestBackend.all)
     func laterMany(backend: TestBackend) async throws {
-        let deferrable = try backend.makeDeferrable()
+        let deferrable = try await backend.makeDeferrable()
         let seen = Locked<[Int]>([])
         let handle = try deferrable.register("batch") { (args: Numbered, _) in seen.withLock { $0.append(args.n) } }
         let receipts = try await handle.laterMany((0..<100).map(Numbered.init(n:)))
@@ -32,7 +32,7 @@ struct DeferrableBehaviourTests {
 
     @Test("a delayed job is not runnable at once, then runs", arguments: TestBackend.all)
     func delayed(backend: TestBackend) async throws {
-        let deferrable = try backend.makeDeferrable()
+        let deferrable = try await backend.makeDeferrable()
         let runs = Locked(0)
         let handle = try deferrable.register("delayed", options: JobOptions(delay: .seconds(1))) { (_: Numbered, _) in
             runs.withLock { $0 += 1 }
@@ -47,7 +47,7 @@ struct DeferrableBehaviourTests {
 
     @Test("a job abandoned by a consumer runs again, counting the lost run as an attempt", arguments: TestBackend.all)
     func abandonedJobRunsAgain(backend: TestBackend) async throws {
-        let deferrable = try backend.makeDeferrable()
+        let deferrable = try await backend.makeDeferrable()
         let attempts = Locked<[Int]>([])
         let handle = try deferrable.register("abandoned", options: JobOptions(maxAttempts: 3)) { (_: Numbered, context) in
             attempts.withLock { $0.append(context.attempt) }
@@ -61,7 +61,7 @@ struct DeferrableBehaviourTests {
     @Test("a long run keeps its lease alive and is not run twice", arguments: TestBackend.all)
     func leaseKeptAlive(backend: TestBackend) async throws {
         let lease = Duration.seconds(2)
-        let recording = InterceptingBackend(inner: try backend.makeBackend())
+        let recording = InterceptingBackend(inner: try await backend.makeBackend())
         let deferrable = try Deferrable(backend: recording, defaults: JobDefaults(lease: lease))
         let runs = Locked(0)
         let started = AsyncGate()
@@ -100,7 +100,7 @@ struct DeferrableBehaviourTests {
 
     @Test("retries run exactly maxAttempts times, then the job is in the error queue", arguments: TestBackend.all)
     func retries(backend: TestBackend) async throws {
-        let deferrable = try backend.makeDeferrable()
+        let deferrable = try await backend.makeDeferrable()
         let attempts = Locked<[Int]>([])
         let handle = try deferrable.register(
             "retrying", options: JobOptions(maxAttempts: 3, retry: .on(BoomError.self), backoff: .fixed(.milliseconds(100)))
@@ -125,7 +125,7 @@ struct DeferrableBehaviourTests {
 
     @Test("error queue admin: requeue runs the job again with attempts reset", arguments: TestBackend.all)
     func requeueFromErrorQueue(backend: TestBackend) async throws {
-        let deferrable = try backend.makeDeferrable()
+        let deferrable = try await backend.makeDeferrable()
         let attempts = Locked<[Int]>([])
         let handle = try deferrable.register("flaky") { (_: Numbered, context) in
             let count = attempts.withLock { list -> Int in
@@ -146,7 +146,7 @@ struct DeferrableBehaviourTests {
 
     @Test("error queue admin: requeueAll, remove and purge", arguments: TestBackend.all)
     func adminOperations(backend: TestBackend) async throws {
-        let deferrable = try backend.makeDeferrable()
+        let deferrable = try await backend.makeDeferrable()
         let handle = try deferrable.register("always-fails") { (_: Numbered, _) in throw BoomError() }
         let receipts = try await handle.laterMany((0..<4).map(Numbered.init(n:)))
         #expect(try await drain(deferrable).allSatisfy(\.isFailed))
@@ -161,7 +161,7 @@ struct DeferrableBehaviourTests {
 
     @Test("error queue trimming through the public API", arguments: TestBackend.all)
     func trimming(backend: TestBackend) async throws {
-        let deferrable = try backend.makeDeferrable(errorQueueLimits: ErrorQueueLimits(maxEntries: 3))
+        let deferrable = try await backend.makeDeferrable(errorQueueLimits: ErrorQueueLimits(maxEntries: 3))
         let handle = try deferrable.register("trimmed") { (_: Numbered, _) in throw BoomError() }
         var ids: [String] = []
         for n in 0..<5 {
@@ -174,7 +174,7 @@ struct DeferrableBehaviourTests {
 
     @Test("flush through the public API keeps the error queue", arguments: TestBackend.all)
     func flush(backend: TestBackend) async throws {
-        let deferrable = try backend.makeDeferrable()
+        let deferrable = try await backend.makeDeferrable()
         let fails = try deferrable.register("fails") { (_: Numbered, _) in throw BoomError() }
         let later = try deferrable.register("later", options: JobOptions(delay: .seconds(60))) { (_: Numbered, _) in }
         let now = try deferrable.register("now") { (_: Numbered, _) in }

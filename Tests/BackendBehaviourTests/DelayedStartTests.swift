@@ -9,17 +9,23 @@ import Testing
 enum DelayedStartBackend: Sendable, CustomTestStringConvertible {
     case memory
     case redisTickingOncePerSecond
+    case postgres(url: String)
 
-    /// Memory always; Redis when Redis tests run (`REDIS_URL` is set) and `redis-server` is on PATH.
+    /// Memory always; Redis when Redis tests run (`REDIS_URL` is set) and `redis-server` is on PATH; PostgreSQL when
+    /// `POSTGRES_URL` is set.
     static var all: [DelayedStartBackend] {
-        guard ProcessInfo.processInfo.environment["REDIS_URL"] != nil, RedisServerProcess.isAvailable else { return [.memory] }
-        return [.memory, .redisTickingOncePerSecond]
+        let environment = ProcessInfo.processInfo.environment
+        var backends: [DelayedStartBackend] = [.memory]
+        if environment["REDIS_URL"] != nil, RedisServerProcess.isAvailable { backends.append(.redisTickingOncePerSecond) }
+        if let url = environment["POSTGRES_URL"] { backends.append(.postgres(url: url)) }
+        return backends
     }
 
     var testDescription: String {
         switch self {
         case .memory: "memory"
         case .redisTickingOncePerSecond: "redis (hz 1)"
+        case .postgres: "postgres"
         }
     }
 
@@ -30,6 +36,8 @@ enum DelayedStartBackend: Sendable, CustomTestStringConvertible {
             try await body(MemoryBackendFactory())
         case .redisTickingOncePerSecond:
             try await Self.withSlowTickingRedis(body)
+        case .postgres(let url):
+            try await body(TestBackend.postgres(url: url).makeFactory())
         }
     }
 
@@ -118,7 +126,9 @@ struct DelayedStartTests {
 
     @Test(
         "on Redis, a job pushed due sooner than the one an idle worker waits for wakes it and starts when due",
-        .enabled(if: DelayedStartBackend.all.count > 1, "needs REDIS_URL and redis-server"))
+        .enabled(
+            if: DelayedStartBackend.all.contains { if case .redisTickingOncePerSecond = $0 { true } else { false } },
+            "needs REDIS_URL and redis-server"))
     func soonerJobEndsAWaitForALaterOne() async throws {
         try await DelayedStartBackend.withSlowTickingRedis { factory in
             let deferrable = try Deferrable(factory: factory, group: TestBackend.uniqueGroup())

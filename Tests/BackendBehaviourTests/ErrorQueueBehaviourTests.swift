@@ -19,7 +19,7 @@ struct ErrorQueueBehaviourTests {
 
     @Test("list is oldest first, with offset and limit", arguments: TestBackend.all)
     func list(backend: TestBackend) async throws {
-        let group = try backend.makeBackend()
+        let group = try await backend.makeBackend()
         let ids = (0..<7).map { "e\($0)" }
         try await Self.deadLetter(ids, in: group)
         #expect(try await group.errorQueue.count() == 7)
@@ -31,7 +31,7 @@ struct ErrorQueueBehaviourTests {
 
     @Test("entry returns one entry by id with its payload and record", arguments: TestBackend.all)
     func entry(backend: TestBackend) async throws {
-        let group = try backend.makeBackend()
+        let group = try await backend.makeBackend()
         try await Self.deadLetter(["x", "y"], in: group)
         let y = try #require(try await group.errorQueue.entry(id: "y"))
         #expect(y.payload == payload("payload-y"))
@@ -42,7 +42,7 @@ struct ErrorQueueBehaviourTests {
 
     @Test("requeue moves the entry back to the main queue atomically", arguments: TestBackend.all)
     func requeue(backend: TestBackend) async throws {
-        let group = try backend.makeBackend()
+        let group = try await backend.makeBackend()
         try await Self.deadLetter(["a", "b"], in: group)
         #expect(try await group.errorQueue.requeue(id: "a", as: OutgoingJob(id: "a", payload: payload("fresh-a"))))
         #expect(try await group.errorQueue.requeue(id: "a", as: OutgoingJob(id: "a", payload: payload("again"))) == false)
@@ -57,7 +57,7 @@ struct ErrorQueueBehaviourTests {
 
     @Test("remove deletes one entry", arguments: TestBackend.all)
     func remove(backend: TestBackend) async throws {
-        let group = try backend.makeBackend()
+        let group = try await backend.makeBackend()
         try await Self.deadLetter(["a", "b", "c"], in: group)
         #expect(try await group.errorQueue.remove(id: "b"))
         #expect(try await group.errorQueue.remove(id: "b") == false)
@@ -68,7 +68,7 @@ struct ErrorQueueBehaviourTests {
 
     @Test("purge removes every entry and returns how many", arguments: TestBackend.all)
     func purge(backend: TestBackend) async throws {
-        let group = try backend.makeBackend()
+        let group = try await backend.makeBackend()
         try await Self.deadLetter(["a", "b", "c"], in: group)
         #expect(try await group.errorQueue.purge() == 3)
         #expect(try await group.errorQueue.count() == 0)
@@ -79,7 +79,7 @@ struct ErrorQueueBehaviourTests {
 
     @Test("past maxEntries the oldest entries are trimmed", arguments: TestBackend.all)
     func trimByCount(backend: TestBackend) async throws {
-        let group = try backend.makeBackend(errorQueueLimits: ErrorQueueLimits(maxEntries: 3))
+        let group = try await backend.makeBackend(errorQueueLimits: ErrorQueueLimits(maxEntries: 3))
         try await Self.deadLetter(["e0", "e1", "e2", "e3", "e4"], in: group)
         #expect(try await group.errorQueue.count() == 3)
         #expect(try await group.queue.stats().errors == 3)
@@ -90,7 +90,7 @@ struct ErrorQueueBehaviourTests {
 
     @Test("groups do not share jobs or error queues", arguments: TestBackend.all)
     func groupsIsolated(backend: TestBackend) async throws {
-        let factory = try backend.makeFactory()
+        let factory = try await backend.makeFactory()
         let one = try factory.makeBackend(group: TestBackend.uniqueGroup())
         let two = try factory.makeBackend(group: TestBackend.uniqueGroup())
         try await Self.deadLetter(["dead"], in: one)

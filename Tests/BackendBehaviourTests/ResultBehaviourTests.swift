@@ -21,7 +21,7 @@ struct ResultBehaviourTests {
 
     @Test("a completed job's value is read by its future, any number of times", arguments: TestBackend.all)
     func completed(backend: TestBackend) async throws {
-        let deferrable = try backend.makeDeferrable()
+        let deferrable = try await backend.makeDeferrable()
         let add = try deferrable.register("add", returning: Sum.self) { (args: [Int], _) in Sum(total: args.reduce(0, +)) }
         let future = try await add.later([1, 2, 3])
         #expect(try await future.isDone() == false)
@@ -38,15 +38,15 @@ struct ResultBehaviourTests {
 
     @Test("a waiter started before the run is resumed with the value", arguments: TestBackend.all)
     func waitsForTheRun(backend: TestBackend) async throws {
-        let deferrable = try backend.makeDeferrable()
+        let deferrable = try await backend.makeDeferrable()
         let double = try deferrable.register(Double.self)
         let future = try await double.later(Double(n: 21))
         #expect(try await Self.value(of: future, whileRunningOn: deferrable) == 42)
     }
 
     /// `count` instances on one fresh group of one factory: as separate processes would be.
-    private static func instances(_ backend: TestBackend, _ count: Int) throws -> [Deferrable] {
-        let factory = try backend.makeFactory()
+    private static func instances(_ backend: TestBackend, _ count: Int) async throws -> [Deferrable] {
+        let factory = try await backend.makeFactory()
         let group = TestBackend.uniqueGroup()
         return try (0..<count).map { _ in try Deferrable(factory: factory, group: group) }
     }
@@ -74,7 +74,7 @@ struct ResultBehaviourTests {
 
     @Test("not done within the wait is its own error, and the future stays usable", arguments: TestBackend.all)
     func notDone(backend: TestBackend) async throws {
-        let deferrable = try backend.makeDeferrable()
+        let deferrable = try await backend.makeDeferrable()
         let double = try deferrable.register(Double.self)
         let future = try await double.later(Double(n: 1))
         await #expect(throws: JobResultError.notDone(jobID: future.id, waited: .zero)) {
@@ -91,7 +91,7 @@ struct ResultBehaviourTests {
         "a failed job's future throws its error record (the last error once every attempt is used)",
         arguments: TestBackend.all, [1, 2])
     func failed(backend: TestBackend, maxAttempts: Int) async throws {
-        let deferrable = try backend.makeDeferrable()
+        let deferrable = try await backend.makeDeferrable()
         let options = JobOptions(maxAttempts: maxAttempts, retry: .always, backoff: .fixed(.zero))
         let job = try deferrable.register("fails", returning: Int.self, options: options) { (_: Numbered, _) -> Int in
             throw BoomError()
@@ -106,7 +106,7 @@ struct ResultBehaviourTests {
 
     @Test("a future follows retries and reschedules until the job completes", arguments: TestBackend.all)
     func followsRetries(backend: TestBackend) async throws {
-        let deferrable = try backend.makeDeferrable()
+        let deferrable = try await backend.makeDeferrable()
         let runs = Locked(0)
         let options = JobOptions(maxAttempts: 3, retry: .always, backoff: .fixed(.zero))
         let job = try deferrable.register("flaky", returning: Int.self, options: options) { (_: Numbered, _) -> Int in
@@ -130,7 +130,7 @@ struct ResultBehaviourTests {
 
     @Test("an expired job's future says it expired", arguments: TestBackend.all)
     func expired(backend: TestBackend) async throws {
-        let deferrable = try backend.makeDeferrable()
+        let deferrable = try await backend.makeDeferrable()
         let job = try deferrable.register("short-lived", returning: Int.self, options: JobOptions(ttl: .milliseconds(50))) {
             (_: Numbered, _) -> Int in 1
         }
@@ -143,7 +143,7 @@ struct ResultBehaviourTests {
 
     @Test("a discarded job's future gives the reason", arguments: TestBackend.all)
     func discarded(backend: TestBackend) async throws {
-        let deferrable = try backend.makeDeferrable()
+        let deferrable = try await backend.makeDeferrable()
         let job = try deferrable.register("discards", returning: Int.self) { (_: Numbered, _) -> Int in
             throw JobControl.discard("not needed")
         }
@@ -156,7 +156,7 @@ struct ResultBehaviourTests {
 
     @Test("a value over the result limit completes the job with result not kept", arguments: TestBackend.all)
     func tooLarge(backend: TestBackend) async throws {
-        let deferrable = try backend.makeDeferrable(defaults: JobDefaults(maxResultBytes: 16))
+        let deferrable = try await backend.makeDeferrable(defaults: JobDefaults(maxResultBytes: 16))
         let job = try deferrable.register("big", returning: String.self) { (n: Numbered, _) in String(repeating: "x", count: n.n) }
         let small = try await job.later(Numbered(n: 3))
         let big = try await job.later(Numbered(n: 100))
@@ -169,7 +169,7 @@ struct ResultBehaviourTests {
 
     @Test("no such job: done, and result not kept", arguments: TestBackend.all)
     func missing(backend: TestBackend) async throws {
-        let deferrable = try backend.makeDeferrable()
+        let deferrable = try await backend.makeDeferrable()
         let future = try deferrable.future(for: "no-such-job", as: Int.self)
         #expect(try await future.isDone())
         await #expect(throws: JobResultError.resultNotKept(jobID: "no-such-job", reason: .missing)) {
@@ -179,7 +179,7 @@ struct ResultBehaviourTests {
 
     @Test("a future rebuilt from the id on another instance reads the result", arguments: TestBackend.all)
     func rebuilt(backend: TestBackend) async throws {
-        let all = try Self.instances(backend, 3)
+        let all = try await Self.instances(backend, 3)
         let (producer, consumer, collector) = (all[0], all[1], all[2])
         let produced = try producer.register(Double.self)
         _ = try consumer.register(Double.self)
@@ -190,7 +190,7 @@ struct ResultBehaviourTests {
 
     @Test("a job unknown to the consumer fails its future as UnknownJob", arguments: TestBackend.all)
     func unknownToConsumer(backend: TestBackend) async throws {
-        let all = try Self.instances(backend, 2)
+        let all = try await Self.instances(backend, 2)
         let (producer, consumer) = (all[0], all[1])
         let future = try await producer.register(Double.self).later(Double(n: 5))
         #expect(try await runEventually(consumer).isFailed)
@@ -199,7 +199,7 @@ struct ResultBehaviourTests {
 
     @Test("a consumer whose registration returns nothing completes the future with result not kept", arguments: TestBackend.all)
     func consumerReturnsNothing(backend: TestBackend) async throws {
-        let all = try Self.instances(backend, 2)
+        let all = try await Self.instances(backend, 2)
         let (producer, consumer) = (all[0], all[1])
         let future = try await producer.register(Double.self).later(Double(n: 5))
         _ = try consumer.register(Double.name) { (_: Double, _) in }
@@ -211,7 +211,7 @@ struct ResultBehaviourTests {
 
     @Test("a failed job requeued from the error queue is pending again, then gives its new result", arguments: TestBackend.all)
     func requeued(backend: TestBackend) async throws {
-        let deferrable = try backend.makeDeferrable()
+        let deferrable = try await backend.makeDeferrable()
         let fail = Locked(true)
         let job = try deferrable.register("second-time", returning: Int.self) { (n: Numbered, _) -> Int in
             if fail.value { throw BoomError() }
@@ -228,7 +228,7 @@ struct ResultBehaviourTests {
 
     @Test("the job's own error type is re-raised only where it is registered", arguments: TestBackend.all)
     func typedErrors(backend: TestBackend) async throws {
-        let all = try Self.instances(backend, 2)
+        let all = try await Self.instances(backend, 2)
         let (deferrable, other) = (all[0], all[1])
         let options = JobOptions(resultErrors: [PaymentDeclined.self])
         let charge = try deferrable.register("charge", returning: Int.self, options: options) { (_: Numbered, _) -> Int in
@@ -248,7 +248,7 @@ struct ResultBehaviourTests {
 
     @Test("a type the consumer did not register is stored as text only", arguments: TestBackend.all)
     func typedErrorsNeedTheConsumer(backend: TestBackend) async throws {
-        let all = try Self.instances(backend, 2)
+        let all = try await Self.instances(backend, 2)
         let (producer, consumer) = (all[0], all[1])
         let handle = try producer.register("charge", returning: Int.self, options: JobOptions(resultErrors: [PaymentDeclined.self])) {
             (_: Numbered, _) -> Int in 0
@@ -263,7 +263,7 @@ struct ResultBehaviourTests {
 
     @Test("a waiting task is cancelled promptly", arguments: TestBackend.all)
     func cancellation(backend: TestBackend) async throws {
-        let deferrable = try backend.makeDeferrable()
+        let deferrable = try await backend.makeDeferrable()
         let future = try await deferrable.register(Double.self).later(Double(n: 1))
         let waiter = Task { try await future.result(waitingUpTo: .seconds(600)) }
         // Cancelled whether the wait has begun or not: either way it must end with CancellationError.
@@ -276,7 +276,7 @@ struct ResultBehaviourTests {
 
     @Test("a job that returns nothing stores nothing", arguments: TestBackend.all)
     func fireAndForget(backend: TestBackend) async throws {
-        let deferrable = try backend.makeDeferrable()
+        let deferrable = try await backend.makeDeferrable()
         let plain = try deferrable.register("plain") { (_: Numbered, _) in }
         let receipt = try await plain.later(Numbered(n: 1))
         #expect(try await runEventually(deferrable).label == "completed")
@@ -286,7 +286,7 @@ struct ResultBehaviourTests {
 
     @Test("a flush removes the stored results", arguments: TestBackend.all)
     func flush(backend: TestBackend) async throws {
-        let deferrable = try backend.makeDeferrable()
+        let deferrable = try await backend.makeDeferrable()
         let future = try await deferrable.register(Double.self).later(Double(n: 3))
         _ = try await runEventually(deferrable)
         #expect(try await deferrable.backend.results?.count() == 1)
@@ -299,7 +299,7 @@ struct ResultBehaviourTests {
 
     @Test("many waiters of one job all get the value", arguments: TestBackend.all)
     func manyWaiters(backend: TestBackend) async throws {
-        let deferrable = try backend.makeDeferrable()
+        let deferrable = try await backend.makeDeferrable()
         let future = try await deferrable.register(Double.self).later(Double(n: 4))
         let waiters = (0..<20).map { _ in Task { try await future.result(waitingUpTo: patience) } }
         _ = try await runEventually(deferrable)

@@ -1,5 +1,6 @@
 import Deferrable
 import DeferrableRedis
+import DeferrableTestSupport
 import Foundation
 import Testing
 
@@ -34,6 +35,9 @@ private struct Populated {
             readyIDs.append(try await send.later(address).id)
         }
         try await later.later(7)
+        try await eventually("the group to be registered", timeout: .seconds(10)) {
+            try await factory.knownGroups().contains("mail")
+        }
         return Populated(
             factory: factory, deferrable: deferrable, cli: CLIRunner(redisURL: url, prefix: prefix), failedIDs: failedIDs,
             readyIDs: readyIDs)
@@ -56,9 +60,11 @@ struct CLICommandTests {
         #expect(table.status == 0, "\(table.stderr)")
         let lines = table.stdout.split(separator: "\n")
         #expect(lines.first?.hasPrefix("GROUP") == true)
-        #expect(lines.first?.contains("READY  DELAYED  IN FLIGHT  ERRORS  RESULTS  OLDEST") == true)
+        #expect(lines.first?.contains("READY  DELAYED  IN FLIGHT  ERRORS  RESULTS  LATENCY") == true)
         let row = try #require(lines.first { $0.hasPrefix("mail ") })
-        #expect(row.split(separator: " ", omittingEmptySubsequences: true).prefix(6) == ["mail", "3", "1", "0", "2", "0"])
+        let cells = row.split(separator: " ", omittingEmptySubsequences: true)
+        #expect(cells.prefix(6) == ["mail", "3", "1", "0", "2", "0"])
+        #expect(cells.count > 6 && cells[6] != "-", "the latency of the oldest ready job: \(row)")
         #expect(lines[0].count >= row.count - 4, "columns are aligned")
 
         let json = try data.cli.run(["stats", "mail", "--json"])
@@ -71,7 +77,9 @@ struct CLICommandTests {
         #expect(parsed[0]["inFlight"] as? Int == 0)
         #expect(parsed[0]["errors"] as? Int == 2)
         #expect(parsed[0]["results"] as? Int == 0)
-        #expect(parsed[0]["oldestJobAgeSeconds"] is Double)
+        let latency = try #require(parsed[0]["latencySeconds"] as? Double)
+        #expect(latency >= 0 && latency < 600)
+        #expect(parsed[0]["oldestJobAgeSeconds"] as? Double == latency, "the earlier name of the same value")
     }
 
     @Test("an unknown group exits 3 with one line on stderr")

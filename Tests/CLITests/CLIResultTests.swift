@@ -147,7 +147,7 @@ struct CLIResultTests {
         #expect(rows.first?["results"] as? Int == 4)
         let table = try data.cli.run(["stats", "img"])
         let lines = table.stdout.split(separator: "\n")
-        #expect(lines.first?.contains("ERRORS  RESULTS  OLDEST") == true)
+        #expect(lines.first?.contains("ERRORS  RESULTS  LATENCY") == true)
         let row = try #require(lines.first { $0.hasPrefix("img ") })
         #expect(row.split(separator: " ", omittingEmptySubsequences: true).prefix(6) == ["img", "1", "0", "0", "1", "4"])
     }

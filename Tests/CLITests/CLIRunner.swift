@@ -1,3 +1,4 @@
+import DeferrableTestSupport
 import Foundation
 
 /// Runs the built `deferrable` executable.
@@ -58,6 +59,43 @@ struct CLIRunner: Sendable {
         return Result(
             status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
             stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Runs `deferrable <arguments>` (no `--prefix`, no Redis URL) without blocking the caller's thread, so that
+    /// several can run at once; its output goes through temporary files, read when it has ended.
+    /// - Throws: ``CLINotBuilt``, or ``TimedOut`` when it has not ended within `limit` (it is then SIGKILLed).
+    /// - Parameter environment: variables to set (a `nil` value removes one) for this run.
+    static func runConcurrently(
+        _ arguments: [String], environment: [String: String?] = [:], within limit: Duration = .seconds(60)
+    ) async throws -> Result {
+        guard let executable = Self.executable else { throw CLINotBuilt() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("deferrable-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let outURL = directory.appendingPathComponent("stdout")
+        let errURL = directory.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL)
+        let err = try FileHandle(forWritingTo: errURL)
+        defer {
+            try? out.close()
+            try? err.close()
+        }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        var variables = ProcessInfo.processInfo.environment
+        for (name, value) in environment {
+            variables[name] = value
+        }
+        process.environment = variables
+        process.standardOutput = out
+        process.standardError = err
+        let status = try await runToExit(process, within: limit)
+        return Result(
+            status: status, stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }
 }
 

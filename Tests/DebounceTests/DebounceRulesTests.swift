@@ -112,7 +112,8 @@ struct DebounceRulesTests {
         let started = ContinuousClock.now
         let receipt = try await job.later(1)
         #expect(receipt.disposition == .pushedNow)
-        #expect(ContinuousClock.now - started < .seconds(3))
+        // Bounded by the connect timeout and its retries, not by a hang (generous for a loaded machine).
+        #expect(ContinuousClock.now - started < .seconds(6))
     }
 
     @Test(

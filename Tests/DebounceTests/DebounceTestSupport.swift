@@ -1,4 +1,5 @@
 import Deferrable
+import DeferrablePostgres
 import DeferrableRedis
 import Foundation
 import Synchronization
@@ -11,11 +12,19 @@ enum DebounceSetup: Sendable, CustomStringConvertible {
     case redis
     /// Memory backend with the Redis debouncer (the two-step path).
     case redisDebouncerMemoryBackend
+    /// PostgreSQL backend with the PostgreSQL debouncer of the same factory (decision and push in one transaction).
+    case postgres
+    /// Memory backend with the PostgreSQL debouncer (the two-step path).
+    case postgresDebouncerMemoryBackend
 
     static var redisURL: String? { ProcessInfo.processInfo.environment["REDIS_URL"] }
+    static var postgresURL: String? { ProcessInfo.processInfo.environment["POSTGRES_URL"] }
 
     static var all: [DebounceSetup] {
-        redisURL == nil ? [.memory] : [.memory, .redis, .redisDebouncerMemoryBackend]
+        var setups: [DebounceSetup] = [.memory]
+        if redisURL != nil { setups += [.redis, .redisDebouncerMemoryBackend] }
+        if postgresURL != nil { setups += [.postgres, .postgresDebouncerMemoryBackend] }
+        return setups
     }
 
     var description: String {
@@ -23,11 +32,13 @@ enum DebounceSetup: Sendable, CustomStringConvertible {
         case .memory: "memory"
         case .redis: "redis"
         case .redisDebouncerMemoryBackend: "redis-debouncer+memory-backend"
+        case .postgres: "postgres"
+        case .postgresDebouncerMemoryBackend: "postgres-debouncer+memory-backend"
         }
     }
 
     /// A fresh instance on a unique group.
-    func makeDeferrable(group: String = "deb-\(UUID().uuidString.prefix(8))") throws -> Deferrable {
+    func makeDeferrable(group: String = "deb-\(UUID().uuidString.prefix(8))") async throws -> Deferrable {
         switch self {
         case .memory:
             return try Deferrable(factory: MemoryBackendFactory(), group: group, debouncer: MemoryDebouncer())
@@ -38,7 +49,28 @@ enum DebounceSetup: Sendable, CustomStringConvertible {
             let client = RedisClient(configuration: try RedisConfiguration(url: Self.redisURL!))
             return try Deferrable(
                 factory: MemoryBackendFactory(), group: group, debouncer: RedisDebouncer(client: client, keyPrefix: "deb-test"))
+        case .postgres:
+            let factory = try await PostgresDebounceDatabase.migratedFactory()
+            return try Deferrable(factory: factory, group: group, debouncer: PostgresDebouncer(factory: factory))
+        case .postgresDebouncerMemoryBackend:
+            let factory = try await PostgresDebounceDatabase.migratedFactory()
+            return try Deferrable(factory: MemoryBackendFactory(), group: group, debouncer: PostgresDebouncer(factory: factory))
         }
+    }
+}
+
+/// The PostgreSQL factory the debounce tests share (one connection pool, schema `debounce_test`), migrated once.
+enum PostgresDebounceDatabase {
+    private static let factory = Result { () throws -> PostgresBackendFactory in
+        guard let url = DebounceSetup.postgresURL else { throw PostgresBackendError.invalidURL("", reason: "POSTGRES_URL is not set") }
+        return try PostgresBackendFactory(url: url, settings: PostgresBackendSettings(schema: "debounce_test"))
+    }
+    private static let migration = Task { try await factory.get().migrate() }
+
+    /// The factory, once its schema is migrated.
+    static func migratedFactory() async throws -> PostgresBackendFactory {
+        _ = try await migration.value
+        return try factory.get()
     }
 }
 

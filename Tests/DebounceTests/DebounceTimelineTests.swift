@@ -8,7 +8,7 @@ import Testing
 struct DebounceTimelineTests {
     @Test("leading: first call now, second delayed to the window's end, the rest join it", arguments: DebounceSetup.all)
     func leading(setup: DebounceSetup) async throws {
-        let deferrable = try setup.makeDeferrable()
+        let deferrable = try await setup.makeDeferrable()
         let log = RunLog()
         let job = try deferrable.register("touch", options: JobOptions(debounce: .leading(.seconds(1)))) { (value: Int, context) in
             log.record(id: context.id, value: value)
@@ -32,7 +32,7 @@ struct DebounceTimelineTests {
 
     @Test("different arguments never debounce each other", arguments: DebounceSetup.all)
     func differentArguments(setup: DebounceSetup) async throws {
-        let deferrable = try setup.makeDeferrable()
+        let deferrable = try await setup.makeDeferrable()
         let job = try deferrable.register("touch", options: JobOptions(debounce: .leading(.seconds(5)))) { (_: [String: Int], _) in }
         let a = try await job.later(["a": 1, "b": 2])
         let sameReordered = try await job.later(["b": 2, "a": 1])
@@ -44,7 +44,7 @@ struct DebounceTimelineTests {
 
     @Test("alwaysDelay: the first call runs one window later and calls until then join it", arguments: DebounceSetup.all)
     func alwaysDelay(setup: DebounceSetup) async throws {
-        let deferrable = try setup.makeDeferrable()
+        let deferrable = try await setup.makeDeferrable()
         let log = RunLog()
         let job = try deferrable.register("touch", options: JobOptions(debounce: .alwaysDelay(.seconds(1)))) { (value: Int, context) in
             log.record(id: context.id, value: value)
@@ -63,7 +63,7 @@ struct DebounceTimelineTests {
 
     @Test("extend: each call pushes the pending run back, bounded by maxWait", arguments: DebounceSetup.all)
     func extend(setup: DebounceSetup) async throws {
-        let deferrable = try setup.makeDeferrable()
+        let deferrable = try await setup.makeDeferrable()
         let log = RunLog()
         let job = try deferrable.register(
             "touch", options: JobOptions(debounce: .extend(.seconds(1), maxWait: .seconds(2)))
@@ -91,7 +91,7 @@ struct DebounceTimelineTests {
 
     @Test("no lost trailing call: every later() at t is followed by a run started at or after t", arguments: DebounceSetup.all)
     func noLostTrailingCall(setup: DebounceSetup) async throws {
-        let deferrable = try setup.makeDeferrable()
+        let deferrable = try await setup.makeDeferrable()
         let log = RunLog()
         let job = try deferrable.register("touch", options: JobOptions(debounce: .leading(.milliseconds(80)))) { (value: Int, context) in
             log.record(id: context.id, value: value)

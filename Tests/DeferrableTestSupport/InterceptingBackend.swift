@@ -41,9 +41,9 @@ public final class InterceptingBackend: Backend, JobQueue {
         return held
     }
 
-    public func settle(_ job: LeasedJob, _ settlement: Settlement) async throws -> Bool {
+    public func settle(_ job: LeasedJob, _ settlement: Settlement, tally: TaskTally?) async throws -> Bool {
         try beforeCall()
-        return try await inner.queue.settle(job, settlement)
+        return try await inner.queue.settle(job, settlement, tally: tally)
     }
 
     public func postpone(id: String, by delay: Duration) async throws -> Bool {

@@ -14,6 +14,16 @@ public struct WaitCountingFactory: Sendable {
     private let count: @Sendable (String) async throws -> Int
     private let cleanup: @Sendable () async -> Void
 
+    /// A factory whose waiting consumers `count` reports, with `cleanup` run by ``close()``.
+    public init(
+        factory: any BackendFactory, count: @escaping @Sendable (String) async throws -> Int,
+        cleanup: @escaping @Sendable () async -> Void
+    ) {
+        self.factory = factory
+        self.count = count
+        self.cleanup = cleanup
+    }
+
     /// An in-memory factory.
     public static func memory() -> WaitCountingFactory {
         let factory = MemoryBackendFactory()

@@ -9,7 +9,7 @@ struct MemoryLeaseStateTests {
     private func filled(_ count: Int) -> MemoryGroupState {
         var state = MemoryGroupState(maxResults: 10)
         for index in 0..<count {
-            state.insert(id: "j\(index)", payload: .encoded([UInt8(index % 256)]), delayMillis: 0, keepsResult: false, now: 0)
+            state.insert(id: "j\(index)", payload: .encoded([UInt8(index % 256)]), delayMillis: 0, resultKeeperHash: nil, now: 0)
         }
         return state
     }
@@ -66,7 +66,7 @@ struct MemoryLeaseStateTests {
     func reusedIDKeepsLease() throws {
         var state = filled(1)
         let job = try take(&state, leaseMillis: 1000, now: 0)
-        state.insert(id: job.id, payload: .encoded([9]), delayMillis: 10, keepsResult: false, now: 0)
+        state.insert(id: job.id, payload: .encoded([9]), delayMillis: 10, resultKeeperHash: nil, now: 0)
         #expect(state.leasedCount == 1)
         #expect(state.jobs[job.id]?.payload.bytes == [9])
         let done6 = state.endLease(of: job, removing: false)

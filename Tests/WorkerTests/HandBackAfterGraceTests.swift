@@ -25,8 +25,8 @@ struct HandBackAfterGraceTests {
         func extendLease(_ job: LeasedJob, by lease: Duration) async throws -> Bool {
             try await checked { try await base.extendLease(job, by: lease) }
         }
-        func settle(_ job: LeasedJob, _ settlement: Settlement) async throws -> Bool {
-            try await checked { try await base.settle(job, settlement) }
+        func settle(_ job: LeasedJob, _ settlement: Settlement, tally: TaskTally?) async throws -> Bool {
+            try await checked { try await base.settle(job, settlement, tally: tally) }
         }
         func postpone(id: String, by delay: Duration) async throws -> Bool {
             try await checked { try await base.postpone(id: id, by: delay) }

@@ -4,8 +4,8 @@
 #                     directory, waits for PING and sets redis_url / redis_pid; an EXIT trap stops exactly that
 #                     pid and removes the directory.
 
-log() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 have_hiredis() {
     if command -v dpkg-query >/dev/null 2>&1; then
@@ -23,18 +23,7 @@ install_missing() {
     command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 || missing+=(redis-server)
     have_hiredis || missing+=(libhiredis-dev)
     ((${#missing[@]} == 0)) && return 0
-
-    command -v apt-get >/dev/null 2>&1 \
-        || die "missing: ${missing[*]}. Install them (macOS: brew install redis hiredis) and run again."
-    local sudo=()
-    if [[ "$(id -u)" -ne 0 ]]; then
-        command -v sudo >/dev/null 2>&1 || die "missing: ${missing[*]}; not root and no sudo to install them"
-        sudo=(sudo)
-    fi
-    log "installing ${missing[*]}"
-    "${sudo[@]}" apt-get update -qq
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    apt_install "Install them (macOS: brew install redis hiredis) and run again." "${missing[@]}"
 }
 
 redis_pid=""
@@ -45,16 +34,14 @@ cleanup() {
     if [[ -n "$redis_pid" ]]; then
         kill "$redis_pid" 2>/dev/null || true
         wait "$redis_pid" 2>/dev/null || true
+        redis_pid=""
     fi
     if [[ -n "$redis_dir" ]]; then
         rm -rf "$redis_dir"
+        redis_dir=""
     fi
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-port_in_use() { (: <>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+on_exit cleanup
 
 start_redis() {
     redis_dir="$(mktemp -d "${TMPDIR:-/tmp}/deferrable-${1:-redis}.XXXXXX")"

@@ -28,6 +28,8 @@ public struct JobEnvelope: Sendable, Equatable {
     public var lastPushedAt: Int64
     /// The job must not start before this time (epoch ms), or `nil` when it was runnable at once.
     public var notBefore: Int64?
+    /// When the job became runnable (epoch ms): ``notBefore``, or the last push.
+    public var runnableAt: Int64 { notBefore ?? lastPushedAt }
     /// Time to live in milliseconds, counted from ``firstPushedAt``; `nil` for no limit.
     public var ttlMillis: Int64?
     /// Values written by metadata providers at `later()` time, by namespace.

@@ -22,6 +22,10 @@ public enum DeferrableError: Error, Sendable, Equatable, CustomStringConvertible
     case noInstances
     /// The group's backend keeps no job results, so jobs that return a value and futures are not available.
     case resultsNotSupported(group: String)
+    /// The group's backend keeps no task statistics.
+    case statisticsNotSupported(group: String)
+    /// A worker heartbeat given to a ``WorkerDirectory`` is not valid; the message says which field and why.
+    case invalidWorkerHeartbeat(id: String, reason: String)
 
     public var description: String {
         switch self {
@@ -47,6 +51,10 @@ public enum DeferrableError: Error, Sendable, Equatable, CustomStringConvertible
             "a Worker needs at least one Deferrable instance"
         case .resultsNotSupported(let group):
             "the backend of group '\(group)' keeps no job results"
+        case .statisticsNotSupported(let group):
+            "the backend of group '\(group)' keeps no task statistics"
+        case .invalidWorkerHeartbeat(let id, let reason):
+            "invalid heartbeat of worker '\(id)': \(reason)"
         }
     }
 }

@@ -12,6 +12,20 @@ public struct JobHandle<Args: Codable & Sendable>: Sendable {
         try await deferrable.pushOne(name: name, args: args)
     }
 
+    /// Pushes the job as ``later(_:)`` does, handing it to `push` instead of the backend's queue (a backend module's
+    /// transactional push uses this).
+    package func later(_ args: Args, through push: (OutgoingJob) async throws -> Void) async throws -> JobReceipt {
+        try await deferrable.pushOne(name: name, args: args, through: push)
+    }
+
+    /// Pushes jobs as ``laterMany(_:)`` does, handing them to `push` instead of the backend's queue.
+    package func laterMany(_ args: [Args], through push: ([OutgoingJob]) async throws -> Void) async throws -> [JobReceipt] {
+        try await deferrable.pushMany(name: name, args: args, through: push)
+    }
+
+    /// The backend the handle's instance pushes to.
+    package var backend: any Backend { deferrable.backend }
+
     /// Pushes one job per element of `args` in one batch (one round trip on Redis).
     @discardableResult
     public func laterMany(_ args: [Args]) async throws -> [JobReceipt] {

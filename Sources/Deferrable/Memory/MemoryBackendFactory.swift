@@ -9,7 +9,8 @@ public final class MemoryBackendFactory: BackendFactory {
     private let clock: any DeferrableClock
     private let limits: ErrorQueueLimits
     private let maxStoredResults: Int
-    private let stores = Mutex<[String: MemoryGroupStore]>([:])
+    /// The store of every group a backend was made for.
+    let stores = Mutex<[String: MemoryGroupStore]>([:])
 
     /// Creates a factory.
     /// - Parameters:
@@ -36,7 +37,9 @@ public final class MemoryBackendFactory: BackendFactory {
         }
         let queue = MemoryJobQueue(store: store)
         return MemoryBackend(
-            group: group, queue: queue, errorQueue: MemoryErrorQueue(store: store), results: MemoryResultStore(store: store))
+            group: group, queue: queue, errorQueue: MemoryErrorQueue(store: store), results: MemoryResultStore(store: store),
+            statistics: MemoryStatisticsStore(group: group, store: store),
+            workers: store.workers, inspector: MemoryQueueInspector(store: store))
     }
 
     /// How many callers wait for a result of `group` right now, so that a test can act once a caller really waits.
@@ -66,4 +69,7 @@ struct MemoryBackend: Backend {
     let queue: any JobQueue
     let errorQueue: any ErrorQueue
     let results: (any ResultStore)?
+    let statistics: (any TaskStatisticsStore)?
+    let workers: (any WorkerDirectory)?
+    let inspector: (any QueueInspector)?
 }

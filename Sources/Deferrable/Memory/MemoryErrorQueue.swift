@@ -28,7 +28,8 @@ struct MemoryErrorQueue: ErrorQueue {
         return store.mutatingAndWaking { state, now in
             guard state.removeError(id: id) else { return false }
             state.insert(
-                id: job.id, payload: job.content, delayMillis: job.delay.wholeMilliseconds, keepsResult: job.keepsResult, now: now)
+                id: job.id, payload: job.content, delayMillis: job.delay.wholeMilliseconds,
+                resultKeeperHash: job.keepsResult ? job.id.hashValue : nil, now: now)
             return true
         } wake: {
             $0 ? 1 : 0

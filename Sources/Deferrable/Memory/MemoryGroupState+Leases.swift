@@ -7,7 +7,7 @@ extension MemoryGroupState {
     mutating func takeReady(leaseMillis: Int64, now: Int64) -> LeasedJob? {
         while let item = ready.popFirst() {
             let id = item.id
-            if item.keepsResult { leftQueue(resultKeeper: id) }
+            if let hash = item.resultKeeperHash { leftQueue(resultKeeperHash: hash) }
             let token = nextSequence()
             let lease = Lease(token: token, deadline: now.addingSaturated(leaseMillis))
             let taken: StoredJob?
@@ -28,8 +28,7 @@ extension MemoryGroupState {
     }
 
     /// Uncounts a pushed job that keeps a result as it leaves the ready queue.
-    private mutating func leftQueue(resultKeeper id: String) {
-        let key = id.hashValue
+    private mutating func leftQueue(resultKeeperHash key: Int) {
         guard let count = queuedResultKeepers[key] else { return }
         queuedResultKeepers[key] = count > 1 ? count - 1 : nil
     }
@@ -101,5 +100,18 @@ extension MemoryGroupState {
     mutating func compactLeaseDeadlines() {
         leaseDeadlines = Heap(leaseDeadlines.unordered.filter { currentLease($0) != nil })
         endedLeaseDeadlines = 0
+    }
+}
+
+extension MemoryGroupState {
+    /// The payloads of up to `limit` jobs under a live lease at `now` (read from the lease deadlines, so the work is
+    /// bounded by the leases, not by the delayed jobs).
+    func leasedPayloads(now: Int64, limit: Int) -> [JobPayload] {
+        var payloads: [JobPayload] = []
+        for item in leaseDeadlines.unordered where item.at > now {
+            guard payloads.count < limit else { break }
+            if let index = currentLease(item) { payloads.append(jobs.values[index].payload) }
+        }
+        return payloads
     }
 }

@@ -31,8 +31,11 @@ struct MemoryGroupState {
     struct ReadyItem {
         var id: String
         var payload: JobPayload?
-        /// A pushed job whose result is kept: counted in ``queuedResultKeepers`` until it is leased.
-        var keepsResult = false
+        /// For a pushed job whose result is kept, its id's hash value: counted in ``queuedResultKeepers`` until it
+        /// is leased.
+        var resultKeeperHash: Int?
+        /// Since when the job is runnable (its push, due time, lease lapse or requeue), for the queue latency.
+        var runnableAt: Int64
     }
 
     /// Delayed and in-flight jobs, and runnable jobs that were not pushed as such (retries, reclaims, due delays).
@@ -62,6 +65,8 @@ struct MemoryGroupState {
     var queuedResultKeepers: [Int: Int] = [:]
     /// Stored results and the callers waiting for them.
     var results: MemoryResultState
+    /// The task statistics.
+    var statistics = MemoryStatisticsState()
     /// Result waiters to resume once the lock is released, with what to resume them with.
     var resultWakeups: [(MemoryResultState.Waiter, ResultLookup?)] = []
 
@@ -76,10 +81,11 @@ struct MemoryGroupState {
 
     /// Stores a new job (no reclaims) and makes it ready or delayed. A job that keeps its result and is runnable at
     /// once is counted in ``queuedResultKeepers``, so a result lookup finds it queued.
-    mutating func insert(id: String, payload: JobPayload, delayMillis: Int64, keepsResult: Bool, now: Int64) {
+    /// `resultKeeperHash` is the id's hash value (computed before the lock is taken) for a job that keeps its result.
+    mutating func insert(id: String, payload: JobPayload, delayMillis: Int64, resultKeeperHash: Int?, now: Int64) {
         guard delayMillis > 0 else {
-            ready.append(ReadyItem(id: id, payload: payload, keepsResult: keepsResult))
-            if keepsResult { queuedResultKeepers[id.hashValue, default: 0] += 1 }
+            ready.append(ReadyItem(id: id, payload: payload, resultKeeperHash: resultKeeperHash, runnableAt: now))
+            if let resultKeeperHash { queuedResultKeepers[resultKeeperHash, default: 0] += 1 }
             return
         }
         // A reused id overwrites the payload; a lease the id holds stays (its consumer can still settle it).
@@ -89,9 +95,9 @@ struct MemoryGroupState {
 
     /// Stores the terminal record of a job that left the queue; its waiters are resumed with it once the lock is
     /// released. Without a record (its envelope could not be read) the waiters are resumed to look again.
-    mutating func storeResult(_ result: StoredResult?, id: String, now: Int64) {
+    mutating func storeResult(_ result: StoredResult?, id: HashedID, now: Int64) {
         guard let result else {
-            for waiter in results.removeWaiters(of: id) { resultWakeups.append((waiter, nil)) }
+            for waiter in results.removeWaiters(of: id.id) { resultWakeups.append((waiter, nil)) }
             return
         }
         let waiters = results.store(id: id, result: result.content, ttlMillis: result.ttl.wholeMilliseconds, now: now)
@@ -113,7 +119,7 @@ struct MemoryGroupState {
             delayed.insert(TimedID(at: due, sequence: nextSequence(), id: id))
             delayedDue[id] = due
         } else {
-            ready.append(ReadyItem(id: id))
+            ready.append(ReadyItem(id: id, runnableAt: now))
         }
     }
 
@@ -128,14 +134,14 @@ struct MemoryGroupState {
             jobs.values[index].lease = nil
             jobs.values[index].reclaims += 1
             leasedCount -= 1
-            ready.append(ReadyItem(id: first.id))
+            ready.append(ReadyItem(id: first.id, runnableAt: first.at))
         }
         while let first = delayed.min, first.at <= now {
             _ = delayed.removeMin()
             guard delayedDue[first.id] == first.at else { continue }
             delayedDue[first.id] = nil
             guard jobs[first.id] != nil else { continue }
-            ready.append(ReadyItem(id: first.id))
+            ready.append(ReadyItem(id: first.id, runnableAt: first.at))
         }
     }
 

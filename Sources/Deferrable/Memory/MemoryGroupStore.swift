@@ -4,11 +4,14 @@ import Synchronization
 final class MemoryGroupStore: Sendable {
     let clock: any DeferrableClock
     let limits: ErrorQueueLimits
+    /// The heartbeats of the group's workers.
+    let workers: MemoryWorkerDirectory
     private let state: Mutex<MemoryGroupState>
 
     init(clock: any DeferrableClock, limits: ErrorQueueLimits, maxResults: Int) {
         self.clock = clock
         self.limits = limits
+        self.workers = MemoryWorkerDirectory(clock: clock)
         self.state = Mutex(MemoryGroupState(maxResults: maxResults))
     }
 

@@ -19,10 +19,12 @@ struct MemoryJobQueue: JobQueue {
     }
 
     func pushNow(_ jobs: [OutgoingJob]) {
+        // Hashed before the lock is taken.
+        let resultKeeperHashes = jobs.map { $0.keepsResult ? $0.id.hashValue : nil }
         _ = store.mutatingAndWaking { state, now in
-            for job in jobs {
+            for (job, hash) in zip(jobs, resultKeeperHashes) {
                 state.insert(
-                    id: job.id, payload: job.content, delayMillis: job.delay.wholeMilliseconds, keepsResult: job.keepsResult, now: now)
+                    id: job.id, payload: job.content, delayMillis: job.delay.wholeMilliseconds, resultKeeperHash: hash, now: now)
             }
             return jobs.count
         } wake: {
@@ -52,28 +54,38 @@ struct MemoryJobQueue: JobQueue {
         store.withState { state, now in state.extend(job, leaseMillis: lease.wholeMilliseconds, now: now) }
     }
 
-    func settle(_ job: LeasedJob, _ settlement: Settlement) async throws -> Bool {
+    func settle(_ job: LeasedJob, _ settlement: Settlement, tally: TaskTally?) async throws -> Bool {
         let limits = store.limits
+        // Hashed before the lock is taken.
+        let id = HashedID(job.id)
         return store.mutatingAndWaking { state, now -> (held: Bool, wake: Bool) in
-            switch settlement {
-            case .complete(let result):
-                guard state.endLease(of: job, removing: true) else { return (false, false) }
-                state.storeResult(result, id: job.id, now: now)
-                return (true, false)
-            case .requeue(let payload, let delay):
-                guard state.endLease(of: job, removing: false, newPayload: payload) else { return (false, false) }
-                state.schedule(id: job.id, delayMillis: delay.wholeMilliseconds, now: now)
-                // Delayed too: a waiting consumer recomputes when it must look again.
-                return (true, true)
-            case .deadLetter(let payload, let error, let result):
-                guard state.endLease(of: job, removing: true) else { return (false, false) }
-                state.storeResult(result, id: job.id, now: now)
-                state.addError(DeadJob(id: job.id, payload: payload, error: error), limits: limits, now: now)
-                return (true, false)
-            }
+            let settled = Self.settle(job, id: id, settlement, in: &state, limits: limits, now: now)
+            if settled.held, let tally { state.statistics.count(tally, now: now) }
+            return settled
         } wake: {
             $0.wake ? 1 : 0
         }.held
+    }
+
+    private static func settle(
+        _ job: LeasedJob, id: HashedID, _ settlement: Settlement, in state: inout MemoryGroupState, limits: ErrorQueueLimits, now: Int64
+    ) -> (held: Bool, wake: Bool) {
+        switch settlement {
+        case .complete(let result):
+            guard state.endLease(of: job, removing: true) else { return (false, false) }
+            state.storeResult(result, id: id, now: now)
+            return (true, false)
+        case .requeue(let payload, let delay):
+            guard state.endLease(of: job, removing: false, newPayload: payload) else { return (false, false) }
+            state.schedule(id: job.id, delayMillis: delay.wholeMilliseconds, now: now)
+            // Delayed too: a waiting consumer recomputes when it must look again.
+            return (true, true)
+        case .deadLetter(let payload, let error, let result):
+            guard state.endLease(of: job, removing: true) else { return (false, false) }
+            state.storeResult(result, id: id, now: now)
+            state.addError(DeadJob(id: job.id, payload: payload, error: error), limits: limits, now: now)
+            return (true, false)
+        }
     }
 
     func postpone(id: String, by delay: Duration) async throws -> Bool {

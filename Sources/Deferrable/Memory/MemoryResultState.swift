@@ -23,7 +23,7 @@ struct MemoryResultState {
 
     /// Most records kept at once; storing one more drops the one that expires first.
     let maxEntries: Int
-    private(set) var entries: [String: Entry] = [:]
+    private(set) var entries: [HashedID: Entry] = [:]
     /// Every entry's expiry, oldest first; an entry replaced by a newer record of the same id leaves a stale item,
     /// recognised by its sequence number.
     private var expiries = ExpiryOrder()
@@ -35,22 +35,22 @@ struct MemoryResultState {
     }
 
     /// Stores `record` for `id` until `now + ttlMillis`; returns the waiters to resume with it.
-    mutating func store(id: String, result record: StoredResult.Content, ttlMillis: Int64, now: Int64) -> [Waiter] {
+    mutating func store(id key: HashedID, result record: StoredResult.Content, ttlMillis: Int64, now: Int64) -> [Waiter] {
         removeExpired(now: now, atMost: Self.expiryBatch)
         sequence &+= 1
         let expiresAt = now.addingSaturated(max(ttlMillis, 1))
-        entries[id] = Entry(record: record, expiresAt: expiresAt, sequence: sequence)
-        expiries.insert(MemoryGroupState.TimedID(at: expiresAt, sequence: sequence, id: id))
+        entries[key] = Entry(record: record, expiresAt: expiresAt, sequence: sequence)
+        expiries.insert(MemoryGroupState.TimedID(at: expiresAt, sequence: sequence, id: key.id))
         while entries.count > maxEntries, let first = expiries.popMin() {
-            if entries[first.id]?.sequence == first.sequence { entries[first.id] = nil }
+            removeEntry(first)
         }
-        return waiters.isEmpty ? [] : removeWaiters(of: id)
+        return waiters.isEmpty ? [] : removeWaiters(of: key.id)
     }
 
     /// The record of `id` if it has not expired.
     mutating func record(of id: String, now: Int64) -> [UInt8]? {
         removeExpired(now: now, atMost: Self.expiryBatch)
-        guard let entry = entries[id], entry.expiresAt > now else { return nil }
+        guard let entry = entries[HashedID(id)], entry.expiresAt > now else { return nil }
         return entry.record.bytes
     }
 
@@ -99,12 +99,18 @@ struct MemoryResultState {
         while removed < limit, let first = expiries.min, first.at <= now {
             removed += 1
             _ = expiries.popMin()
-            if entries[first.id]?.sequence == first.sequence { entries[first.id] = nil }
+            removeEntry(first)
         }
         if entries.capacity > 1024, entries.count < entries.capacity / 4 {
             entries = Dictionary(minimumCapacity: entries.count * 2).merging(entries) { first, _ in first }
-            expiries.filter { entries[$0.id]?.sequence == $0.sequence }
+            expiries.filter { entries[HashedID($0.id)]?.sequence == $0.sequence }
         }
+    }
+
+    /// Removes the entry an expiry item names, unless a newer record of the id replaced it.
+    private mutating func removeEntry(_ item: MemoryGroupState.TimedID) {
+        let key = HashedID(item.id)
+        if entries[key]?.sequence == item.sequence { entries[key] = nil }
     }
 
     /// The storage in use, in entries: what the dictionary and the expiry heap can hold (tests check that it shrinks).

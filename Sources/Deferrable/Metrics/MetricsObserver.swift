@@ -96,8 +96,7 @@ public final class MetricsObserver: DeferrableObserver, Sendable {
     private func runStarted(_ event: DeferrableEvent, metrics: JobMetricHandles) {
         metrics.inFlight.set(metrics.inFlightCount.increment())
         if let envelope = event.envelope {
-            let runnable = envelope.notBefore ?? envelope.lastPushedAt
-            metrics.queueWait.recordMilliseconds(max(0, clock.nowMillis() - runnable))
+            metrics.queueWait.recordMilliseconds(max(0, clock.nowMillis() - envelope.runnableAt))
         }
     }
 

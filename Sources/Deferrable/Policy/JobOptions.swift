@@ -76,6 +76,9 @@ public struct JobDefaults: Sendable {
     /// Largest value JSON a consumer stores as a job's result (`nil`: ``maxEnvelopeBytes``); a larger value ends the
     /// job as completed with ``ResultNotKeptReason/tooLarge(size:limit:)``. Positive.
     public var maxResultBytes: Int?
+    /// Whether consumers count their runs in the group's task statistics (when the backend keeps them): on by
+    /// default.
+    public var recordsStatistics: Bool
 
     /// The result limit in effect: ``maxResultBytes``, or ``maxEnvelopeBytes`` when it is `nil`.
     public var resultLimit: Int { maxResultBytes ?? maxEnvelopeBytes }
@@ -89,8 +92,10 @@ public struct JobDefaults: Sendable {
         maxEnvelopeBytes: Int = 1 << 20,
         timeLimit: Duration? = nil,
         resultTTL: Duration = .seconds(3600),
-        maxResultBytes: Int? = nil
+        maxResultBytes: Int? = nil,
+        recordsStatistics: Bool = true
     ) {
+        self.recordsStatistics = recordsStatistics
         self.resultTTL = resultTTL
         self.maxResultBytes = maxResultBytes
         self.maxAttempts = maxAttempts

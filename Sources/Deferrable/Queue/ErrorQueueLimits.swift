@@ -1,5 +1,5 @@
 /// Bounds of an error queue. The defaults follow Sidekiq's dead set: 10,000 entries, 180 days.
-public struct ErrorQueueLimits: Sendable, Equatable {
+public struct ErrorQueueLimits: Sendable, Hashable {
     /// Most entries kept; past it the oldest go first.
     public var maxEntries: Int
     /// Entries older than this are removed.

@@ -21,3 +21,14 @@ enum JobPayload: Sendable {
         if case .envelope(let envelope) = self { envelope } else { nil }
     }
 }
+
+extension JobPayload {
+    /// The job name the payload carries, read from its first ``JobEnvelope/nameHeadBytes`` bytes (as on every
+    /// backend); `nil` when it is not there.
+    var jobName: String? {
+        switch self {
+        case .encoded(let bytes): JobEnvelope.name(inPrefix: bytes.prefix(JobEnvelope.nameHeadBytes))
+        case .envelope(let envelope): envelope.name
+        }
+    }
+}

@@ -9,7 +9,7 @@
 ///   looking for a job it reclaims jobs whose lease lapsed (they become runnable again with their reclaim
 ///   count increased) and promotes delayed jobs that are due. When nothing is runnable it waits up to
 ///   `waitingUpTo` for a job without busy-polling, then returns `nil`.
-/// - ``settle(_:_:)`` ends a lease atomically; it returns `false` (and changes nothing) when the lease is
+/// - ``settle(_:_:tally:)`` ends a lease atomically; it returns `false` (and changes nothing) when the lease is
 ///   no longer held by that token. A consumer whose settlement throws repeats it with the same token until the lease
 ///   deadline, so a backend whose call can fail after the settlement took effect (a lost reply) must recognise the
 ///   repeat: it returns `true` and changes nothing again.
@@ -24,7 +24,10 @@ public protocol JobQueue: Sendable {
     func extendLease(_ job: LeasedJob, by lease: Duration) async throws -> Bool
     /// Ends the lease of a held job as `settlement` says, atomically; `false` if the lease was lost. A backend whose
     /// call can fail after the settlement took effect answers a repeat with the same token with `true`, changing nothing.
-    func settle(_ job: LeasedJob, _ settlement: Settlement) async throws -> Bool
+    /// In the same atomic step, and only when the lease was held, it counts `tally` in the group's task statistics
+    /// (``Backend/statistics``; a backend that keeps none ignores it); a repeat counts nothing again. A queue that
+    /// wraps another passes `tally` on.
+    func settle(_ job: LeasedJob, _ settlement: Settlement, tally: TaskTally?) async throws -> Bool
     /// Moves the due time of a job that is still delayed to `delay` from now (used by debouncing);
     /// `false`, changing nothing, when the job is not delayed (already runnable, running or gone).
     func postpone(id: String, by delay: Duration) async throws -> Bool
@@ -41,6 +44,11 @@ public protocol JobQueue: Sendable {
 }
 
 extension JobQueue {
+    /// Settles without counting anything in the task statistics.
+    public func settle(_ job: LeasedJob, _ settlement: Settlement) async throws -> Bool {
+        try await settle(job, settlement, tally: nil)
+    }
+
     /// `false`: jobs arrive encoded.
     public var keepsEnvelopeValues: Bool { false }
 }

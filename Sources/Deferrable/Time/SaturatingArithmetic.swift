@@ -9,6 +9,11 @@ extension FixedWidthInteger where Self: SignedInteger {
         return other > 0 ? .max : .min
     }
 
+    /// Adds `other` to `self`, saturating (see ``addingSaturated(_:)``).
+    package mutating func addSaturated(_ other: Self) {
+        self = addingSaturated(other)
+    }
+
     /// `self - other`, or `max` / `min` when the difference does not fit.
     package func subtractingSaturated(_ other: Self) -> Self {
         let (difference, overflow) = subtractingReportingOverflow(other)

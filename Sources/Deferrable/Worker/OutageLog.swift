@@ -7,13 +7,34 @@ import Synchronization
 /// A failure of a call that began before the group's last recovery (another slot's call, in flight while the backend
 /// came back) does not open a new outage: it is logged at `debug` only, so one outage logs one recovery.
 final class OutageLog: Sendable {
+    /// What the log says about one kind of call.
+    struct Messages: Sendable {
+        /// The first failure of an outage (`warning`).
+        var failed: String
+        /// Further failures (`debug`).
+        var stillFailing: String
+        /// The recovery (`notice`).
+        var recovered: String
+
+        /// Calls that take, settle and extend jobs.
+        static let backend = Messages(
+            failed: "backend unreachable; the worker keeps retrying with backoff", stillFailing: "backend still unreachable",
+            recovered: "backend reachable again")
+        /// The worker's heartbeats (``WorkerHeartbeats``).
+        static let heartbeat = Messages(
+            failed: "cannot write the worker's heartbeat; the worker keeps running and beats again",
+            stillFailing: "the worker's heartbeat still fails", recovered: "the worker's heartbeat is written again")
+    }
+
     private let outages = Mutex<[String: ContinuousClock.Instant]>([:])
     private let recoveries = Mutex<[String: ContinuousClock.Instant]>([:])
     private let active = Atomic<Int>(0)
     private let logger: Logger
+    private let messages: Messages
 
-    init(logger: Logger) {
+    init(logger: Logger, messages: Messages = .backend) {
         self.logger = logger
+        self.messages = messages
     }
 
     /// Records a failure of `group`'s backend, in a call that began at `callStart`.
@@ -32,9 +53,9 @@ final class OutageLog: Sendable {
         }
         let metadata: Logger.Metadata = ["group": "\(group)", "error": "\(error)", "retry_in": "\(HumanDuration(delay))"]
         if first {
-            logger.warning("backend unreachable; the worker keeps retrying with backoff", metadata: metadata)
+            logger.warning("\(messages.failed)", metadata: metadata)
         } else {
-            logger.debug("backend still unreachable", metadata: metadata)
+            logger.debug("\(messages.stillFailing)", metadata: metadata)
         }
     }
 
@@ -50,7 +71,7 @@ final class OutageLog: Sendable {
             let now = ContinuousClock.now
             recoveries.withLock { $0[group] = now }
             logger.notice(
-                "backend reachable again", metadata: ["group": "\(group)", "outage": "\(HumanDuration(since.duration(to: .now)))"])
+                "\(messages.recovered)", metadata: ["group": "\(group)", "outage": "\(HumanDuration(since.duration(to: .now)))"])
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -27,6 +28,10 @@ import Synchronization
 /// - **Backend outages**: when the backend fails, each slot pauses with capped, jittered exponential backoff
 ///   and retries; the outage is logged once at `warning` (then at `debug`) and its end at `notice`. The worker
 ///   never exits because of a backend error.
+/// - **Heartbeats**: every ``Configuration/heartbeatInterval`` the worker writes a ``WorkerHeartbeat`` (host, pid,
+///   start time, concurrency, busy slots, groups, the ids of the jobs it runs) to the ``Backend/workers`` directory
+///   of each group; it disappears within two intervals after the worker stops beating, and at once on a clean stop.
+///   A failing beat is logged once per outage and never stops the worker.
 /// - **Metrics**: unless ``Configuration/reportsMetrics`` is off, a ``MetricsObserver`` is added to every
 ///   instance that has none.
 ///
@@ -35,9 +40,14 @@ import Synchronization
 public final class Worker: Service, Sendable {
     /// The instances whose jobs this worker runs.
     public let deferrables: [Deferrable]
-    /// The configuration.
+    /// The configuration (``Configuration/concurrency`` at least 1, ``Configuration/heartbeatInterval`` within its
+    /// range).
     public let configuration: Configuration
+    /// Identifies this worker in its heartbeats (``WorkerHeartbeat/id``): unique per `Worker`.
+    public let id: String
     private let logger: Logger
+    private let running: RunningJobs
+    private let heartbeats: WorkerHeartbeats
     private let outages: OutageLog
     private let retryDelay: BackendRetryDelay
     private let state = Mutex(RunState())
@@ -78,8 +88,14 @@ public final class Worker: Service, Sendable {
         self.deferrables = deferrables
         var configuration = configuration
         configuration.concurrency = max(1, configuration.concurrency)
+        configuration.heartbeatInterval = WorkerHeartbeats.clamped(configuration.heartbeatInterval)
         self.configuration = configuration
+        self.id = UUID().uuidString.lowercased()
         self.logger = logger
+        self.running = RunningJobs(slots: configuration.concurrency)
+        self.heartbeats = WorkerHeartbeats(
+            id: id, deferrables: deferrables, concurrency: configuration.concurrency, interval: configuration.heartbeatInterval,
+            running: running, logger: logger)
         self.outages = OutageLog(logger: logger)
         self.retryDelay = BackendRetryDelay(
             initial: configuration.backendRetryInitialDelay, maximum: configuration.backendRetryMaxDelay)
@@ -111,6 +127,7 @@ public final class Worker: Service, Sendable {
             metadata: ["groups": "\(groups.joined(separator: ","))", "concurrency": "\(configuration.concurrency)"])
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
+                let beating = Task { await self.heartbeats.run() }
                 // One long-lived task per slot, kept so that a shutdown can cancel slots one by one (SlotControl).
                 let slots = (0..<configuration.concurrency).map { slot in
                     let task = Task { await self.runSlot(slot, control: control) }
@@ -118,6 +135,8 @@ public final class Worker: Service, Sendable {
                     return task
                 }
                 for slot in slots { await slot.value }
+                beating.cancel()
+                await beating.value
             } onGracefulShutdown: {
                 self.shutdownGracefully()
             }
@@ -125,6 +144,8 @@ public final class Worker: Service, Sendable {
             control.stopAll()
         }
         state.withLock { $0.graceTimer }?.cancel()
+        // On a task of its own, so that the removal runs even when the task running the worker was cancelled.
+        await Task { await self.heartbeats.remove() }.value
         logger.info("worker stopped", metadata: ["groups": "\(groups.joined(separator: ","))"])
     }
 
@@ -190,7 +211,7 @@ public final class Worker: Service, Sendable {
             }
             let runStart = ContinuousClock.now
             do {
-                try await runJob(leased, of: deferrable, control: control)
+                try await runJob(leased, of: deferrable, slot: slot, control: control)
             } catch {
                 failures += 1
                 guard control.begin(.intake, slot: slot) else { break }
@@ -230,9 +251,13 @@ public final class Worker: Service, Sendable {
         }
     }
 
-    private func runJob(_ leased: LeasedJob, of deferrable: Deferrable, control: SlotControl) async throws {
+    private func runJob(_ leased: LeasedJob, of deferrable: Deferrable, slot: Int, control: SlotControl) async throws {
         control.running.add(1, ordering: .relaxed)
-        defer { control.running.subtract(1, ordering: .relaxed) }
+        running.started(leased.id, slot: slot)
+        defer {
+            running.finished(slot: slot)
+            control.running.subtract(1, ordering: .relaxed)
+        }
         let start = ContinuousClock.now
         let outcome = try await deferrable.process(leased, defaultTimeLimit: configuration.defaultTimeLimit)
         let elapsed = start.duration(to: .now)
@@ -255,7 +280,8 @@ public final class Worker: Service, Sendable {
     /// Hands back a job popped while shutdown began, before anything ran.
     private func handBackUntouched(_ leased: LeasedJob, of deferrable: Deferrable) async {
         do {
-            _ = try await deferrable.backend.queue.settle(leased, .requeue(payload: nil, delay: .zero))
+            _ = try await deferrable.backend.queue.settle(
+                leased, .requeue(payload: nil, delay: .zero), tally: deferrable.untouchedHandBackTally(leased))
             logger.debug("handed back a job taken as shutdown began", metadata: ["group": "\(deferrable.group)", "job.id": "\(leased.id)"])
         } catch {
             logger.warning(

@@ -23,6 +23,10 @@ extension Worker {
         /// Adds a ``MetricsObserver`` to each instance that has none (default `true`). Without a bootstrapped
         /// metrics backend swift-metrics discards the values.
         public var reportsMetrics: Bool
+        /// How often the worker writes its heartbeat (``WorkerHeartbeat``) to each group's ``WorkerDirectory``
+        /// (default 5 s; clamped to 50 ms ... 12 h). A heartbeat stays listed for two intervals, so a worker that
+        /// stops beating disappears within two intervals.
+        public var heartbeatInterval: Duration
 
         /// Creates a configuration.
         public init(
@@ -33,7 +37,8 @@ extension Worker {
             idleWait: Duration = .seconds(1),
             backendRetryInitialDelay: Duration = .milliseconds(100),
             backendRetryMaxDelay: Duration = .seconds(5),
-            reportsMetrics: Bool = true
+            reportsMetrics: Bool = true,
+            heartbeatInterval: Duration = .seconds(5)
         ) {
             self.concurrency = concurrency
             self.gracePeriod = gracePeriod
@@ -43,6 +48,7 @@ extension Worker {
             self.backendRetryInitialDelay = backendRetryInitialDelay
             self.backendRetryMaxDelay = backendRetryMaxDelay
             self.reportsMetrics = reportsMetrics
+            self.heartbeatInterval = heartbeatInterval
         }
     }
 }

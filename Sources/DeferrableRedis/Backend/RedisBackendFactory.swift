@@ -36,8 +36,9 @@ public final class RedisBackendFactory: BackendFactory {
         self.resultSubscription = RedisResultSubscription(client: client)
     }
 
-    /// Creates a factory from a Redis URL: `redis://[[user]:password@]host[:port][/db]` or `unix:///path`.
-    /// - Throws: ``RedisError/invalidURL(_:)`` or ``RedisError/tlsUnsupported`` for `rediss://`.
+    /// Creates a factory from a Redis URL: `redis://[[user]:password@]host[:port][/db]`, `rediss://…` (TLS) or
+    /// `unix:///path`.
+    /// - Throws: ``RedisError/invalidURL(_:)`` for a URL that cannot be parsed (see ``RedisConfiguration/init(url:)``).
     public convenience init(url: String, settings: RedisBackendSettings = RedisBackendSettings()) throws {
         self.init(configuration: try RedisConfiguration(url: url), settings: settings)
     }
@@ -46,20 +47,24 @@ public final class RedisBackendFactory: BackendFactory {
     public func makeBackend(group: String) throws -> any Backend {
         try GroupName.validate(group)
         let keys = RedisKeys(prefix: settings.keyPrefix, group: group)
+        let registration = GroupRegistration()
         let queue = RedisJobQueue(
             client: client, keys: keys, group: group, settings: settings, tokens: tokens,
-            groupRegistration: GroupRegistration(), batching: RedisQueueBatching(client: client, keys: keys, settings: settings),
+            groupRegistration: registration, batching: RedisQueueBatching(client: client, keys: keys, settings: settings),
             wakeAlarm: RedisWakeAlarm(client: client, keys: keys))
         return RedisBackend(
             group: group, queue: queue, errorQueue: RedisErrorQueue(client: client, keys: keys),
-            results: RedisResultStore(client: client, keys: keys, subscription: resultSubscription))
+            results: RedisResultStore(client: client, keys: keys, subscription: resultSubscription),
+            statistics: RedisStatisticsStore(client: client, keys: keys, group: group),
+            workers: RedisWorkerDirectory(client: client, keys: keys, group: group, registration: registration),
+            inspector: RedisQueueInspector(client: client, keys: keys))
     }
 
     /// Names of the groups registered under this factory's key prefix, sorted.
     ///
-    /// A group is registered in the background after its first push, best effort: a producer whose ACL cannot
-    /// write `<prefix>:groups` (or a cluster where that key lives on another node) never registers its groups, and
-    /// a group pushed to a moment ago may not be listed yet.
+    /// A group is registered in the background after its first push or worker heartbeat, best effort: a producer
+    /// whose ACL cannot write `<prefix>:groups` (or a cluster where that key lives on another node) never registers
+    /// its groups, and a group pushed to a moment ago may not be listed yet.
     public func knownGroups() async throws -> [String] {
         let reply = try await client.send(RedisCommand("SMEMBERS", "\(settings.keyPrefix):groups"))
         return (reply.array ?? []).compactMap(\.string).sorted()
@@ -79,4 +84,7 @@ struct RedisBackend: Backend {
     let queue: any JobQueue
     let errorQueue: any ErrorQueue
     let results: (any ResultStore)?
+    let statistics: (any TaskStatisticsStore)?
+    let workers: (any WorkerDirectory)?
+    let inspector: (any QueueInspector)?
 }

@@ -56,10 +56,6 @@ struct RedisErrorQueue: ErrorQueue {
         guard let id = id.string, let payload = payload.bytes, let recordBytes = record.bytes else {
             throw RedisError.protocolError("error queue entry is incomplete")
         }
-        let error =
-            (try? JSONDecoder().decode(ErrorRecord.self, from: Data(recordBytes)))
-            ?? ErrorRecord(
-                type: "UnreadableErrorRecord", message: String(decoding: recordBytes, as: UTF8.self), attempts: 0, host: "", at: 0)
-        return DeadJob(id: id, payload: payload, error: error)
+        return DeadJob(id: id, payload: payload, error: ErrorRecord.stored(recordBytes))
     }
 }

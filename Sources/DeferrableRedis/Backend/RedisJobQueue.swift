@@ -139,17 +139,21 @@ struct RedisJobQueue: JobQueue {
         return reply.int == 1
     }
 
-    func settle(_ job: LeasedJob, _ settlement: Settlement) async throws -> Bool {
-        let arguments = try Self.settleArguments(job, settlement)
+    func settle(_ job: LeasedJob, _ settlement: Settlement, tally: TaskTally?) async throws -> Bool {
+        let arguments = try Self.settleArguments(job, settlement, tally: tally)
         guard case .settled(let held) = try await batching.lease.submit(.settle(.init(arguments: arguments))) else {
             throw RedisError.protocolError("a settle was answered as a pop")
         }
         return held
     }
 
-    /// The 9 `settleAndPop` arguments of one settlement: id, token, mode, payload, has payload, delay ms, error record,
-    /// result record, result TTL ms (empty when no result is stored).
-    static func settleArguments(_ job: LeasedJob, _ settlement: Settlement) throws -> [[UInt8]] {
+    /// How many `settleAndPop` arguments one settlement takes (``settleArguments(_:_:tally:)``).
+    static let settleArgumentCount = 13
+
+    /// The 13 `settleAndPop` arguments of one settlement: id, token, mode, payload, has payload, delay ms, error
+    /// record, result record, result TTL ms (empty when no result is stored), then the tally's job name (empty: count
+    /// nothing), outcome, run-time and queue-wait histogram buckets (``DurationHistogram``; empty when unknown).
+    static func settleArguments(_ job: LeasedJob, _ settlement: Settlement, tally: TaskTally?) throws -> [[UInt8]] {
         var mode = "complete"
         var payload: [UInt8] = []
         var hasPayload = "0"
@@ -178,7 +182,13 @@ struct RedisJobQueue: JobQueue {
         return [
             Array(job.id.utf8), Array(job.leaseToken.utf8), Array(mode.utf8), payload, Array(hasPayload.utf8),
             Array(String(delay).utf8), record, result?.record ?? [], Array(resultTTL.utf8),
+            Array((tally?.name ?? "").utf8), Array((tally?.outcome.rawValue ?? "").utf8),
+            Self.bucketArgument(tally?.runTime), Self.bucketArgument(tally?.queueWait),
         ]
+    }
+
+    private static func bucketArgument(_ duration: Duration?) -> [UInt8] {
+        duration.map { Array(String(DurationHistogram.bucket(of: $0)).utf8) } ?? []
     }
 
     func postpone(id: String, by delay: Duration) async throws -> Bool {

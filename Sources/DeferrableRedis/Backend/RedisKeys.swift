@@ -18,6 +18,12 @@
 /// | `P:{G}:result:<id>` | STRING | the job's terminal record (``JobResultRecord`` JSON); expires after its result TTL |
 /// | `P:{G}:results` | ZSET | id → expiry of its record (server ms), for counting; expires with its latest member |
 /// | `P:{G}:debounce:<sha1>` | HASH | debounce state of one job identity: `at`, `id`, `first` (expires) |
+/// | `P:{G}:stats` | HASH | task counters: `<name> NUL <outcome>` → runs, `<name> NUL first` / `last` → ms |
+/// | `P:{G}:stats:names` | SET | job names consumers registered (other names count as `unknown`) |
+/// | `P:{G}:stats:<r>:<n>` | HASH | history bucket `n` of resolution `r` (`m`, `t`, `d`): `<name> NUL <outcome>` → runs; expires |
+/// | `P:{G}:stats:h:<minute>` | HASH | histograms of one minute: `<name> NUL r|w NUL <bucket>` → count; expires |
+/// | `P:{G}:workers` | ZSET | worker id → expiry of its heartbeat (server ms); expires with its latest member |
+/// | `P:{G}:worker:<id>` | STRING | the worker's last heartbeat (``WorkerHeartbeat`` JSON); expires with it |
 /// | `P:groups` | SET | names of groups that were used (for tools) |
 ///
 /// The settlement that stores a record publishes the job id on the channel `P:{G}:results:done`.
@@ -38,6 +44,11 @@ struct RedisKeys: Sendable {
     let resultPrefix: String
     let resultChannel: String
     let groups: String
+    /// The task counters; also the prefix of the other statistics keys.
+    let statistics: String
+    let statisticsNames: String
+    let workers: String
+    let workerPrefix: String
     let base: String
 
     init(prefix: String, group: String) {
@@ -59,11 +70,20 @@ struct RedisKeys: Sendable {
         resultPrefix = base + "result:"
         resultChannel = base + "results:done"
         groups = "\(prefix):groups"
+        statistics = base + "stats"
+        statisticsNames = base + "stats:names"
+        workers = base + "workers"
+        workerPrefix = base + "worker:"
     }
 
     /// The key of a job's stored result.
     func result(_ id: String) -> String {
         resultPrefix + id
+    }
+
+    /// The key of a worker's heartbeat.
+    func worker(_ id: String) -> String {
+        workerPrefix + id
     }
 
     /// The debounce state key of a job identity.

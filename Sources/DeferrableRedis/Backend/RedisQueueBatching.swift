@@ -29,7 +29,7 @@ final class RedisQueueBatching: Sendable {
         }
     }
 
-    /// What one settle asks for: the 9 script arguments of one settlement (``RedisJobQueue/settleArguments(_:_:)``).
+    /// What one settle asks for: the 13 script arguments of one settlement (``RedisJobQueue/settleArguments(_:_:tally:)``).
     struct SettleRequest: Sendable {
         let arguments: [[UInt8]]
     }
@@ -78,7 +78,7 @@ final class RedisQueueBatching: Sendable {
         let limits = [
             Array(String(settings.errorQueueLimits.maxEntries).utf8),
             Array(String(settings.errorQueueLimits.maxAge.wholeMilliseconds).utf8),
-            Array(keys.resultPrefix.utf8), Array(keys.resultChannel.utf8),
+            Array(keys.resultPrefix.utf8), Array(keys.resultChannel.utf8), Array(keys.statistics.utf8),
         ]
         fixedArguments = limits
         lease = RequestCoalescer(
@@ -150,7 +150,7 @@ final class RedisQueueBatching: Sendable {
         }
         var arguments = limits
         arguments.reserveCapacity(limits.count + 1 + settles.count + pops.count * 2)
-        arguments.append(Array(String(settles.count / 9).utf8))
+        arguments.append(Array(String(settles.count / RedisJobQueue.settleArgumentCount).utf8))
         arguments.append(contentsOf: settles)
         for pop in pops {
             arguments.append(Array(String(pop.leaseMillis).utf8))

@@ -1,7 +1,7 @@
 /// How to reach and use a Redis server.
 ///
 /// Build it from a URL with ``init(url:)`` or field by field with
-/// ``init(endpoint:username:password:database:connectTimeout:commandTimeout:poolSize:maxBlockingConnections:)``.
+/// ``init(endpoint:username:password:database:tls:connectTimeout:commandTimeout:poolSize:maxBlockingConnections:)``.
 /// The password never appears in ``description``, `debugDescription` or reflection output.
 public struct RedisConfiguration: Sendable, Equatable {
     /// Where the server listens.
@@ -12,7 +12,9 @@ public struct RedisConfiguration: Sendable, Equatable {
     public var password: String?
     /// Logical database selected with `SELECT` after connecting (0 = default, no `SELECT` sent).
     public var database: Int
-    /// Upper bound for establishing a connection, including `AUTH` and `SELECT`.
+    /// TLS for TCP connections (`rediss://`); `nil` connects in plain text.
+    public var tls: RedisTLSConfiguration?
+    /// Upper bound for establishing a connection, including the TLS handshake, `AUTH` and `SELECT`.
     public var connectTimeout: Duration
     /// Upper bound for waiting for a reply (blocking commands add their block time).
     public var commandTimeout: Duration
@@ -27,6 +29,7 @@ public struct RedisConfiguration: Sendable, Equatable {
         username: String? = nil,
         password: String? = nil,
         database: Int = 0,
+        tls: RedisTLSConfiguration? = nil,
         connectTimeout: Duration = .seconds(2),
         commandTimeout: Duration = .seconds(5),
         poolSize: Int = 2,
@@ -36,6 +39,7 @@ public struct RedisConfiguration: Sendable, Equatable {
         self.username = username
         self.password = password
         self.database = database
+        self.tls = tls
         self.connectTimeout = connectTimeout
         self.commandTimeout = commandTimeout
         self.poolSize = poolSize
@@ -52,11 +56,13 @@ public struct RedisConfiguration: Sendable, Equatable {
     /// Accepted forms:
     /// - `redis://[[user]:password@]host[:port][/db]` (default port 6379, db 0; IPv6 as `[::1]`;
     ///   user and password are percent-decoded; `?db=N` is also accepted)
+    /// - `rediss://…` the same over TLS, with optional query parameters `tls_ca=PATH`, `tls_cert=PATH`,
+    ///   `tls_key=PATH`, `tls_server_name=NAME`, `tls_verify_hostname=false` and `tls_min_version=1.2|1.3`
+    ///   (see ``RedisTLSConfiguration``)
     /// - `unix:///path/to/redis.sock[?db=N&password=...&username=...]`
     ///   (also `redis+unix://` and `redis-socket://`; `unix://user:password@/path` works too)
     ///
-    /// - Throws: ``RedisError/tlsUnsupported`` for `rediss://`, ``RedisError/invalidURL(_:)`` naming what is wrong
-    ///   (the password is never echoed).
+    /// - Throws: ``RedisError/invalidURL(_:)`` naming what is wrong (the password is never echoed).
     public init(url: String) throws {
         self = try RedisURLParser.parse(url)
     }
@@ -69,7 +75,9 @@ public struct RedisConfiguration: Sendable, Equatable {
         }
         switch endpoint {
         case .tcp:
-            return "redis://\(userInfo)\(endpoint)/\(database)"
+            guard let tls else { return "redis://\(userInfo)\(endpoint)/\(database)" }
+            let query = tls.queryItems.map { "\($0)=\($1)" }.joined(separator: "&")
+            return "rediss://\(userInfo)\(endpoint)/\(database)" + (query.isEmpty ? "" : "?" + query)
         case .unixSocket(let path):
             return "unix://\(userInfo)\(path)?db=\(database)"
         }
@@ -97,6 +105,7 @@ extension RedisConfiguration: CustomStringConvertible, CustomDebugStringConverti
                 "username": username as Any,
                 "password": password == nil ? "nil" : "***",
                 "database": database,
+                "tls": tls as Any,
                 "connectTimeout": connectTimeout,
                 "commandTimeout": commandTimeout,
                 "poolSize": poolSize,

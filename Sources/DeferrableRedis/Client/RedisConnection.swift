@@ -32,13 +32,23 @@ final class RedisConnection: Sendable {
     /// server that accepts connections but never answers fails here, not at the first command.
     /// - Throws: ``RedisError/cannotConnect(endpoint:reason:)``; an authentication error (`NOAUTH`, `WRONGPASS`, ...)
     ///   has a reason starting with `authentication failed`.
-    static func connect(configuration: RedisConfiguration, group: any EventLoopGroup) async throws(RedisError) -> RedisConnection {
+    ///
+    /// With `tls`, the TLS handshake is part of that sequence; its failure throws
+    /// ``RedisError/tlsFailed(endpoint:failure:reason:)``.
+    static func connect(
+        configuration: RedisConfiguration, tls: RedisTLSContext?, group: any EventLoopGroup
+    ) async throws(RedisError) -> RedisConnection {
         let endpoint = configuration.endpoint.description
         let deadline = ContinuousClock.now + configuration.connectTimeout
+        let tlsErrors = RedisTLSErrorRecorder()
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(TimeAmount(configuration.connectTimeout))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls, case .tcp(let host, _) = configuration.endpoint {
+                        try channel.pipeline.syncOperations.addHandler(try tls.makeHandler(host: host))
+                        try channel.pipeline.syncOperations.addHandler(tlsErrors)
+                    }
                     try channel.pipeline.syncOperations.addHandler(RedisChannelHandler())
                 }
             }
@@ -61,12 +71,22 @@ final class RedisConnection: Sendable {
             connection = RedisConnection(channel: channel, handler: handler, endpoint: endpoint)
         } catch {
             channel.close(promise: nil)
+            if configuration.tls != nil,
+                let tlsFailure = tlsErrors.failure(endpoint: endpoint, connectTimeout: configuration.connectTimeout)
+            {
+                throw tlsFailure
+            }
             throw .cannotConnect(endpoint: endpoint, reason: "connection closed during setup: \(error)")
         }
         do {
             try await connection.handshake(configuration: configuration, deadline: deadline)
         } catch {
             connection.close()
+            if configuration.tls != nil,
+                let tlsFailure = tlsErrors.failure(endpoint: endpoint, connectTimeout: configuration.connectTimeout)
+            {
+                throw tlsFailure
+            }
             throw error
         }
         return connection

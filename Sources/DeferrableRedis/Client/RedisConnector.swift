@@ -16,6 +16,8 @@ final class RedisConnector: Sendable {
         var backoff = RedisReconnectBackoff()
         var inOutage = false
         var durabilityCheckClaimed = false
+        /// The TLS context, built at the first connection of a `rediss://` configuration.
+        var tls: Result<RedisTLSContext, RedisError>?
     }
 
     private let state = Mutex(State())
@@ -34,7 +36,8 @@ final class RedisConnector: Sendable {
             throw refusal
         }
         do {
-            let connection = try await RedisConnection.connect(configuration: configuration, group: eventLoop ?? group)
+            let connection = try await RedisConnection.connect(
+                configuration: configuration, tls: try tlsContext(), group: eventLoop ?? group)
             let recovered = state.withLock { state in
                 let wasInOutage = state.inOutage
                 state.inOutage = false
@@ -61,6 +64,18 @@ final class RedisConnector: Sendable {
             }
             throw error
         }
+    }
+
+    /// The client's one TLS context (its files are read once), or `nil` without TLS.
+    private func tlsContext() throws(RedisError) -> RedisTLSContext? {
+        guard let tls = configuration.tls else { return nil }
+        let result = state.withLock { state in
+            if let built = state.tls { return built }
+            let built = Result { () throws(RedisError) in try RedisTLSContext(tls) }
+            state.tls = built
+            return built
+        }
+        return try result.get()
     }
 
     /// Logs (once per outage) that an established connection was found closed.

@@ -14,8 +14,10 @@ public enum RedisError: Error, Sendable, Equatable, CustomStringConvertible {
     case protocolError(String)
     /// A Redis URL could not be parsed; the reason names what is wrong.
     case invalidURL(String)
-    /// A `rediss://` (TLS) URL was given; hiredis 0.14 has no TLS support.
-    case tlsUnsupported
+    /// The TLS handshake with `endpoint` failed; `failure` says why in a form code can match, `reason` in words.
+    case tlsFailed(endpoint: String, failure: RedisTLSFailure, reason: String)
+    /// The TLS options cannot be used (a file missing or unreadable, a certificate without its key, ...).
+    case invalidTLSConfiguration(String)
     /// The client was closed with ``RedisClient/close()``.
     case clientClosed
 
@@ -34,9 +36,10 @@ public enum RedisError: Error, Sendable, Equatable, CustomStringConvertible {
             return "Redis protocol error: \(reason)"
         case .invalidURL(let reason):
             return "invalid Redis URL: \(reason)"
-        case .tlsUnsupported:
-            return "rediss:// (TLS) is not supported: hiredis 0.14 has no TLS support; "
-                + "use redis:// on a trusted network or a local TLS tunnel (e.g. stunnel)"
+        case .tlsFailed(let endpoint, _, let reason):
+            return "TLS handshake with Redis at \(endpoint) failed: \(reason)"
+        case .invalidTLSConfiguration(let reason):
+            return "invalid Redis TLS configuration: \(reason)"
         case .clientClosed:
             return "the Redis client has been closed"
         }

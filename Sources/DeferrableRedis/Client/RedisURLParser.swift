@@ -15,20 +15,20 @@ enum RedisURLParser {
         }
         switch scheme {
         case "redis":
-            return try parseTCP(rest)
+            return try parseTCP(rest, tls: false)
         case "rediss":
-            throw RedisError.tlsUnsupported
+            return try parseTCP(rest, tls: true)
         case "unix", "redis+unix", "redis-socket":
             return try parseUnix(rest)
         default:
             let shown = scheme.count <= 16 ? scheme : String(scheme.prefix(16)) + "…"
-            throw RedisError.invalidURL("unsupported scheme '\(shown)'; expected redis:// or unix://")
+            throw RedisError.invalidURL("unsupported scheme '\(shown)'; expected redis://, rediss:// or unix://")
         }
     }
 
     // MARK: - redis://
 
-    private static func parseTCP(_ rest: Substring) throws -> RedisConfiguration {
+    private static func parseTCP(_ rest: Substring, tls: Bool) throws -> RedisConfiguration {
         let (beforeQuery, query) = splitQuery(rest)
         let authorityEnd = beforeQuery.firstIndex(of: "/") ?? beforeQuery.endIndex
         let authority = beforeQuery[..<authorityEnd]
@@ -55,7 +55,8 @@ enum RedisURLParser {
             endpoint: .tcp(host: host, port: port),
             username: username,
             password: password,
-            database: database
+            database: database,
+            tls: tls ? RedisTLSConfiguration() : nil
         )
         try apply(query: query, to: &configuration, allowCredentials: false)
         return configuration
@@ -197,6 +198,11 @@ enum RedisURLParser {
             case "username" where allowCredentials, "user" where allowCredentials:
                 let value = try percentDecode(rawValue, what: "user name")
                 configuration.username = value.isEmpty ? nil : value
+            case _ where key.hasPrefix("tls_"):
+                guard configuration.tls != nil else {
+                    throw RedisError.invalidURL("'\(key)' needs TLS: use a rediss:// URL")
+                }
+                try applyTLS(key: key, value: try percentDecode(rawValue, what: key), to: &configuration.tls!)
             default:
                 let shown = key.count <= 24 ? key : String(key.prefix(24)) + "…"
                 throw RedisError.invalidURL("unsupported query parameter '\(shown)'")
@@ -204,6 +210,42 @@ enum RedisURLParser {
         }
         if configuration.username != nil && configuration.password == nil {
             throw RedisError.invalidURL("a user name needs a password")
+        }
+    }
+
+    private static func applyTLS(key: String, value: String, to tls: inout RedisTLSConfiguration) throws {
+        let path = { (what: String) throws -> String in
+            guard !value.isEmpty else { throw RedisError.invalidURL("\(key) needs the path of the \(what)") }
+            return value
+        }
+        switch key {
+        case "tls_ca":
+            tls.caFile = try path("CA bundle")
+        case "tls_cert":
+            tls.certificateFile = try path("client certificate")
+        case "tls_key":
+            tls.privateKeyFile = try path("client private key")
+        case "tls_server_name":
+            guard !value.isEmpty, value.count <= 253 else {
+                throw RedisError.invalidURL("tls_server_name must be a host name of 1 to 253 characters")
+            }
+            tls.serverName = value
+        case "tls_verify_hostname":
+            switch value.lowercased() {
+            case "true", "1", "yes": tls.verifiesHostname = true
+            case "false", "0", "no": tls.verifiesHostname = false
+            default: throw RedisError.invalidURL("tls_verify_hostname must be true or false")
+            }
+        case "tls_min_version":
+            guard let version = RedisTLSConfiguration.Version(rawValue: value) else {
+                throw RedisError.invalidURL("tls_min_version must be 1.2 or 1.3")
+            }
+            tls.minimumVersion = version
+        default:
+            let shown = key.count <= 24 ? key : String(key.prefix(24)) + "…"
+            throw RedisError.invalidURL(
+                "unsupported TLS parameter '\(shown)'; expected tls_ca, tls_cert, tls_key, tls_server_name, "
+                    + "tls_verify_hostname or tls_min_version")
         }
     }
 

@@ -74,9 +74,8 @@ public final class RedisDebouncer: Debouncer {
         }
     }
 
-    /// The second step when the backend is not this Redis. If it fails, the record is released (only if it
-    /// still names this step's job), so later calls push a copy of their own instead of joining one that does
-    /// not exist or already ran.
+    /// The second step when the backend is not this Redis (``DebounceSecondStep``): a pushed copy is recorded in
+    /// the state hash, and a failed step releases the record.
     private func perform(
         _ decision: DebounceDecision,
         request: DebounceRequest,
@@ -84,37 +83,9 @@ public final class RedisDebouncer: Debouncer {
         backend: any Backend,
         stateKey: String
     ) async throws -> DebounceDecision {
-        let recordedID: String
-        switch decision {
-        case .joined:
-            return decision
-        case .pushedNow(let id, _), .pushedDelayed(let id, _), .extended(let id, _):
-            recordedID = id
-        }
-        do {
-            switch decision {
-            case .joined:
-                return decision
-            case .pushedNow, .pushedDelayed:
-                let runnableAt: Int64 = if case .pushedDelayed(_, let at) = decision { at } else { now }
-                var job = request.job
-                job.delay = .milliseconds(max(0, runnableAt.subtractingSaturated(now)))
-                try await backend.queue.push(job)
-                return decision
-            case .extended(let id, let runnableAt):
-                if try await backend.queue.postpone(id: id, by: .milliseconds(max(0, runnableAt.subtractingSaturated(now)))) {
-                    return decision
-                }
-                // The pending copy is no longer waiting: push a copy for this call and record it.
-                var job = request.job
-                job.delay = .milliseconds(max(0, runnableAt.subtractingSaturated(now)))
-                try await backend.queue.push(job)
-                _ = try await client.send(RedisCommand("HSET", stateKey, "id", job.id))
-                return .pushedDelayed(id: job.id, runnableAt: runnableAt)
-            }
-        } catch {
-            _ = try? await client.evalScript(.releaseDebounce, keys: [stateKey], args: [recordedID])
-            throw error
-        }
+        try await DebounceSecondStep.perform(
+            decision, request: request, now: now, backend: backend,
+            recordPushedID: { id in _ = try await client.send(RedisCommand("HSET", stateKey, "id", id)) },
+            release: { id in _ = try? await client.evalScript(.releaseDebounce, keys: [stateKey], args: [id]) })
     }
 }

@@ -7,10 +7,11 @@ extension RedisScript {
     /// KEYS: jobs, ready, delayed, inflight, leases, reclaims, inbox, markers, errors, error payloads, error records,
     /// settled tokens, results index.
     ///
-    /// ARGV: max error entries, max error age ms, result key prefix, result channel, settlement count S, then 9 per
-    /// settlement: id, token, mode (`complete`/`requeue`/`dead`), payload (empty = keep), has payload (`1`/`0`), delay
-    /// ms, error record JSON, result record, result TTL ms (empty = no result); then one pair of lease ms and lease
-    /// token per wanted job (the n-th job taken gets the n-th pair).
+    /// ARGV: max error entries, max error age ms, result key prefix, result channel, statistics key, settlement count
+    /// S, then 13 per settlement: id, token, mode (`complete`/`requeue`/`dead`), payload (empty = keep), has payload
+    /// (`1`/`0`), delay ms, error record JSON, result record, result TTL ms (empty = no result), tally name (empty =
+    /// count nothing), outcome, run-time bucket, queue-wait bucket (empty = unknown); then one pair of lease ms and
+    /// lease token per wanted job (the n-th job taken gets the n-th pair).
     ///
     /// Settling: 1 per settlement, or 0 when the lease is not held by that token (nothing changed for that job).
     /// A dead-lettered job goes to the error queue, which is then trimmed to its limits. Each settled token is kept in
@@ -26,6 +27,12 @@ extension RedisScript {
     /// Redis Cluster the subscriber count is the node's own, which is right for shard channels only. The result
     /// key is built from the prefix (it carries the group's hash tag, so it lives in the slot of the declared keys).
     ///
+    /// A settlement with a tally counts it in the same step (only when the lease was held, so a repeat counts
+    /// nothing; the tallies of one call are summed per key and field first): `HINCRBY <stats> <name> NUL <outcome>`, the name's first and last time, the outcome in the minute,
+    /// ten-minute and day buckets `<stats>:m|t|d:<n>` (each expires a retention after its end: 8 h, 3 d, 90 d), and the
+    /// run-time and queue-wait buckets in the minute's histogram `<stats>:h:<minute>` (expires
+    /// ``TaskStatistics/recentWindowMinutes`` after the minute ends). Statistics keys are built from the statistics key, which carries the group's hash tag.
+    ///
     /// Popping (only when a job is wanted): first reclaims jobs whose lease lapsed (back of the ready list, reclaim
     /// count increased) and promotes due delayed jobs; then takes elements (``RedisReadyEntry``) from the inbox
     /// (moved there by a consumer that waited) and then from the ready list: an inline job's envelope is stored
@@ -39,16 +46,16 @@ extension RedisScript {
     /// wanted job was taken, else the ms until the next delayed job is due or lease lapses (-1 if none).
     package static let settleAndPop = RedisScript(
         name: "deferrable.settleAndPop",
-        source: timePrelude + wakePrelude + """
+        source: timePrelude + wakePrelude + historyPrelude + windowPrelude + """
             local jobs, ready, delayed, inflight, leases, reclaims, inbox, markers = KEYS[1], KEYS[2], KEYS[3],
                 KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
             local errors, errorPayloads, errorRecords, settledTokens = KEYS[9], KEYS[10], KEYS[11], KEYS[12]
-            local resultsIndex, resultPrefix, resultChannel = KEYS[13], ARGV[3], ARGV[4]
+            local resultsIndex, resultPrefix, resultChannel, stats = KEYS[13], ARGV[3], ARGV[4], ARGV[5]
             local NUL = string.char(0)
             local now = now_ms()
             -- Most of the time no job has a reclaim count: then skip the per-job reads and deletes of it.
             local hasReclaims = redis.call('EXISTS', reclaims) == 1
-            local settleEnd = 5 + tonumber(ARGV[5]) * 9
+            local settleEnd = 6 + tonumber(ARGV[6]) * 13
             local settled, dead, dueBefore, storedResults, subscribers = {}, 0, nil, false, nil
             -- Tells waiting processes that the job `id` ended, with its record when it is small; nothing when no
             -- process subscribes to the channel (asked once per call: a subscriber that comes later looks itself).
@@ -61,6 +68,58 @@ extension RedisScript {
                     redis.call('PUBLISH', resultChannel, id)
                 end
             end
+            -- Tallies of this call, summed per key and field first, so that settlements of one name coalesced into
+            -- one call cost one command per counter, not one per settlement. `tallies[key] = {expireAt, {field = n}}`.
+            -- Every settlement of a call ends at the same `now`, so the bucket keys are made once per call.
+            local tallies, seenNames, bucketKeys, histogramKey, histogramExpiry = {}, {}, nil, nil, nil
+            local counterNames = {}
+            local function add(key, expireAt, field)
+                local entry = tallies[key]
+                if not entry then
+                    entry = {expireAt, {}}
+                    tallies[key] = entry
+                end
+                entry[2][field] = (entry[2][field] or 0) + 1
+            end
+            -- Counts the tally of the settlement at ARGV[i] if it has one.
+            local function count_tally(i)
+                local name = ARGV[i + 9]
+                if name == '' then return end
+                if not bucketKeys then
+                    bucketKeys = {}
+                    for _, r in ipairs(HISTORY) do
+                        local n = math.floor(now / r[2])
+                        bucketKeys[#bucketKeys + 1] = {stats .. ':' .. r[1] .. ':' .. n, (n + 1) * r[2] + r[3]}
+                    end
+                    local minute = math.floor(now / 60000)
+                    histogramKey, histogramExpiry = stats .. ':h:' .. minute, (minute + 1 + WINDOW) * 60000
+                end
+                local field = name .. NUL .. ARGV[i + 10]
+                add(stats, false, field)
+                seenNames[name] = true
+                counterNames[field] = name
+                for _, bucket in ipairs(bucketKeys) do add(bucket[1], bucket[2], field) end
+                local run, wait = ARGV[i + 11], ARGV[i + 12]
+                if run ~= '' then add(histogramKey, histogramExpiry, name .. NUL .. 'r' .. NUL .. run) end
+                if wait ~= '' then add(histogramKey, histogramExpiry, name .. NUL .. 'w' .. NUL .. wait) end
+            end
+            -- Writes the summed tallies: a key that expires gets its expiry when one of its fields is new; a name's
+            -- first time is written when one of its counters is new, its last time once per call.
+            local function write_tallies()
+                local firstTimes = {}
+                for key, entry in pairs(tallies) do
+                    local created = false
+                    for field, n in pairs(entry[2]) do
+                        if redis.call('HINCRBY', key, field, n) == n then
+                            created = true
+                            if key == stats then firstTimes[#firstTimes + 1] = counterNames[field] end
+                        end
+                    end
+                    if created and entry[1] then redis.call('PEXPIREAT', key, entry[1]) end
+                end
+                for _, name in ipairs(firstTimes) do redis.call('HSETNX', stats, name .. NUL .. 'first', now) end
+                for name in pairs(seenNames) do redis.call('HSET', stats, name .. NUL .. 'last', now) end
+            end
             -- Stores the result of the settlement at ARGV[i] if it has one.
             local function store_result(i, id)
                 local ttl = ARGV[i + 8]
@@ -70,7 +129,7 @@ extension RedisScript {
                 publish(id, ARGV[i + 7])
                 storedResults = true
             end
-            for i = 6, settleEnd, 9 do
+            for i = 7, settleEnd, 13 do
                 local id, token, mode = ARGV[i], ARGV[i + 1], ARGV[i + 2]
                 if redis.call('HGET', leases, id) ~= token then
                     settled[#settled + 1] = redis.call('ZSCORE', settledTokens, token) and 1 or 0
@@ -79,6 +138,7 @@ extension RedisScript {
                     redis.call('ZADD', settledTokens, redis.call('ZSCORE', inflight, id) or now, token)
                     redis.call('HDEL', leases, id)
                     redis.call('ZREM', inflight, id)
+                    count_tally(i)
                     if mode == 'complete' then
                         redis.call('HDEL', jobs, id)
                         if hasReclaims then redis.call('HDEL', reclaims, id) end
@@ -108,7 +168,10 @@ extension RedisScript {
                     end
                 end
             end
-            if settleEnd > 5 then redis.call('ZREMRANGEBYSCORE', settledTokens, '-inf', now) end
+            if settleEnd > 6 then
+                redis.call('ZREMRANGEBYSCORE', settledTokens, '-inf', now)
+                write_tallies()
+            end
             if storedResults then
                 local expired = redis.call('ZRANGEBYSCORE', resultsIndex, '-inf', now, 'LIMIT', 0, 500)
                 if #expired > 0 then redis.call('ZREM', resultsIndex, unpack(expired)) end

@@ -1,4 +1,5 @@
 import Deferrable
+import DeferrablePostgres
 import DeferrableRedis
 import DeferrableTestSupport
 import Foundation
@@ -14,27 +15,37 @@ enum TestBackend: Sendable, CustomTestStringConvertible {
     case memory
     /// A real Redis server at this URL (from `REDIS_URL`), each test on its own group.
     case redis(url: String)
+    /// A real PostgreSQL server at this URL (from `POSTGRES_URL`), each test on its own group.
+    case postgres(url: String)
 
-    /// Every backend available in this run: memory always, Redis when `REDIS_URL` is set.
+    /// Every backend available in this run: memory always, Redis when `REDIS_URL` is set, PostgreSQL when
+    /// `POSTGRES_URL` is.
     static var all: [TestBackend] {
-        guard let url = ProcessInfo.processInfo.environment["REDIS_URL"] else { return [.memory] }
-        return [.memory, .redis(url: url)]
+        let environment = ProcessInfo.processInfo.environment
+        var backends: [TestBackend] = [.memory]
+        if let url = environment["REDIS_URL"] { backends.append(.redis(url: url)) }
+        if let url = environment["POSTGRES_URL"] { backends.append(.postgres(url: url)) }
+        return backends
     }
 
     var testDescription: String {
         switch self {
         case .memory: "memory"
         case .redis: "redis"
+        case .postgres: "postgres"
         }
     }
 
-    /// A fresh factory for this backend.
-    func makeFactory(errorQueueLimits: ErrorQueueLimits = ErrorQueueLimits()) throws -> any BackendFactory {
+    /// A factory for this backend: a fresh one in memory and on Redis; on PostgreSQL one migrated factory per error
+    /// queue limits, shared by the tests (each factory holds a pool and a listening connection).
+    func makeFactory(errorQueueLimits: ErrorQueueLimits = ErrorQueueLimits()) async throws -> any BackendFactory {
         switch self {
         case .memory:
             MemoryBackendFactory(errorQueueLimits: errorQueueLimits)
         case .redis(let url):
             try RedisBackendFactory(url: url, settings: RedisBackendSettings(keyPrefix: "bt", errorQueueLimits: errorQueueLimits))
+        case .postgres(let url):
+            try await SharedPostgresFactories.shared.factory(url: url, errorQueueLimits: errorQueueLimits)
         }
     }
 
@@ -43,6 +54,8 @@ enum TestBackend: Sendable, CustomTestStringConvertible {
         switch self {
         case .memory: .memory()
         case .redis: try await .redis(settings: RedisBackendSettings(keyPrefix: "bt"))
+        case .postgres(let url):
+            try await .postgres(SharedPostgresFactories.shared.factory(url: url, errorQueueLimits: ErrorQueueLimits()))
         }
     }
 
@@ -52,16 +65,17 @@ enum TestBackend: Sendable, CustomTestStringConvertible {
     }
 
     /// The backend of a fresh group.
-    func makeBackend(errorQueueLimits: ErrorQueueLimits = ErrorQueueLimits()) throws -> any Backend {
-        try makeFactory(errorQueueLimits: errorQueueLimits).makeBackend(group: Self.uniqueGroup())
+    func makeBackend(errorQueueLimits: ErrorQueueLimits = ErrorQueueLimits()) async throws -> any Backend {
+        try await makeFactory(errorQueueLimits: errorQueueLimits).makeBackend(group: Self.uniqueGroup())
     }
 
     /// A `Deferrable` over a fresh group.
     func makeDeferrable(
         defaults: JobDefaults = JobDefaults(),
         errorQueueLimits: ErrorQueueLimits = ErrorQueueLimits()
-    ) throws -> Deferrable {
-        try Deferrable(factory: makeFactory(errorQueueLimits: errorQueueLimits), group: Self.uniqueGroup(), defaults: defaults)
+    ) async throws -> Deferrable {
+        try Deferrable(
+            factory: await makeFactory(errorQueueLimits: errorQueueLimits), group: Self.uniqueGroup(), defaults: defaults)
     }
 }
 

@@ -91,7 +91,7 @@ struct ReadyListTests {
         _ = try await factory.client.send(RedisCommand("LPUSH", [Array(key("ready").utf8), [0] + Array("no end".utf8)]))
         _ = try await factory.client.send(RedisCommand("LPUSH", [Array(key("ready").utf8), [0, 0] + Array("{}".utf8)]))
         #expect(try await deferrable.stats().available == 2)
-        let peeked = try await factory.readyJobs(group: deferrable.group, limit: 10)
+        let peeked = try await #require(deferrable.backend.inspector).peekReady(offset: 0, limit: 10)
         #expect(peeked.map(\.id) == ["", ""], "listed with an empty id")
         for _ in 0..<2 {
             guard case .failed(_, let reason) = try await deferrable.runOnce(waitingUpTo: .zero) else {
@@ -116,7 +116,7 @@ struct ReadyListTests {
         _ = try await factory.client.send(RedisCommand("RPOPLPUSH", key("ready"), key("inbox")))
         let second = try await job.later(2)
         #expect(try await deferrable.stats().available == 2)
-        let peeked = try await factory.readyJobs(group: deferrable.group, limit: 10)
+        let peeked = try await #require(deferrable.backend.inspector).peekReady(offset: 0, limit: 10)
         #expect(peeked.map(\.id) == [first.id, second.id])
         let a = try #require(try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .zero))
         let b = try #require(try await deferrable.backend.queue.pop(lease: .seconds(30), waitingUpTo: .zero))

@@ -111,12 +111,48 @@ struct ClientConfigurationTests {
         }
     }
 
-    @Test("rediss:// is refused as unsupported TLS")
-    func tlsRefused() {
-        #expect(throws: RedisError.tlsUnsupported) {
-            try RedisConfiguration(url: "rediss://:pw@host:6380")
+    @Test("rediss:// turns TLS on with verification by default, and its query parameters set every TLS option")
+    func tlsURLs() throws {
+        let plain = try RedisConfiguration(url: "rediss://:pw@host:6380/2")
+        #expect(plain.tls == RedisTLSConfiguration())
+        #expect(plain.tls?.verifiesHostname == true)
+        #expect(plain.endpoint == .tcp(host: "host", port: 6380))
+        #expect(plain.database == 2)
+        #expect(plain.redactedURL == "rediss://:***@host:6380/2")
+
+        let full = try RedisConfiguration(
+            url: "rediss://h:6390?tls_ca=/etc/ca%20dir/ca.pem&tls_cert=/c.pem&tls_key=/k.pem&tls_server_name=redis.example"
+                + "&tls_verify_hostname=false&tls_min_version=1.3")
+        let tls = try #require(full.tls)
+        #expect(tls.caFile == "/etc/ca dir/ca.pem")
+        #expect(tls.certificateFile == "/c.pem")
+        #expect(tls.privateKeyFile == "/k.pem")
+        #expect(tls.serverName == "redis.example")
+        #expect(tls.verifiesHostname == false)
+        #expect(tls.minimumVersion == .tls13)
+        #expect(try RedisConfiguration(url: full.redactedURL).tls == tls)
+
+        #expect(try RedisConfiguration(url: "redis://host").tls == nil)
+    }
+
+    @Test(
+        "TLS parameters that cannot be used are refused with a reason",
+        arguments: [
+            ("redis://host?tls_ca=/ca.pem", "needs TLS"),
+            ("rediss://host?tls_ca=", "needs the path"),
+            ("rediss://host?tls_min_version=1.1", "1.2 or 1.3"),
+            ("rediss://host?tls_verify_hostname=maybe", "true or false"),
+            ("rediss://host?tls_cipher=x", "unsupported TLS parameter"),
+        ])
+    func tlsURLErrors(url: String, reasonFragment: String) {
+        do {
+            let configuration = try RedisConfiguration(url: url)
+            Issue.record("accepted \(url) as \(configuration)")
+        } catch let RedisError.invalidURL(reason) {
+            #expect(reason.contains(reasonFragment), "reason was: \(reason)")
+        } catch {
+            Issue.record("unexpected error \(error)")
         }
-        #expect(RedisError.tlsUnsupported.description.contains("hiredis 0.14"))
     }
 
     @Test("description, debugDescription and dump never reveal the password")

@@ -14,7 +14,7 @@ struct ClientHandshakeTests {
         configuration.connectTimeout = .milliseconds(300)
         configuration.commandTimeout = .seconds(10)
         // Far below the command timeout, with room for a loaded machine.
-        let bound = configuration.connectTimeout + .seconds(3)
+        let bound = configuration.connectTimeout + .seconds(6)
 
         let client = RedisClient(configuration: configuration, logger: Logger(label: "test.silent"))
         let start = ContinuousClock.now

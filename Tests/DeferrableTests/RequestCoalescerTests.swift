@@ -1,4 +1,4 @@
-import DeferrableRedis
+import Deferrable
 import DeferrableTestSupport
 import Testing
 

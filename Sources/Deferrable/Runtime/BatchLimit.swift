@@ -1,16 +1,16 @@
 /// The bounds of one batch: at most `maxCount` items and about `maxBytes` bytes, but always at least one item, so
 /// that a single item over the byte bound still goes out (alone).
-struct BatchLimit: Sendable {
-    let maxCount: Int
-    let maxBytes: Int
+package struct BatchLimit: Sendable {
+    package let maxCount: Int
+    package let maxBytes: Int
 
-    init(maxCount: Int, maxBytes: Int = .max) {
+    package init(maxCount: Int, maxBytes: Int = .max) {
         self.maxCount = max(1, maxCount)
         self.maxBytes = maxBytes
     }
 
     /// How many of the leading `items` fit in one batch (at least one when `items` is not empty).
-    func fittingCount<Items: Collection>(of items: Items, size: (Items.Element) -> Int) -> Int {
+    package func fittingCount<Items: Collection>(of items: Items, size: (Items.Element) -> Int) -> Int {
         var count = 0
         var bytes = 0
         for item in items.prefix(maxCount) {
@@ -22,7 +22,7 @@ struct BatchLimit: Sendable {
     }
 
     /// `items` split into consecutive batches, in order.
-    func split<Items: Collection>(_ items: Items, size: (Items.Element) -> Int) -> [Items.SubSequence] {
+    package func split<Items: Collection>(_ items: Items, size: (Items.Element) -> Int) -> [Items.SubSequence] {
         var batches: [Items.SubSequence] = []
         var rest = items[...]
         while !rest.isEmpty {

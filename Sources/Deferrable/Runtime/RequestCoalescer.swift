@@ -1,6 +1,6 @@
 import Synchronization
 
-/// Combines concurrent calls of one kind into batches, so that many concurrent callers share one Redis call.
+/// Combines concurrent calls of one kind into batches, so that many concurrent callers share one backend call.
 ///
 /// A call made while fewer than `maxInFlight` batches are in flight and nobody is queued goes out at once, alone,
 /// on the caller's own task (a lone caller pays no delay and no task hop). A call made while the limit is reached
@@ -8,7 +8,7 @@ import Synchronization
 /// least one call) goes out together as the next batch.
 /// Each caller gets its own response, or the batch's error.
 ///
-/// A queued caller cannot be cancelled: it waits for its batch, which is bounded by the client's command timeout.
+/// A queued caller cannot be cancelled: it waits for its batch, which is bounded by the backend's call timeout.
 package final class RequestCoalescer<Request: Sendable, Response: Sendable>: Sendable {
     /// Sends a batch; must return one response per request, in order.
     package typealias Send = @Sendable ([Request]) async throws -> [Response]
@@ -74,7 +74,7 @@ package final class RequestCoalescer<Request: Sendable, Response: Sendable>: Sen
                 Task { await self.run(batch) }
             }
             let responses = try outcome.get()
-            guard responses.count == 1 else { throw RedisError.protocolError("expected 1 reply, got \(responses.count)") }
+            guard responses.count == 1 else { throw ResponseCountMismatch(expected: 1, got: responses.count) }
             return responses[0]
         }
         return try await withUnsafeThrowingContinuation { continuation in
@@ -121,7 +121,7 @@ package final class RequestCoalescer<Request: Sendable, Response: Sendable>: Sen
                         waiter.continuation.resume(returning: response)
                     }
                 } else {
-                    let error = RedisError.protocolError("expected \(batch.count) replies, got \(responses.count)")
+                    let error = ResponseCountMismatch(expected: batch.count, got: responses.count)
                     for waiter in batch { waiter.continuation.resume(throwing: error) }
                 }
             } catch {
@@ -131,4 +131,13 @@ package final class RequestCoalescer<Request: Sendable, Response: Sendable>: Sen
             batch = next
         }
     }
+}
+
+/// A batch's send function returned a different number of responses than it was given requests (a defect of the
+/// backend that sent it).
+package struct ResponseCountMismatch: Error, CustomStringConvertible {
+    package let expected: Int
+    package let got: Int
+
+    package var description: String { "expected \(expected) replies, got \(got)" }
 }
