@@ -199,7 +199,8 @@ struct SecurityTests {
         }
         // URLs that do not parse: the error names the fault, not the password.
         for url in [
-            "redis://:\(password)@127.0.0.1:notaport", "redis://alice:\(password)@[::1", "rediss://:\(password)@localhost?tls_min_version=9",
+            "redis://:\(password)@127.0.0.1:notaport", "redis://alice:\(password)@[::1",
+            "rediss://:\(password)@localhost?tls_min_version=9",
             "http://:\(password)@localhost", "redis://:\(password)@host/db#frag",
         ] {
             do {
