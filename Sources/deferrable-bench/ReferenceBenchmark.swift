@@ -122,6 +122,17 @@ struct ReferenceBenchmark {
         switch configuration.endpoint {
         case .tcp(let host, let port): arguments = ["-h", host, "-p", String(port)]
         case .unixSocket(let path): arguments = ["-s", path]
+        case .sentinel:
+            throw BenchError.reference(
+                "redis-benchmark cannot follow Sentinel: pass --no-redis-benchmark, or the primary's redis:// URL")
+        }
+        if let tls = configuration.tls {
+            arguments.append("--tls")
+            if let caFile = tls.caFile { arguments += ["--cacert", caFile] }
+            if let certificateFile = tls.certificateFile { arguments += ["--cert", certificateFile] }
+            if let privateKeyFile = tls.privateKeyFile { arguments += ["--key", privateKeyFile] }
+            if let serverName = tls.serverName { arguments += ["--sni", serverName] }
+            if !tls.verifiesHostname { arguments.append("--insecure") }
         }
         if let username = configuration.username { arguments += ["--user", username] }
         if let password = configuration.password { arguments += ["-a", password] }

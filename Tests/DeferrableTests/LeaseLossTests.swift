@@ -7,7 +7,8 @@ import Testing
 /// continuous clock.
 @Suite("Lease loss", .timeLimit(.minutes(1)))
 struct LeaseLossTests {
-    private static let lease = Duration.seconds(1)
+    /// Long enough that a round of extensions (every third of it) delayed by a loaded machine still lands in time.
+    private static let lease = Duration.seconds(3)
 
     private func make() throws -> Deferrable {
         try Deferrable(factory: MemoryBackendFactory(), group: "lease-loss", defaults: JobDefaults(lease: Self.lease))
@@ -28,7 +29,7 @@ struct LeaseLossTests {
         let outcome = try await deferrable.runOnce(waitingUpTo: .zero)
         #expect(outcome == .leaseLost(JobRef(id: receipt.id, name: "taken-over", group: "lease-loss")))
         let cancelled = try #require(probe.cancelledAfter, "the run was not cancelled")
-        #expect(cancelled < .seconds(2))
+        #expect(cancelled < Self.lease * 2)
         #expect(kinds.withLock { $0 } == [.push, .pop, .abandon])
     }
 

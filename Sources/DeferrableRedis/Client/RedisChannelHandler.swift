@@ -84,7 +84,15 @@ final class RedisChannelHandler: ChannelInboundHandler {
     private var flushScheduled = false
     private var pushReceiver: PushReceiver?
 
-    init() {}
+    /// Whether a `READONLY` reply closes the connection (see ``init(closesOnReadOnly:)``).
+    private let closesOnReadOnly: Bool
+
+    /// Creates the handler. With `closesOnReadOnly`, a `READONLY` error reply (the server was demoted to a replica)
+    /// is delivered to its request and then closes the connection, failing the requests behind it with
+    /// ``RedisError/connectionLost(reason:)``, so that the client reconnects to the new primary.
+    init(closesOnReadOnly: Bool = false) {
+        self.closesOnReadOnly = closesOnReadOnly
+    }
 
     /// Makes this a subscriber connection: `message` replies go to `receiver`. Must be called on the event loop.
     func receivePushes(_ receiver: PushReceiver) {
@@ -167,6 +175,13 @@ final class RedisChannelHandler: ChannelInboundHandler {
         guard let head = pending.first else {
             fail(with: .protocolError("received a reply while no command was pending"), context: context)
             return
+        }
+        defer {
+            if closesOnReadOnly, case .error(let message) = value, message.hasPrefix("READONLY") {
+                fail(
+                    with: .connectionLost(reason: "the server is a read-only replica now; reconnecting to the primary"),
+                    context: context)
+            }
         }
         switch head.sink {
         case .single(let continuation):

@@ -59,6 +59,9 @@ public struct RedisConfiguration: Sendable, Equatable {
     /// - `rediss://…` the same over TLS, with optional query parameters `tls_ca=PATH`, `tls_cert=PATH`,
     ///   `tls_key=PATH`, `tls_server_name=NAME`, `tls_verify_hostname=false` and `tls_min_version=1.2|1.3`
     ///   (see ``RedisTLSConfiguration``)
+    /// - `redis+sentinel://[[user]:password@]host[:port][,host[:port]…]/primary-name[/db]`: the primary that the
+    ///   sentinels at those addresses (port 26379 by default) name; the user and password are the data nodes',
+    ///   `?sentinel_password=…&sentinel_username=…` the sentinels' (see ``RedisSentinelEndpoint``)
     /// - `unix:///path/to/redis.sock[?db=N&password=...&username=...]`
     ///   (also `redis+unix://` and `redis-socket://`; `unix://user:password@/path` works too)
     ///
@@ -80,6 +83,13 @@ public struct RedisConfiguration: Sendable, Equatable {
             return "rediss://\(userInfo)\(endpoint)/\(database)" + (query.isEmpty ? "" : "?" + query)
         case .unixSocket(let path):
             return "unix://\(userInfo)\(path)?db=\(database)"
+        case .sentinel(let sentinel):
+            var query: [String] = []
+            if let user = sentinel.sentinelUsername { query.append("sentinel_username=\(user)") }
+            if sentinel.sentinelPassword != nil { query.append("sentinel_password=***") }
+            let hosts = sentinel.sentinels.map(\.description).joined(separator: ",")
+            return "redis+sentinel://\(userInfo)\(hosts)/\(sentinel.primaryName)/\(database)"
+                + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
         }
     }
 }

@@ -34,9 +34,12 @@ final class RedisConnection: Sendable {
     ///   has a reason starting with `authentication failed`.
     ///
     /// With `tls`, the TLS handshake is part of that sequence; its failure throws
-    /// ``RedisError/tlsFailed(endpoint:failure:reason:)``.
+    /// ``RedisError/tlsFailed(endpoint:failure:reason:)``. With `closesOnReadOnly`, the connection closes itself
+    /// after a `READONLY` reply (the server is a replica now), so that the next connection finds the new primary.
+    /// A Sentinel endpoint is not connected to directly (see ``RedisSentinelResolver``).
     static func connect(
-        configuration: RedisConfiguration, tls: RedisTLSContext?, group: any EventLoopGroup
+        configuration: RedisConfiguration, tls: RedisTLSContext?, group: any EventLoopGroup,
+        closesOnReadOnly: Bool = false
     ) async throws(RedisError) -> RedisConnection {
         let endpoint = configuration.endpoint.description
         let deadline = ContinuousClock.now + configuration.connectTimeout
@@ -49,7 +52,7 @@ final class RedisConnection: Sendable {
                         try channel.pipeline.syncOperations.addHandler(try tls.makeHandler(host: host))
                         try channel.pipeline.syncOperations.addHandler(tlsErrors)
                     }
-                    try channel.pipeline.syncOperations.addHandler(RedisChannelHandler())
+                    try channel.pipeline.syncOperations.addHandler(RedisChannelHandler(closesOnReadOnly: closesOnReadOnly))
                 }
             }
         let channel: any Channel
@@ -59,6 +62,8 @@ final class RedisConnection: Sendable {
                 channel = try await bootstrap.connect(host: host, port: port).get()
             case .unixSocket(let path):
                 channel = try await bootstrap.connect(unixDomainSocketPath: path).get()
+            case .sentinel:
+                throw ChannelError.operationUnsupported
             }
         } catch {
             throw .cannotConnect(endpoint: endpoint, reason: describeConnectError(error, timeout: configuration.connectTimeout))

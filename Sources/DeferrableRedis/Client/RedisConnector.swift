@@ -22,8 +22,16 @@ final class RedisConnector: Sendable {
 
     private let state = Mutex(State())
 
+    /// Finds the primary when the endpoint is a Sentinel one.
+    private let sentinel: RedisSentinelResolver?
+
     init(configuration: RedisConfiguration, group: any EventLoopGroup, logger: Logger) {
         self.configuration = configuration
+        if case .sentinel(let endpoint) = configuration.endpoint {
+            sentinel = RedisSentinelResolver(endpoint)
+        } else {
+            sentinel = nil
+        }
         self.group = group
         self.logger = logger
     }
@@ -36,8 +44,14 @@ final class RedisConnector: Sendable {
             throw refusal
         }
         do {
-            let connection = try await RedisConnection.connect(
-                configuration: configuration, tls: try tlsContext(), group: eventLoop ?? group)
+            let connection: RedisConnection
+            if let sentinel {
+                connection = try await sentinel.connectToPrimary(
+                    configuration: configuration, tls: try tlsContext(), group: eventLoop ?? group)
+            } else {
+                connection = try await RedisConnection.connect(
+                    configuration: configuration, tls: try tlsContext(), group: eventLoop ?? group)
+            }
             let recovered = state.withLock { state in
                 let wasInOutage = state.inOutage
                 state.inOutage = false

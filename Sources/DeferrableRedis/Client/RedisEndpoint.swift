@@ -4,14 +4,18 @@ public enum RedisEndpoint: Sendable, Hashable, CustomStringConvertible {
     case tcp(host: String, port: Int)
     /// A Unix domain socket path.
     case unixSocket(path: String)
+    /// The primary that Redis Sentinel names (see ``RedisSentinelEndpoint``).
+    case sentinel(RedisSentinelEndpoint)
 
-    /// `host:port` (`[v6]:port` for IPv6 addresses) or `unix:<path>`.
+    /// `host:port` (`[v6]:port` for IPv6 addresses), `unix:<path>` or `sentinel:NAME@host:port,…`.
     public var description: String {
         switch self {
         case .tcp(let host, let port):
             return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         case .unixSocket(let path):
             return "unix:\(path)"
+        case .sentinel(let sentinel):
+            return sentinel.description
         }
     }
 }

@@ -1,4 +1,4 @@
-/// Parses `redis://` and `unix://` URLs into a ``RedisConfiguration``.
+/// Parses `redis://`, `rediss://`, `unix://` and `redis+sentinel://` URLs into a ``RedisConfiguration``.
 ///
 /// Hand-written (no Foundation) so that the behaviour is identical on every platform and
 /// error messages can name the faulty part without ever echoing the password.
@@ -20,9 +20,14 @@ enum RedisURLParser {
             return try parseTCP(rest, tls: true)
         case "unix", "redis+unix", "redis-socket":
             return try parseUnix(rest)
+        case "redis+sentinel":
+            return try parseSentinel(rest)
+        case "rediss+sentinel":
+            throw RedisError.invalidURL("TLS to Sentinel deployments is not supported; use redis+sentinel://")
         default:
             let shown = scheme.count <= 16 ? scheme : String(scheme.prefix(16)) + "…"
-            throw RedisError.invalidURL("unsupported scheme '\(shown)'; expected redis://, rediss:// or unix://")
+            throw RedisError.invalidURL(
+                "unsupported scheme '\(shown)'; expected redis://, rediss://, unix:// or redis+sentinel://")
         }
     }
 
@@ -62,7 +67,63 @@ enum RedisURLParser {
         return configuration
     }
 
-    private static func parseHostPort(_ text: Substring) throws -> (String, Int) {
+    // MARK: - redis+sentinel://
+
+    /// `redis+sentinel://[[user]:password@]host[:port][,host[:port]…]/primary-name[/db]` with optional
+    /// `sentinel_username`, `sentinel_password` and `db` query parameters (sentinel port 26379 by default).
+    private static func parseSentinel(_ rest: Substring) throws -> RedisConfiguration {
+        let (beforeQuery, query) = splitQuery(rest)
+        let authorityEnd = beforeQuery.firstIndex(of: "/") ?? beforeQuery.endIndex
+        let authority = beforeQuery[..<authorityEnd]
+        var hosts = authority
+        var username: String?
+        var password: String?
+        if let at = authority.lastIndex(of: "@") {
+            (username, password) = try parseUserInfo(authority[..<at])
+            hosts = authority[authority.index(after: at)...]
+        }
+        let sentinels = try hosts.split(separator: ",", omittingEmptySubsequences: false).map { part in
+            let (host, port) = try parseHostPort(part, defaultPort: 26379)
+            return RedisSentinelEndpoint.Address(host: host, port: port)
+        }
+        guard sentinels.count <= 64 else {
+            throw RedisError.invalidURL("at most 64 sentinels")
+        }
+        let pathParts = beforeQuery[authorityEnd...].split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        guard let name = pathParts.first, !name.isEmpty, pathParts.count <= 2 else {
+            throw RedisError.invalidURL("path must be '/<primary name>' or '/<primary name>/<db>'")
+        }
+        let primaryName = try percentDecode(name, what: "primary name")
+        guard primaryName.count <= 255, !primaryName.contains(where: { $0 == " " || $0.isNewline }) else {
+            throw RedisError.invalidURL("the primary name must be 1 to 255 characters without spaces")
+        }
+        var configuration = RedisConfiguration(
+            endpoint: .sentinel(RedisSentinelEndpoint(primaryName: primaryName, sentinels: sentinels)),
+            username: username, password: password,
+            database: try pathParts.count == 2 ? parseDatabase(pathParts.last!) : 0)
+        try apply(query: query, to: &configuration, allowCredentials: false)
+        return configuration
+    }
+
+    /// Sets a `sentinel_*` query parameter on the Sentinel endpoint of `configuration`.
+    private static func applySentinel(key: String, value: String, to configuration: inout RedisConfiguration) throws {
+        guard case .sentinel(var sentinel) = configuration.endpoint else {
+            throw RedisError.invalidURL("'\(key)' needs a redis+sentinel:// URL")
+        }
+        switch key {
+        case "sentinel_password":
+            sentinel.sentinelPassword = value.isEmpty ? nil : value
+        case "sentinel_username":
+            sentinel.sentinelUsername = value.isEmpty ? nil : value
+        default:
+            let shown = key.count <= 24 ? key : String(key.prefix(24)) + "…"
+            throw RedisError.invalidURL(
+                "unsupported Sentinel parameter '\(shown)'; expected sentinel_password or sentinel_username")
+        }
+        configuration.endpoint = .sentinel(sentinel)
+    }
+
+    private static func parseHostPort(_ text: Substring, defaultPort: Int = 6379) throws -> (String, Int) {
         var host: Substring
         var portText: Substring?
         if text.hasPrefix("[") {
@@ -101,7 +162,7 @@ enum RedisURLParser {
                 throw RedisError.invalidURL("host contains invalid characters")
             }
         }
-        var port = 6379
+        var port = defaultPort
         if let portText {
             guard !portText.isEmpty, portText.count <= 5, portText.allSatisfy(\.isASCIIDigit), let value = Int(portText),
                 (1...65_535).contains(value)
@@ -198,6 +259,8 @@ enum RedisURLParser {
             case "username" where allowCredentials, "user" where allowCredentials:
                 let value = try percentDecode(rawValue, what: "user name")
                 configuration.username = value.isEmpty ? nil : value
+            case _ where key.hasPrefix("sentinel_"):
+                try applySentinel(key: key, value: try percentDecode(rawValue, what: key), to: &configuration)
             case _ where key.hasPrefix("tls_"):
                 guard configuration.tls != nil else {
                     throw RedisError.invalidURL("'\(key)' needs TLS: use a rediss:// URL")
@@ -210,6 +273,11 @@ enum RedisURLParser {
         }
         if configuration.username != nil && configuration.password == nil {
             throw RedisError.invalidURL("a user name needs a password")
+        }
+        if case .sentinel(let sentinel) = configuration.endpoint, sentinel.sentinelUsername != nil,
+            sentinel.sentinelPassword == nil
+        {
+            throw RedisError.invalidURL("a sentinel user name needs a sentinel password")
         }
     }
 

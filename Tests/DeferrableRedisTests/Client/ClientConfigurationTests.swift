@@ -155,6 +155,66 @@ struct ClientConfigurationTests {
         }
     }
 
+    @Test("redis+sentinel:// names the sentinels (port 26379 by default), the primary, the database and both credentials")
+    func sentinelURLs() throws {
+        let configuration = try RedisConfiguration(
+            url: "redis+sentinel://:data-pw@10.0.0.1,10.0.0.2:26380,[::1]/my%2Dprimary/3?sentinel_password=s-pw")
+        let expected = RedisSentinelEndpoint(
+            primaryName: "my-primary",
+            sentinels: [.init(host: "10.0.0.1"), .init(host: "10.0.0.2", port: 26380), .init(host: "::1")],
+            sentinelPassword: "s-pw")
+        #expect(configuration.endpoint == .sentinel(expected))
+        #expect(configuration.password == "data-pw")
+        #expect(configuration.database == 3)
+        #expect(configuration.tls == nil)
+        #expect(
+            configuration.redactedURL
+                == "redis+sentinel://:***@10.0.0.1:26379,10.0.0.2:26380,[::1]:26379/my-primary/3?sentinel_password=***")
+        #expect(configuration.endpoint.description == "sentinel:my-primary@10.0.0.1:26379,10.0.0.2:26380,[::1]:26379")
+        for text in [configuration.description, String(reflecting: configuration)] {
+            #expect(!text.contains("s-pw") && !text.contains("data-pw"), "\(text)")
+        }
+        var dumped = ""
+        dump(configuration, to: &dumped)
+        #expect(!dumped.contains("s-pw") && !dumped.contains("data-pw"))
+
+        let named = try RedisConfiguration(url: "redis+sentinel://h/p?sentinel_username=watch&sentinel_password=x")
+        guard case .sentinel(let sentinel) = named.endpoint else {
+            Issue.record("not a Sentinel endpoint: \(named.endpoint)")
+            return
+        }
+        #expect(sentinel.sentinelUsername == "watch")
+        #expect(named.database == 0)
+        #expect(named.password == nil)
+    }
+
+    @Test(
+        "Sentinel URLs that cannot be used are refused with a reason",
+        arguments: [
+            ("redis+sentinel://h1,h2", "primary name"),
+            ("redis+sentinel://h1/", "primary name"),
+            ("redis+sentinel://h1/p/1/2", "primary name"),
+            ("redis+sentinel://h1,,h2/p", "missing host"),
+            ("redis+sentinel://h1:0/p", "port"),
+            ("redis+sentinel://h1/p/x", "database"),
+            ("redis+sentinel://h1/a%20b", "without spaces"),
+            ("redis+sentinel://h1/p?sentinel_username=u", "needs a sentinel password"),
+            ("redis+sentinel://h1/p?sentinel_x=1", "unsupported Sentinel parameter"),
+            ("redis://h1?sentinel_password=x", "needs a redis+sentinel"),
+            ("redis+sentinel://h1/p?tls_ca=/x", "needs TLS"),
+            ("rediss+sentinel://h1/p", "not supported"),
+        ])
+    func sentinelURLErrors(url: String, reasonFragment: String) {
+        do {
+            let configuration = try RedisConfiguration(url: url)
+            Issue.record("accepted \(url) as \(configuration)")
+        } catch let RedisError.invalidURL(reason) {
+            #expect(reason.contains(reasonFragment), "reason was: \(reason)")
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
     @Test("description, debugDescription and dump never reveal the password")
     func passwordIsHidden() throws {
         let configuration = try RedisConfiguration(url: "redis://alice:hunter2@host:6390/1")
