@@ -1,5 +1,6 @@
 # Shared by scripts/test.sh and scripts/bench.sh (source it; it is not run on its own):
-#   install_missing   installs redis-server/redis-cli and libhiredis-dev with apt-get when missing
+#   install_missing   installs redis-server/redis-cli, redis-sentinel, libhiredis-dev and openssl (the TLS tests'
+#                     certificates) with apt-get when missing
 #   start_redis NAME  starts a throw-away redis-server (no persistence) on a free loopback port in a temporary
 #                     directory, waits for PING and sets redis_url / redis_pid; an EXIT trap stops exactly that
 #                     pid and removes the directory.
@@ -21,7 +22,9 @@ have_hiredis() {
 install_missing() {
     local missing=()
     command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 || missing+=(redis-server)
+    command -v redis-sentinel >/dev/null 2>&1 || missing+=(redis-sentinel)
     have_hiredis || missing+=(libhiredis-dev)
+    command -v openssl >/dev/null 2>&1 || missing+=(openssl)
     ((${#missing[@]} == 0)) && return 0
     apt_install "Install them (macOS: brew install redis hiredis) and run again." "${missing[@]}"
 }
