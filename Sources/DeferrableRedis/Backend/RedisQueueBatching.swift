@@ -125,7 +125,9 @@ final class RedisQueueBatching: Sendable {
     /// Whether a call that failed with `error` may still have run in Redis (its reply was lost, not refused).
     static func mayHaveRun(after error: any Error) -> Bool {
         switch error {
-        case RedisError.cannotConnect, RedisError.clientClosed, RedisError.server: false
+        case RedisError.cannotConnect, RedisError.clientClosed, RedisError.server, RedisError.tlsFailed,
+            RedisError.invalidTLSConfiguration:
+            false
         default: true
         }
     }

@@ -76,7 +76,7 @@ final class RedisConnection: Sendable {
             connection = RedisConnection(channel: channel, handler: handler, endpoint: endpoint)
         } catch {
             channel.close(promise: nil)
-            if configuration.tls != nil,
+            if tls != nil,
                 let tlsFailure = tlsErrors.failure(endpoint: endpoint, connectTimeout: configuration.connectTimeout)
             {
                 throw tlsFailure
@@ -87,7 +87,7 @@ final class RedisConnection: Sendable {
             try await connection.handshake(configuration: configuration, deadline: deadline)
         } catch {
             connection.close()
-            if configuration.tls != nil,
+            if tls != nil,
                 let tlsFailure = tlsErrors.failure(endpoint: endpoint, connectTimeout: configuration.connectTimeout)
             {
                 throw tlsFailure

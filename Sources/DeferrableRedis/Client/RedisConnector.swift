@@ -16,8 +16,8 @@ final class RedisConnector: Sendable {
         var backoff = RedisReconnectBackoff()
         var inOutage = false
         var durabilityCheckClaimed = false
-        /// The TLS context, built at the first connection of a `rediss://` configuration.
-        var tls: Result<RedisTLSContext, RedisError>?
+        /// The TLS context, built at the first connection of a `rediss://` configuration that finds its files usable.
+        var tls: RedisTLSContext?
     }
 
     private let state = Mutex(State())
@@ -80,16 +80,24 @@ final class RedisConnector: Sendable {
         }
     }
 
-    /// The client's one TLS context (its files are read once), or `nil` without TLS.
+    /// The client's TLS context, or `nil` without TLS. Its files are read at the first connection that finds them
+    /// usable, outside the lock; a failure is not kept, so a file that appears later is used by the next connection.
+    /// - Throws: ``RedisError/invalidTLSConfiguration(_:)``, also for TLS on an endpoint that cannot have it (a Unix
+    ///   socket, Sentinel).
     private func tlsContext() throws(RedisError) -> RedisTLSContext? {
         guard let tls = configuration.tls else { return nil }
-        let result = state.withLock { state in
-            if let built = state.tls { return built }
-            let built = Result { () throws(RedisError) in try RedisTLSContext(tls) }
+        switch configuration.endpoint {
+        case .tcp: break
+        case .unixSocket: throw .invalidTLSConfiguration("TLS is not available over a Unix socket")
+        case .sentinel: throw .invalidTLSConfiguration("TLS with Sentinel is not supported")
+        }
+        if let built = state.withLock({ $0.tls }) { return built }
+        let built = try RedisTLSContext(tls)
+        return state.withLock { state in
+            if let existing = state.tls { return existing }
             state.tls = built
             return built
         }
-        return try result.get()
     }
 
     /// Logs (once per outage) that an established connection was found closed.

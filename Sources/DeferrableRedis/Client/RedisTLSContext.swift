@@ -63,10 +63,13 @@ struct RedisTLSContext: Sendable {
             return (.hostnameMismatch, "the server's certificate does not name this host (\(text))")
         }
         if text.contains("CERTIFICATE_VERIFY_FAILED") {
-            return (.untrustedCertificate, "the server's certificate is not signed by a trusted CA (\(text))")
+            return (
+                .untrustedCertificate,
+                "the server's certificate is not trusted: not signed by a trusted CA, expired or not yet valid (\(text))"
+            )
         }
-        if text.contains("CERTIFICATE_REQUIRED") || text.contains("ALERT_HANDSHAKE_FAILURE")
-            || text.contains("ALERT_BAD_CERTIFICATE") || text.contains("ALERT_UNKNOWN_CA")
+        if text.contains("CERTIFICATE_REQUIRED") || text.contains("ALERT_BAD_CERTIFICATE")
+            || text.contains("ALERT_UNKNOWN_CA")
         {
             return (.clientCertificateRejected, "the server requires a client certificate it accepts (\(text))")
         }
@@ -89,7 +92,7 @@ struct RedisTLSContext: Sendable {
 
 /// Why a TLS handshake with Redis failed (see ``RedisError/tlsFailed(endpoint:failure:reason:)``).
 public enum RedisTLSFailure: String, Sendable, Hashable {
-    /// The server's certificate is not signed by a CA the client trusts.
+    /// The server's certificate is not trusted: not signed by a CA the client trusts, expired or not yet valid.
     case untrustedCertificate
     /// The server's certificate does not name the host connected to (or the configured server name).
     case hostnameMismatch

@@ -3,9 +3,10 @@ import NIOCore
 import NIOSSL
 import NIOTLS
 
-/// Sits right after the TLS handler and keeps the first error it reports and whether the handshake completed, so a
-/// connection that fails during the TLS handshake can say why (``RedisTLSContext/describe(_:)``) instead of only
-/// that it closed or timed out.
+/// Sits right after the TLS handler and keeps the first error it reports before the handshake completed (or a TLS
+/// error after it) and whether the handshake completed, so a connection that fails during the TLS handshake can say
+/// why (``RedisTLSContext/describe(_:)``) instead of only that it closed or timed out. A plain I/O error after the
+/// handshake (a reset during `AUTH`) is not TLS's fault and is not kept.
 final class RedisTLSErrorRecorder: ChannelInboundHandler, Sendable {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -14,7 +15,8 @@ final class RedisTLSErrorRecorder: ChannelInboundHandler, Sendable {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         recorded.withLockedValue { recorded in
-            if recorded.error == nil { recorded.error = error }
+            let isTLSError = error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError
+            if recorded.error == nil, !recorded.handshakeCompleted || isTLSError { recorded.error = error }
         }
         context.fireErrorCaught(error)
     }
@@ -36,6 +38,7 @@ final class RedisTLSErrorRecorder: ChannelInboundHandler, Sendable {
         guard !handshakeCompleted else { return nil }
         return .tlsFailed(
             endpoint: endpoint, failure: .notTLS,
-            reason: "no TLS handshake within \(connectTimeout); is this the server's TLS port?")
+            reason: "no TLS handshake within \(connectTimeout): the server does not speak TLS on this port (a Redis "
+                + "plain-text port waits for more input) or does not answer")
     }
 }

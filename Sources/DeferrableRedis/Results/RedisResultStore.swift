@@ -72,7 +72,7 @@ struct RedisResultStore: ResultStore {
     /// Whether `error` says Redis could not be reached or the connection broke (worth retrying), rather than a refusal.
     private static func isConnectionFailure(_ error: RedisError) -> Bool {
         switch error {
-        case .cannotConnect, .connectionLost, .timedOut: true
+        case .cannotConnect, .connectionLost, .timedOut, .tlsFailed: true
         default: false
         }
     }

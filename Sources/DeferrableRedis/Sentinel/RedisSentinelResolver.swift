@@ -18,16 +18,50 @@ final class RedisSentinelResolver: Sendable {
 
     /// Opens a connection to the current primary with `configuration`'s credentials, database and timeouts.
     ///
-    /// - Throws: ``RedisError/cannotConnect(endpoint:reason:)`` when no sentinel names a primary, or the server it
-    ///   names cannot be reached or is not the primary; the reason says which.
+    /// Each sentinel in turn is asked for the address, and the server there is checked with `ROLE`; a sentinel
+    /// whose answer leads to a server that cannot be reached or is not the primary (a stale view after a failover)
+    /// is passed over for the next one. Only a sentinel whose answer was confirmed moves to the front. Each step is
+    /// bounded by the connect timeout, so the whole search takes at most (2 × sentinels + 2) × that timeout.
+    ///
+    /// - Throws: ``RedisError/cannotConnect(endpoint:reason:)`` naming each sentinel's answer when none leads to
+    ///   the primary.
     func connectToPrimary(
         configuration: RedisConfiguration, tls: RedisTLSContext?, group: any EventLoopGroup
     ) async throws(RedisError) -> RedisConnection {
-        let (host, port) = try await primaryAddress(connectTimeout: configuration.connectTimeout, group: group)
-        var primary = configuration
-        primary.endpoint = .tcp(host: host, port: port)
+        var reasons: [String] = []
+        for address in order.withLock({ $0 }) {
+            do {
+                let (host, port) = try await ask(address, connectTimeout: configuration.connectTimeout, group: group)
+                var primary = configuration
+                primary.endpoint = .tcp(host: host, port: port)
+                let connection = try await connectConfirmingRole(primary, tls: tls, group: group)
+                order.withLock { order in
+                    if let index = order.firstIndex(of: address), index != 0 {
+                        order.insert(order.remove(at: index), at: 0)
+                    }
+                }
+                return connection
+            } catch {
+                if case .cannotConnect(let endpoint, let reason) = error, endpoint != address.description {
+                    reasons.append("\(address) named \(endpoint): \(reason)")
+                } else if case .cannotConnect(_, let reason) = error {
+                    reasons.append("\(address): \(reason)")
+                } else {
+                    reasons.append("\(address): \(error.description)")
+                }
+            }
+        }
+        throw .cannotConnect(
+            endpoint: sentinel.description,
+            reason: "no sentinel led to the primary '\(sentinel.primaryName)' (" + reasons.joined(separator: "; ") + ")")
+    }
+
+    /// Connects to `configuration`'s TCP endpoint and checks with `ROLE` that the server is a primary.
+    private func connectConfirmingRole(
+        _ configuration: RedisConfiguration, tls: RedisTLSContext?, group: any EventLoopGroup
+    ) async throws(RedisError) -> RedisConnection {
         let connection = try await RedisConnection.connect(
-            configuration: primary, tls: tls, group: group, closesOnReadOnly: true)
+            configuration: configuration, tls: tls, group: group, closesOnReadOnly: true)
         let role: String?
         do {
             role = try await connection.send(RedisCommand("ROLE"), timeout: configuration.connectTimeout).array?.first?
@@ -41,36 +75,10 @@ final class RedisSentinelResolver: Sendable {
             connection.close()
             throw .cannotConnect(
                 endpoint: connection.endpoint,
-                reason: "Sentinel names it the primary '\(sentinel.primaryName)', but it answers ROLE with "
+                reason: "named the primary '\(sentinel.primaryName)', but it answers ROLE with "
                     + "'\(role ?? "nothing")'; a failover may be under way")
         }
         return connection
-    }
-
-    /// Asks the sentinels in turn for the primary's host and port.
-    func primaryAddress(connectTimeout: Duration, group: any EventLoopGroup) async throws(RedisError) -> (String, Int) {
-        var reasons: [String] = []
-        for address in order.withLock({ $0 }) {
-            do {
-                let found = try await ask(address, connectTimeout: connectTimeout, group: group)
-                order.withLock { order in
-                    if let index = order.firstIndex(of: address), index != 0 {
-                        order.insert(order.remove(at: index), at: 0)
-                    }
-                }
-                return found
-            } catch {
-                if case .cannotConnect(_, let reason) = error {
-                    reasons.append("\(address): \(reason)")
-                } else {
-                    reasons.append("\(address): \(error.description)")
-                }
-            }
-        }
-        throw .cannotConnect(
-            endpoint: sentinel.description,
-            reason: "no sentinel gave the address of the primary '\(sentinel.primaryName)' ("
-                + reasons.joined(separator: "; ") + ")")
     }
 
     private func ask(

@@ -156,4 +156,47 @@ struct ClientTLSTests {
             }
         }
     }
+
+    @Test("TLS on a Unix socket or with Sentinel is refused, never silently dropped")
+    func tlsWhereItCannotApply() async throws {
+        for endpoint in [
+            RedisEndpoint.unixSocket(path: "/tmp/deferrable-no-such.sock"),
+            .sentinel(RedisSentinelEndpoint(primaryName: "p", sentinels: [.init(host: "127.0.0.1", port: 1)])),
+        ] {
+            let configuration = RedisConfiguration(
+                endpoint: endpoint, tls: RedisTLSConfiguration(), connectTimeout: Self.connectTimeout)
+            let client = RedisClient(configuration: configuration, logger: Logger(label: "test.redis.tls"))
+            do {
+                let reply = try await client.send(RedisCommand("PING"))
+                Issue.record("\(endpoint) answered \(reply)")
+            } catch let RedisError.invalidTLSConfiguration(reason) {
+                #expect(reason.contains("Unix socket") || reason.contains("Sentinel"), "\(reason)")
+            } catch {
+                Issue.record("expected invalidTLSConfiguration for \(endpoint), got \(error)")
+            }
+            await client.close()
+        }
+    }
+
+    @Test("a CA file that appears after the first attempt is used by the next connection")
+    func fileThatAppearsLater() async throws {
+        let server = try TLSRedisServer(requireClientCertificate: false)
+        defer { server.stop() }
+        let laterFile = server.certificates.directory.appendingPathComponent("later-ca.crt").path
+        var configuration = try RedisConfiguration(url: "rediss://localhost:\(server.tlsPort)?tls_ca=\(laterFile)")
+        configuration.connectTimeout = Self.connectTimeout
+        let client = RedisClient(configuration: configuration, logger: Logger(label: "test.redis.tls"))
+        do {
+            let reply = try await client.send(RedisCommand("PING"))
+            Issue.record("answered \(reply) before the CA file existed")
+        } catch let RedisError.invalidTLSConfiguration(reason) {
+            #expect(reason.contains(laterFile), "\(reason)")
+        }
+        try FileManager.default.copyItem(atPath: server.certificates.caFile, toPath: laterFile)
+        // The reconnect backoff refuses attempts for a moment after a failure; the next real attempt reads the file.
+        try await eventually("a connection once the CA file exists", timeout: .seconds(10)) {
+            (try? await client.send(RedisCommand("PING"))) == .simpleString("PONG")
+        }
+        await client.close()
+    }
 }
