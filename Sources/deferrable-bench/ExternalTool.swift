@@ -39,15 +39,29 @@ struct ExternalTool: Sendable {
         process.arguments = arguments
         process.standardOutput = handle
         process.standardError = handle
+        let spawned = Spawned(process: process)
         let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
+            // A child inherits the signal mask of the thread that spawns it, and Swift concurrency's threads block
+            // most signals: pgbench -T would never see the SIGALRM that ends it. So the spawn happens on a thread
+            // of its own with an empty mask (and the caller's thread is not held while it starts).
+            Thread {
+                var empty = sigset_t()
+                sigemptyset(&empty)
+                pthread_sigmask(SIG_SETMASK, &empty, nil)
+                do {
+                    try spawned.process.run()
+                } catch {
+                    spawned.process.terminationHandler = nil
+                    continuation.resume(throwing: error)
+                }
+            }.start()
         }
         return Output(status: status, text: String(decoding: try Data(contentsOf: log), as: UTF8.self))
     }
+}
+
+/// Hands a `Process` to the thread that spawns it; nothing else touches it until its termination handler runs.
+private struct Spawned: @unchecked Sendable {
+    let process: Process
 }
