@@ -35,17 +35,7 @@ enum RedisURLParser {
 
     private static func parseTCP(_ rest: Substring, tls: Bool) throws -> RedisConfiguration {
         let (beforeQuery, query) = splitQuery(rest)
-        let authorityEnd = beforeQuery.firstIndex(of: "/") ?? beforeQuery.endIndex
-        let authority = beforeQuery[..<authorityEnd]
-        let path = beforeQuery[authorityEnd...]
-
-        var hostPort = authority
-        var username: String?
-        var password: String?
-        if let at = authority.lastIndex(of: "@") {
-            (username, password) = try parseUserInfo(authority[..<at])
-            hostPort = authority[authority.index(after: at)...]
-        }
+        let (username, password, hostPort, path) = try splitAuthority(beforeQuery)
         let (host, port) = try parseHostPort(hostPort)
 
         var database = 0
@@ -73,15 +63,7 @@ enum RedisURLParser {
     /// `sentinel_username`, `sentinel_password` and `db` query parameters (sentinel port 26379 by default).
     private static func parseSentinel(_ rest: Substring) throws -> RedisConfiguration {
         let (beforeQuery, query) = splitQuery(rest)
-        let authorityEnd = beforeQuery.firstIndex(of: "/") ?? beforeQuery.endIndex
-        let authority = beforeQuery[..<authorityEnd]
-        var hosts = authority
-        var username: String?
-        var password: String?
-        if let at = authority.lastIndex(of: "@") {
-            (username, password) = try parseUserInfo(authority[..<at])
-            hosts = authority[authority.index(after: at)...]
-        }
+        let (username, password, hosts, path) = try splitAuthority(beforeQuery)
         let sentinels = try hosts.split(separator: ",", omittingEmptySubsequences: false).map { part in
             let (host, port) = try parseHostPort(part, defaultPort: 26379)
             return RedisSentinelEndpoint.Address(host: host, port: port)
@@ -89,7 +71,7 @@ enum RedisURLParser {
         guard sentinels.count <= 64 else {
             throw RedisError.invalidURL("at most 64 sentinels")
         }
-        let pathParts = beforeQuery[authorityEnd...].split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        let pathParts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         guard let name = pathParts.first, !name.isEmpty, pathParts.count <= 2 else {
             throw RedisError.invalidURL("path must be '/<primary name>' or '/<primary name>/<db>'")
         }
@@ -209,6 +191,19 @@ enum RedisURLParser {
     }
 
     // MARK: - Shared pieces
+
+    /// Splits `[user:password@]hosts[/path]` into the decoded credentials, the host part and the path (from its `/`).
+    private static func splitAuthority(
+        _ text: Substring
+    ) throws -> (username: String?, password: String?, hosts: Substring, path: Substring) {
+        let authorityEnd = text.firstIndex(of: "/") ?? text.endIndex
+        let authority = text[..<authorityEnd]
+        guard let at = authority.lastIndex(of: "@") else {
+            return (nil, nil, authority, text[authorityEnd...])
+        }
+        let (username, password) = try parseUserInfo(authority[..<at])
+        return (username, password, authority[authority.index(after: at)...], text[authorityEnd...])
+    }
 
     private static func splitQuery(_ text: Substring) -> (Substring, Substring?) {
         guard let question = text.firstIndex(of: "?") else {
