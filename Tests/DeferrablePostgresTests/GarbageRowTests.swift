@@ -1,5 +1,6 @@
 import Deferrable
 import DeferrablePostgres
+import DeferrableTestSupport
 import Foundation
 import Logging
 import NIOCore
@@ -11,13 +12,6 @@ import Testing
 struct GarbageRowTests {
     struct Good: Codable, Sendable { var text: String }
 
-    static func envelope(id: String, name: String, group: String, args: String = #"{"text":"hi"}"#) -> [UInt8] {
-        EnvelopeCodec.encode(
-            JobEnvelope(
-                id: id, name: name, group: group, argsJSON: Array(args.utf8), maxAttempts: 3,
-                firstPushedAt: Int64(Date().timeIntervalSince1970 * 1000)))
-    }
-
     @Test("bad JSON, a wrong version, an unknown job and bad arguments go to the error queue with a reason")
     func garbage() async throws {
         let factory = try await PostgresTestDatabase.factory()
@@ -27,15 +21,15 @@ struct GarbageRowTests {
         quiet.logLevel = .critical
         let deferrable = try Deferrable(factory: factory, group: group, logger: quiet)
         _ = try deferrable.register("good") { (_: Good, _) in }
-        var wrongVersion = String(decoding: Self.envelope(id: "bad-version", name: "good", group: group), as: UTF8.self)
+        var wrongVersion = String(decoding: rawEnvelope(id: "bad-version", name: "good", group: group), as: UTF8.self)
         wrongVersion = wrongVersion.replacingOccurrences(of: #"{"v":1,"#, with: #"{"v":99,"#)
         let items: [(String, [UInt8], String)] = [
             ("not-json", Array("hello, world".utf8), "MalformedEnvelope"),
             ("binary", [0xFF, 0xFE, 0x00, 0x7B], "MalformedEnvelope"),
             ("empty", [], "MalformedEnvelope"),
             ("bad-version", Array(wrongVersion.utf8), "MalformedEnvelope"),
-            ("unknown", Self.envelope(id: "unknown", name: "rm -rf /", group: group), "UnknownJob"),
-            ("bad-args", Self.envelope(id: "bad-args", name: "good", group: group, args: #"{"text":42}"#), "InvalidArguments"),
+            ("unknown", rawEnvelope(id: "unknown", name: "rm -rf /", group: group), "UnknownJob"),
+            ("bad-args", rawEnvelope(id: "bad-args", name: "good", group: group, args: #"{"text":42}"#), "InvalidArguments"),
         ]
         let schema = factory.schema.name
         for (id, payload, _) in items {

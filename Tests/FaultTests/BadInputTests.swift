@@ -10,14 +10,6 @@ import Testing
 struct BadInputTests {
     struct Good: Codable, Sendable { var text: String }
 
-    /// A valid envelope for job `name` with raw `args`, as bytes.
-    static func envelope(id: String, name: String, group: String, args: String = #"{"text":"hi"}"#) -> [UInt8] {
-        EnvelopeCodec.encode(
-            JobEnvelope(
-                id: id, name: name, group: group, argsJSON: Array(args.utf8), maxAttempts: 3,
-                firstPushedAt: Int64(Date().timeIntervalSince1970 * 1000)))
-    }
-
     @Test("Malformed payloads, unknown names and huge payloads go to the error queue with a reason")
     func garbagePayloads() async throws {
         let prefix = uniquePrefix("bad")
@@ -34,8 +26,8 @@ struct BadInputTests {
         let jobsKey = redisKey(prefix: prefix, group: group, "jobs")
         let readyKey = redisKey(prefix: prefix, group: group, "ready")
 
-        let valid = Self.envelope(id: "x", name: "good", group: group)
-        var wrongVersion = String(decoding: Self.envelope(id: "bad-version", name: "good", group: group), as: UTF8.self)
+        let valid = rawEnvelope(id: "x", name: "good", group: group)
+        var wrongVersion = String(decoding: rawEnvelope(id: "bad-version", name: "good", group: group), as: UTF8.self)
         wrongVersion = wrongVersion.replacingOccurrences(of: #"{"v":1,"#, with: #"{"v":99,"#)
         let hugeText = String(repeating: "A", count: limit * 3)
         // (id, payload, expected error type, expected fragment of the message)
@@ -53,11 +45,11 @@ struct BadInputTests {
             ),
             ("bad-version", Array(wrongVersion.utf8), "MalformedEnvelope", "unsupported envelope version 99"),
             (
-                "huge", Self.envelope(id: "huge", name: "good", group: group, args: #"{"text":"\#(hugeText)"}"#), "MalformedEnvelope",
+                "huge", rawEnvelope(id: "huge", name: "good", group: group, args: #"{"text":"\#(hugeText)"}"#), "MalformedEnvelope",
                 "exceeds"
             ),
-            ("unknown", Self.envelope(id: "unknown", name: "rm -rf /", group: group), "UnknownJob", "rm -rf /"),
-            ("bad-args", Self.envelope(id: "bad-args", name: "good", group: group, args: #"{"text":42}"#), "InvalidArguments", "good"),
+            ("unknown", rawEnvelope(id: "unknown", name: "rm -rf /", group: group), "UnknownJob", "rm -rf /"),
+            ("bad-args", rawEnvelope(id: "bad-args", name: "good", group: group, args: #"{"text":42}"#), "InvalidArguments", "good"),
         ]
         for (id, payload, _, _) in items {
             _ = try await client.send(RedisCommand("HSET", [Array(jobsKey.utf8), Array(id.utf8), payload]))
@@ -112,7 +104,7 @@ struct BadInputTests {
         let deferrable = try Deferrable(factory: factory, group: group, logger: quietLogger())
         let good = try deferrable.register("good") { (_: Good, _: JobContext) in }
         let client = factory.client
-        var envelope = try EnvelopeCodec.decode(Self.envelope(id: "reclaimed", name: "good", group: group))
+        var envelope = try EnvelopeCodec.decode(rawEnvelope(id: "reclaimed", name: "good", group: group))
         // Lua reads counts as doubles: 2^63 - 1024 is the largest one it hands back exactly.
         envelope.attempts = Int(Int32.max)
         envelope.maxAttempts = Int(Int32.max)
