@@ -3,16 +3,27 @@ import DeferrablePostgres
 import PostgresNIO
 import Testing
 
-/// `count_tally` on PostgreSQL: one count per call in the counters, every history resolution and the minute's
-/// histograms; expired history and histogram rows pruned a bounded number at a time by the rows it creates.
+/// `count_tallies` on PostgreSQL: one count per tally in the counters, every history resolution and the minute's
+/// histograms, one upsert per key for a batch; expired history and histogram rows pruned a bounded number at a time by
+/// the rows it creates.
 @Suite("PostgreSQL statistics expiry", .enabled(if: PostgresTestDatabase.url != nil, "POSTGRES_URL is not set"))
 struct PostgresStatisticsExpiryTests {
     let s = PostgresStoreFixture.schema
 
+    /// One tally of a run of `name` (a `nil` bucket is not counted).
     private func tally(_ group: String, _ name: String, run: Int32?, wait: Int32?) async throws {
+        try await tallies(group, [(name, "succeeded", run ?? -1, wait ?? -1)])
+    }
+
+    /// One `count_tallies` call of `batch` (name, outcome, run bucket, wait bucket; a negative bucket is not counted).
+    private func tallies(_ group: String, _ batch: [(String, String, Int32, Int32)]) async throws {
+        let names = batch.map(\.0)
+        let outcomes = batch.map(\.1)
+        let runs = batch.map(\.2)
+        let waits = batch.map(\.3)
         try await PostgresStoreFixture.query(
             """
-            SELECT \(unescaped: s).count_tally(\(group), \(name), 'succeeded', \(run), \(wait), \(unescaped: s).now_ms())
+            SELECT \(unescaped: s).count_tallies(\(group), \(names), \(outcomes), \(runs), \(waits), \(unescaped: s).now_ms())
             """)
     }
 
@@ -63,7 +74,7 @@ struct PostgresStatisticsExpiryTests {
         let group = PostgresStoreFixture.uniqueGroup()
         let statistics = try #require(try factory.makeBackend(group: group).statistics)
         try await statistics.registerNames(["timed"])
-        try await tally(group, "timed", run: 10, wait: -1)
+        try await tally(group, "timed", run: 10, wait: nil)
         try await tally(group, "timed", run: Int32(DurationHistogram.bucketCount), wait: 5)
         let row = try #require(try await statistics.statistics().first { $0.name == "timed" })
         #expect(row.counts == TaskCounts(succeeded: 2))
@@ -81,5 +92,41 @@ struct PostgresStatisticsExpiryTests {
         #expect(try await rows("stat_history", group) == 0)
         #expect(try await rows("stat_histograms", group) == 0)
         #expect(try await statistics.statistics().map(\.name) == ["timed"], "registered names stay")
+    }
+
+    @Test("a batch counts each tally once, with one row per key, and a counter saturates instead of failing")
+    func batchCountsPerKey() async throws {
+        let group = PostgresStoreFixture.uniqueGroup()
+        try await PostgresStoreFixture.query(
+            """
+            INSERT INTO \(unescaped: s).stat_counters (grp, name, outcome, n, first_seen, last_seen)
+            VALUES (\(group), 'full', 'failed', 9223372036854775806, 0, 0)
+            """)
+        try await tallies(
+            group,
+            [
+                ("a", "succeeded", 3, 4), ("a", "succeeded", 3, -1), ("b", "succeeded", -1, -1), ("a", "failed", 3, 4),
+                ("full", "failed", -1, -1), ("full", "failed", -1, -1), ("full", "failed", -1, -1),
+            ])
+        let counters = try await PostgresStoreFixture.query(
+            "SELECT name, outcome, n FROM \(unescaped: s).stat_counters WHERE grp = \(group) ORDER BY name, outcome")
+        var counted: [String: Int64] = [:]
+        for row in counters {
+            let (name, outcome, n) = try row.decode((String, String, Int64).self)
+            counted["\(name)/\(outcome)"] = n
+        }
+        #expect(counted == ["a/failed": 1, "a/succeeded": 2, "b/succeeded": 1, "full/failed": Int64.max])
+        let minuteHistory = try await PostgresStoreFixture.number(
+            "SELECT sum(n)::bigint FROM \(unescaped: s).stat_history WHERE grp = \(group) AND resolution = 'm'")
+        #expect(minuteHistory == 7)
+        #expect(try await rows("stat_history", group) == 3 * 4, "one row per resolution, name and outcome")
+        let histogram = try await PostgresStoreFixture.query(
+            "SELECT name, kind, bucket, n FROM \(unescaped: s).stat_histograms WHERE grp = \(group) ORDER BY name, kind")
+        var buckets: [String] = []
+        for row in histogram {
+            let (name, kind, bucket, n) = try row.decode((String, String, Int32, Int64).self)
+            buckets.append("\(name) \(kind)\(bucket)×\(n)")
+        }
+        #expect(buckets == ["a r3×3", "a w4×2"])
     }
 }

@@ -4,6 +4,15 @@ extension PostgresMigration {
     /// The most expired rows of a group that one new history bucket or histogram row deletes (of its own table).
     static let statisticsPrunedPerNewRow = 100
 
+    /// A `VALUES` list, one row per ``HistoryResolution`` (`r (code, bucket, size, retention)`: its code, the number
+    /// of the bucket holding `p_now`, its bucket and retention in ms), for the functions that count history.
+    static func historyBuckets(schema: PostgresSchema) -> String {
+        let rows = HistoryResolution.allCases.map { r in
+            "('\(r.postgresCode)', \(schema.sql).bucket_of(p_now, \(r.bucketMillis)), \(r.bucketMillis)::bigint, \(r.retentionMillis)::bigint)"
+        }
+        return "(VALUES \(rows.joined(separator: ", "))) AS r (code, bucket, size, retention)"
+    }
+
     /// Migration 3: task statistics.
     ///
     /// - `stat_names (grp, name)`: the job names consumers registered.
@@ -23,9 +32,7 @@ extension PostgresMigration {
     ///   without a scheduled job.
     static let statistics = PostgresMigration(version: 3, name: "statistics") { schema in
         let s = schema.sql
-        let history = HistoryResolution.allCases.map { r in
-            "('\(r.postgresCode)', \(s).bucket_of(p_now, \(r.bucketMillis)), \(r.bucketMillis)::bigint, \(r.retentionMillis)::bigint)"
-        }
+        let history = historyBuckets(schema: schema)
         return """
             CREATE TABLE \(s).stat_names (
                 grp text NOT NULL,
@@ -84,7 +91,7 @@ extension PostgresMigration {
                 WITH upserted AS (
                     INSERT INTO \(s).stat_history AS h (grp, resolution, bucket, name, outcome, n, expires_at)
                     SELECT p_grp, r.code, r.bucket, p_name, p_outcome, 1, (r.bucket + 1) * r.size + r.retention
-                    FROM (VALUES \(history.joined(separator: ", "))) AS r (code, bucket, size, retention)
+                    FROM \(history)
                     ON CONFLICT (grp, resolution, bucket, name, outcome) DO UPDATE
                     SET n = h.n + (h.n < 9223372036854775807)::integer
                     RETURNING (h.xmax = 0) AS created

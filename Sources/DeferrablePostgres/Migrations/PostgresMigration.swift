@@ -15,6 +15,7 @@ struct PostgresMigration: Sendable {
         .statistics,
         .workers,
         .debounce,
+        .leaseSettlement,
     ]
 
     /// The version after every step.

@@ -92,10 +92,11 @@ struct PostgresJobQueue: JobQueue {
 
     func extendLease(_ job: LeasedJob, by lease: Duration) async throws -> Bool {
         guard let token = UUID(uuidString: job.leaseToken) else { return false }
+        // Found by token (`jobs_lease`); the group and id are checked, in a form no index serves (see migration 6).
         let rows = try await database.query(
             """
             UPDATE \(unescaped: schema).jobs SET due_at = \(unescaped: schema).now_ms() + \(max(1, lease.wholeMilliseconds))
-            WHERE grp = \(group) AND id = \(job.id) AND lease_token = \(token) RETURNING 1
+            WHERE lease_token = \(token) AND (grp, id) IS NOT DISTINCT FROM (\(group), \(job.id)) RETURNING 1
             """, "extend lease")
         return !rows.isEmpty
     }

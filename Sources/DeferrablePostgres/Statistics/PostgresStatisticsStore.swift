@@ -1,7 +1,7 @@
 import Deferrable
 import PostgresNIO
 
-/// A group's task statistics on PostgreSQL: counters written by the settlement through `count_tally` (migration 3),
+/// A group's task statistics on PostgreSQL: counters written by the settlement through `count_tallies` (migration 6),
 /// read at the database clock. "Running" is read from the live leases: the name at the head of the payload of each
 /// job whose lease has not lapsed, at most ``maxRunningExamined`` of them.
 struct PostgresStatisticsStore: TaskStatisticsStore {
