@@ -13,8 +13,9 @@ extension PostgresMigration {
     /// - `count_tallies(p_grp, p_names, p_outcomes, p_runs, p_waits, p_now)` replaces migration 3's `count_tally`:
     ///   counts many runs with one upsert per counter, history bucket and histogram bucket, in key order (so
     ///   concurrent batches lock shared rows in the same order), saturating, pruning as `count_tally` did.
-    /// - `settle_many(…)` (same arguments and answer as before) settles each element with `settle_lease`, then counts
-    ///   the tallies of the settled ones with one `count_tallies`.
+    /// - `settle_many(…)` (same arguments and answer as before) settles every completion that keeps no result with one
+    ///   delete by token, each other element with `settle_lease`, then counts the tallies of the settled ones with
+    ///   one `count_tallies`.
     static let leaseSettlement = PostgresMigration(version: 6, name: "lease settlement") { schema in
         let s = schema.sql
         let results = schema.resultChannel
@@ -138,9 +139,11 @@ extension PostgresMigration {
                 END IF;
             END $fn$;
 
-            -- Settles many leases in one transaction, in array order (an empty payload with `p_has_payloads` false, a
-            -- negative TTL, an empty name and negative buckets stand for NULL), then counts the tallies of the
-            -- settled ones. Returns 1 for each settled or repeated settlement, 0 for each lease not held.
+            -- Settles many leases in one transaction (an empty payload with `p_has_payloads` false, a negative TTL,
+            -- an empty name and negative buckets stand for NULL): first every completion that keeps no result, with
+            -- one delete by token, then the others one by one with `settle_lease`, in array order; then counts the
+            -- tallies of the settled ones. Returns 1 for each settled or repeated settlement, 0 for each lease not
+            -- held.
             CREATE FUNCTION \(s).settle_many(
                 p_grp text, p_ids text[], p_tokens uuid[], p_modes text[], p_payloads bytea[], p_has_payloads boolean[],
                 p_delays bigint[], p_errors bytea[], p_results bytea[], p_result_ttls bigint[], p_names text[],
@@ -148,21 +151,53 @@ extension PostgresMigration {
             RETURNS integer[] LANGUAGE plpgsql AS $fn$
             DECLARE
                 v_now bigint := \(s).now_ms();
-                v_held integer[] := '{}';
+                v_count integer := coalesce(cardinality(p_ids), 0);
+                v_held integer[];
+                v_completed boolean[];
+                v_taken bigint[];
                 v_answer integer;
                 v_names text[] := '{}';
                 v_outcomes text[] := '{}';
                 v_runs integer[] := '{}';
                 v_waits integer[] := '{}';
             BEGIN
-                FOR i IN 1 .. coalesce(cardinality(p_ids), 0) LOOP
-                    v_answer := \(s).settle_lease(p_grp, p_ids[i], p_tokens[i], p_modes[i],
-                        CASE WHEN p_has_payloads[i] THEN p_payloads[i] END, p_delays[i],
-                        CASE WHEN p_modes[i] = 'dead' THEN p_errors[i] END,
-                        CASE WHEN p_result_ttls[i] >= 0 THEN p_results[i] END,
-                        CASE WHEN p_result_ttls[i] >= 0 THEN p_result_ttls[i] END,
-                        p_max_errors, p_max_age, v_now);
-                    v_held := v_held || least(v_answer, 1);
+                IF v_count = 0 THEN RETURN '{}'; END IF;
+                v_held := array_fill(0, ARRAY[v_count]);
+                v_completed := array_fill(false, ARRAY[v_count]);
+                WITH deleted AS (
+                    DELETE FROM \(s).jobs j
+                    USING unnest(p_ids, p_tokens, p_modes, p_result_ttls) WITH ORDINALITY AS r (id, token, mode, ttl, ord)
+                    WHERE j.lease_token = r.token AND r.mode = 'complete' AND r.ttl < 0
+                        AND (j.grp, j.id) IS NOT DISTINCT FROM (p_grp, r.id)
+                    RETURNING r.ord, j.lease_token, j.due_at
+                ), recorded AS (
+                    INSERT INTO \(s).settled_leases (token, deadline) SELECT lease_token, due_at FROM deleted
+                    ON CONFLICT (token) DO NOTHING
+                )
+                SELECT coalesce(array_agg(ord), '{}') INTO v_taken FROM deleted;
+                IF cardinality(v_taken) > 0 THEN
+                    DELETE FROM \(s).settled_leases WHERE ctid = ANY (ARRAY(
+                        SELECT ctid FROM \(s).settled_leases WHERE deadline < v_now
+                        ORDER BY deadline LIMIT 20 * cardinality(v_taken)));
+                END IF;
+                FOR k IN 1 .. cardinality(v_taken) LOOP
+                    v_completed[v_taken[k]] := true;
+                END LOOP;
+                FOR i IN 1 .. v_count LOOP
+                    IF v_completed[i] THEN
+                        v_answer := 1;
+                    ELSIF p_modes[i] = 'complete' AND p_result_ttls[i] < 0 THEN
+                        -- Not held: a repeat when the token was settled before its deadline.
+                        v_answer := 2 * (SELECT count(*) FROM \(s).settled_leases WHERE token = p_tokens[i])::integer;
+                    ELSE
+                        v_answer := \(s).settle_lease(p_grp, p_ids[i], p_tokens[i], p_modes[i],
+                            CASE WHEN p_has_payloads[i] THEN p_payloads[i] END, p_delays[i],
+                            CASE WHEN p_modes[i] = 'dead' THEN p_errors[i] END,
+                            CASE WHEN p_result_ttls[i] >= 0 THEN p_results[i] END,
+                            CASE WHEN p_result_ttls[i] >= 0 THEN p_result_ttls[i] END,
+                            p_max_errors, p_max_age, v_now);
+                    END IF;
+                    v_held[i] := least(v_answer, 1);
                     IF v_answer = 1 AND p_names[i] <> '' THEN
                         v_names := v_names || p_names[i];
                         v_outcomes := v_outcomes || p_outcomes[i];
