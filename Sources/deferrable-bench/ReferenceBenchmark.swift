@@ -125,6 +125,9 @@ struct ReferenceBenchmark {
         case .sentinel:
             throw BenchError.reference(
                 "redis-benchmark cannot follow Sentinel: pass --no-redis-benchmark, or the primary's redis:// URL")
+        case .cluster:
+            throw BenchError.reference(
+                "the redis-benchmark reference is measured on one server: pass --no-redis-benchmark, or a node's redis:// URL")
         }
         if let tls = configuration.tls {
             arguments.append("--tls")

@@ -39,7 +39,7 @@ enum RedisImmediatePush {
         }
         let jobCount = chunks.reduce(0) { $0 + $1.count }
         let replies = try await client.pipeline(
-            encoded: writer.buffer, count: chunks.count, operation: "push of \(jobCount) jobs")
+            encoded: writer.buffer, count: chunks.count, operation: "push of \(jobCount) jobs", slot: keys.slot)
         for reply in replies {
             guard case .integer = try reply.get() else {
                 throw RedisError.protocolError("LPUSH of a push answered \(reply)")

@@ -204,7 +204,8 @@ struct RedisJobQueue: JobQueue {
         while try await client.evalScript(.flushResults, keys: [keys.results], args: [keys.resultPrefix]).int ?? 0 >= 500 {}
         var cursor = "0"
         repeat {
-            let reply = try await client.send(RedisCommand("SCAN", cursor, "MATCH", keys.debounce("*"), "COUNT", "1000"))
+            let reply = try await client.send(
+                RedisCommand("SCAN", cursor, "MATCH", keys.debounce("*"), "COUNT", "1000"), slot: keys.slot)
             guard let parts = reply.array, parts.count == 2, let next = parts[0].string else {
                 throw RedisError.protocolError("SCAN returned \(reply)")
             }

@@ -50,6 +50,8 @@ struct RedisKeys: Sendable {
     let workers: String
     let workerPrefix: String
     let base: String
+    /// The Redis Cluster slot of every key above but ``groups``.
+    let slot: RedisHashSlot
 
     init(prefix: String, group: String) {
         let base = "\(prefix):{\(group)}:"
@@ -74,6 +76,7 @@ struct RedisKeys: Sendable {
         statisticsNames = base + "stats:names"
         workers = base + "workers"
         workerPrefix = base + "worker:"
+        slot = RedisHashSlot(key: base)
     }
 
     /// The key of a job's stored result.

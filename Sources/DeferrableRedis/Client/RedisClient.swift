@@ -4,13 +4,18 @@ import NIOCore
 import NIOPosix
 import Synchronization
 
-/// A Redis client: a few shared pipelined connections plus a pool of dedicated connections for blocking commands.
+/// A Redis client: a few shared pipelined connections plus a pool of dedicated connections for blocking commands,
+/// to one server or, for a ``RedisEndpoint/cluster(_:)`` endpoint, to each primary of a Redis Cluster.
 ///
 /// - ``send(_:)`` and ``pipeline(_:)`` use `poolSize` shared connections round-robin; many commands are in flight on
 ///   each connection at once. Connections open lazily and reconnect transparently on the next call after a failure
 ///   (with capped exponential backoff between failed attempts; during the backoff calls fail fast).
 /// - ``sendBlocking(_:blockFor:)`` runs on a dedicated connection so a consumer waiting on an empty list never stalls
 ///   other callers.
+/// - In a cluster, each command goes to the primary serving its first key's hash slot (a command without keys to
+///   any primary); a pipeline is split by primary. `MOVED`, `ASK`, `TRYAGAIN`, `CLUSTERDOWN` and `LOADING` replies
+///   are followed (see ``RedisClusterEndpoint``). `SELECT`, a database other than 0 and TLS are refused there with
+///   ``RedisError/notSupportedInCluster(_:)``.
 /// - Errors are always ``RedisError`` (``sendBlocking(_:blockFor:)`` may also throw `CancellationError`).
 ///
 /// A call never waits more than `connectTimeout` for a connection, nor more than `commandTimeout` (plus the block
@@ -20,11 +25,14 @@ public final class RedisClient: Sendable {
     public let configuration: RedisConfiguration
     /// The client's logger (with the endpoint as metadata).
     let logger: Logger
-    private let connector: RedisConnector
-    private let shared: [RedisSharedConnection]
-    private let blocking: RedisBlockingConnectionPool
-    private let nextShared = Atomic<Int>(0)
+    private let route: Route
     private let isClosed = Atomic<Bool>(false)
+
+    /// Where commands go: the one server, or the primary of each command's slot.
+    private enum Route: Sendable {
+        case server(RedisNodeClient)
+        case cluster(RedisClusterRouter)
+    }
 
     /// Creates a client. No connection is opened until the first call.
     ///
@@ -41,23 +49,12 @@ public final class RedisClient: Sendable {
         logger[metadataKey: "redis.endpoint"] = "\(configuration.endpoint)"
         self.configuration = configuration
         self.logger = logger
-        let connector = RedisConnector(configuration: configuration, group: eventLoopGroup, logger: logger)
-        self.connector = connector
-        let timeout = configuration.commandTimeout
-        let checkLogger = logger
-        let onFirstConnect: @Sendable (RedisConnection) -> Void = { connection in
-            Task {
-                _ = await RedisDurabilityCheck.run(on: connection, timeout: timeout, logger: checkLogger, warningLevel: .warning)
-            }
+        if case .cluster(let cluster) = configuration.endpoint {
+            route = .cluster(
+                RedisClusterRouter(cluster: cluster, configuration: configuration, logger: logger, eventLoopGroup: eventLoopGroup))
+        } else {
+            route = .server(RedisNodeClient(configuration: configuration, logger: logger, eventLoopGroup: eventLoopGroup))
         }
-        // Connection i lives on loop i modulo the group's loop count.
-        let loops = Array(eventLoopGroup.makeIterator())
-        self.shared = (0..<max(1, configuration.poolSize)).map { index in
-            RedisSharedConnection(
-                connector: connector, eventLoop: loops.isEmpty ? eventLoopGroup.next() : loops[index % loops.count],
-                onFirstConnect: onFirstConnect)
-        }
-        self.blocking = RedisBlockingConnectionPool(connector: connector, limit: configuration.maxBlockingConnections)
     }
 
     /// Creates a client from a Redis URL (see ``RedisConfiguration/init(url:)``).
@@ -69,13 +66,6 @@ public final class RedisClient: Sendable {
         self.init(configuration: try RedisConfiguration(url: url), logger: logger, eventLoopGroup: eventLoopGroup)
     }
 
-    deinit {
-        for connection in shared {
-            connection.closeNow()
-        }
-        blocking.closeNow()
-    }
-
     // MARK: - Commands
 
     /// Sends one command on a shared connection and returns its reply.
@@ -83,41 +73,39 @@ public final class RedisClient: Sendable {
     /// - Throws: ``RedisError/server(message:)`` if Redis replies with an error; other ``RedisError`` cases for
     ///   connection problems, timeouts, or a closed client.
     public func send(_ command: RedisCommand) async throws -> RedisValue {
-        let timeout = configuration.commandTimeout
-        return try await onSharedConnection { try await $0.send(command, timeout: timeout) }
+        try await send(command, slot: command.slot)
+    }
+
+    /// Sends one command to the primary of `slot` (the server itself when not in a cluster), for a command whose
+    /// keys are not its arguments, such as a `SCAN` for one group's keys.
+    func send(_ command: RedisCommand, slot: RedisHashSlot?) async throws -> RedisValue {
+        try await routed(slot, refusing: command) { node, asking in try await node.send(command, asking: asking) }
     }
 
     /// Sends `commands` on one shared connection with a single write and flush (one round trip) and returns the
-    /// replies in order.
+    /// replies in order. In a cluster, the commands for each primary go as one such pipeline, the primaries'
+    /// pipelines at once.
     ///
     /// - Returns: one result per command; error replies are `.failure(.server(...))`.
     /// - Throws: ``RedisError`` for connection problems (then the commands may or may not have run).
     public func pipeline(_ commands: [RedisCommand]) async throws -> [Result<RedisValue, RedisError>] {
-        guard !commands.isEmpty else {
-            try checkOpen()
-            return []
+        try checkOpen()
+        guard !commands.isEmpty else { return [] }
+        guard case .cluster(let router) = route else {
+            return try await routed(nil) { node, _ in try await node.pipeline(commands) }
         }
-        let timeout = configuration.commandTimeout
-        return try await onSharedConnection { try await $0.pipeline(commands, timeout: timeout) }
+        for command in commands { try Self.refuseInCluster(command) }
+        return try await RedisClusterPipeline.send(commands, through: router)
     }
 
     /// Sends `count` commands already written with a ``RESPWriter`` as one pipeline on a shared connection and
-    /// returns their replies in order (used by the backend for its pushes: no per-command objects).
-    func pipeline(encoded: ByteBuffer, count: Int, operation: String) async throws -> [Result<RedisValue, RedisError>] {
-        let timeout = configuration.commandTimeout
-        return try await onSharedConnection {
-            try await $0.pipeline(encoded: encoded, count: count, operation: operation, timeout: timeout)
-        }
-    }
-
-    /// Runs `body` on a shared connection (see ``nextSlot()``); if that connection was found closed before anything
-    /// was written, once more on a fresh one (retrying cannot run the commands twice).
-    private func onSharedConnection<T>(_ body: (RedisConnection) async throws -> T) async throws -> T {
-        let slot = try nextSlot()
-        do {
-            return try await body(slot.connection())
-        } catch let error as RedisChannelHandler.NotSent {
-            return try await retryingOnce(notSent: error) { try await body(slot.connection()) }
+    /// returns their replies in order (used by the backend for its pushes: no per-command objects). In a cluster,
+    /// every command must have keys in `slot`.
+    func pipeline(encoded: ByteBuffer, count: Int, operation: String, slot: RedisHashSlot) async throws -> [Result<
+        RedisValue, RedisError
+    >] {
+        try await routedBatch(slot) { node, asking in
+            try await node.pipeline(encoded: encoded, count: count, operation: operation, asking: asking)
         }
     }
 
@@ -129,9 +117,9 @@ public final class RedisClient: Sendable {
     ///
     /// - Throws: ``RedisError/server(message:)`` for error replies, other ``RedisError`` cases for connection problems.
     public func sendBlocking(_ command: RedisCommand, blockFor: Duration) async throws -> RedisValue {
-        try checkOpen()
-        let timeout = blockFor + configuration.commandTimeout
-        return try await onDedicatedConnection { try await $0.send(command, timeout: timeout) }
+        try await routed(command.slot, refusing: command) { node, asking in
+            try await node.sendBlocking(command, blockFor: blockFor, asking: asking)
+        }
     }
 
     /// Sends `commands`, the first of which blocks, with one write on a dedicated connection, and returns their
@@ -139,58 +127,62 @@ public final class RedisClient: Sendable {
     ///
     /// Redis runs the later commands as soon as the blocking one returns, so a consumer can wait for a wake-up and
     /// take a job in a single round trip. Timeouts and cancellation as for ``sendBlocking(_:blockFor:)``; when the
-    /// task is cancelled, the later commands may or may not have run.
+    /// task is cancelled, the later commands may or may not have run. In a cluster they go to the primary of the
+    /// first command that has a key, so their keys must share its slot.
     ///
     /// - Returns: one result per command; error replies are `.failure(.server(...))`.
     public func pipelineBlocking(_ commands: [RedisCommand], blockFor: Duration) async throws -> [Result<RedisValue, RedisError>] {
         try checkOpen()
         guard !commands.isEmpty else { return [] }
-        let timeout = blockFor + configuration.commandTimeout
-        return try await onDedicatedConnection { try await $0.pipeline(commands, timeout: timeout) }
-    }
-
-    /// Runs `body` on a connection of the blocking pool (once more on another if the first was found closed before
-    /// anything was written); cancelling the task closes that connection.
-    private func onDedicatedConnection<T>(_ body: (RedisConnection) async throws -> T) async throws -> T {
-        do {
-            return try await onDedicatedConnectionOnce(body)
-        } catch let error as RedisChannelHandler.NotSent {
-            return try await retryingOnce(notSent: error) { try await onDedicatedConnectionOnce(body) }
-        }
-    }
-
-    private func onDedicatedConnectionOnce<T>(_ body: (RedisConnection) async throws -> T) async throws -> T {
-        let connection = try await blocking.lease()
-        do {
-            let value = try await withTaskCancellationHandler {
-                try await body(connection)
-            } onCancel: {
-                connection.close()
-            }
-            blocking.release(connection, reusable: true)
-            return value
-        } catch let error as RedisError {
-            if case .server = error {
-                blocking.release(connection, reusable: true)
-                throw error
-            }
-            blocking.release(connection, reusable: false)
-            if Task.isCancelled {
-                throw CancellationError()
-            }
-            throw error
-        } catch {
-            blocking.release(connection, reusable: false)
-            throw error
+        for command in commands { try refuse(command) }
+        return try await routedBatch(commands.lazy.compactMap(\.slot).first) { node, asking in
+            try await node.pipelineBlocking(commands, blockFor: blockFor, asking: asking)
         }
     }
 
     /// Opens a connection of its own, outside every pool (with the reconnect backoff and the connect timeout), for
-    /// a caller that changes its mode, such as a pub/sub subscriber. The caller closes it.
+    /// a caller that changes its mode, such as a pub/sub subscriber (in a cluster, to any primary: a message
+    /// published on one node reaches subscribers on every node). The caller closes it.
     /// - Throws: ``RedisError/cannotConnect(endpoint:reason:)`` or ``RedisError/clientClosed``.
-    func openConnection() async throws(RedisError) -> RedisConnection {
+    func openConnection() async throws -> RedisConnection {
+        try await routed(nil) { node, _ in try await node.openConnection() }
+    }
+
+    /// Runs `body` on the server, or in a cluster on the primary of `slot` following redirects.
+    private func routed<T>(
+        _ slot: RedisHashSlot?, refusing command: RedisCommand? = nil,
+        _ body: (RedisNodeClient, _ asking: Bool) async throws -> T
+    ) async throws -> T {
         try checkOpen()
-        return try await connector.connect()
+        switch route {
+        case .server(let node):
+            return try await body(node, false)
+        case .cluster(let router):
+            if let command { try Self.refuseInCluster(command) }
+            return try await router.run(slot: slot, body)
+        }
+    }
+
+    /// ``routed(_:refusing:_:)`` for a pipeline: in a cluster, one whose every reply is a redirect is redirected.
+    private func routedBatch(
+        _ slot: RedisHashSlot?, _ body: (RedisNodeClient, _ asking: Bool) async throws -> [Result<RedisValue, RedisError>]
+    ) async throws -> [Result<RedisValue, RedisError>] {
+        try checkOpen()
+        switch route {
+        case .server(let node): return try await body(node, false)
+        case .cluster(let router): return try await router.runBatch(slot: slot, body)
+        }
+    }
+
+    /// Refuses, in a cluster, a command that would change a shared connection's database.
+    private func refuse(_ command: RedisCommand) throws {
+        if case .cluster = route { try Self.refuseInCluster(command) }
+    }
+
+    private static func refuseInCluster(_ command: RedisCommand) throws {
+        if command.name.uppercased() == "SELECT" {
+            throw RedisError.notSupportedInCluster("SELECT: a cluster has only database 0")
+        }
     }
 
     // MARK: - Scripts
@@ -256,10 +248,20 @@ public final class RedisClient: Sendable {
     }
 
     /// Loads `script` into Redis's script cache (`SCRIPT LOAD`), checking that Redis computed the same SHA-1.
+    /// In a cluster, it loads the script on every primary.
     public func loadScript(_ script: RedisScript) async throws {
-        let reply = try await send(RedisCommand("SCRIPT", "LOAD", script.source))
-        guard reply.string?.lowercased() == script.sha1 else {
-            throw RedisError.protocolError("SCRIPT LOAD of '\(script.name)' returned \(reply), expected \(script.sha1)")
+        try checkOpen()
+        let command = RedisCommand("SCRIPT", "LOAD", script.source)
+        let nodes: [RedisNodeClient]
+        switch route {
+        case .server(let node): nodes = [node]
+        case .cluster(let router): nodes = try await router.primaries()
+        }
+        for node in nodes {
+            let reply = try await node.send(command)
+            guard reply.string?.lowercased() == script.sha1 else {
+                throw RedisError.protocolError("SCRIPT LOAD of '\(script.name)' returned \(reply), expected \(script.sha1)")
+            }
         }
         logger.debug("Loaded Redis script", metadata: ["redis.script": "\(script.name)", "redis.sha1": "\(script.sha1)"])
     }
@@ -298,7 +300,7 @@ public final class RedisClient: Sendable {
     /// The client runs this once by itself after its first connection, logging the warnings at `.warning`.
     public func checkDurabilitySettings() async -> [String] {
         do {
-            let connection = try await nextSlot().connection()
+            let connection = try await routed(nil) { node, _ in try await node.sharedConnection() }
             return await RedisDurabilityCheck.run(
                 on: connection,
                 timeout: configuration.commandTimeout,
@@ -318,39 +320,15 @@ public final class RedisClient: Sendable {
         guard !isClosed.exchange(true, ordering: .acquiringAndReleasing) else {
             return
         }
-        for connection in shared {
-            await connection.close()
+        switch route {
+        case .server(let node): await node.close()
+        case .cluster(let router): await router.close()
         }
-        await blocking.close()
     }
 
     private func checkOpen() throws(RedisError) {
         if isClosed.load(ordering: .relaxed) {
             throw RedisError.clientClosed
-        }
-    }
-
-    /// The connection to use: one on the caller's own event loop if the caller runs on one (no thread hop), else
-    /// the next one round-robin.
-    private func nextSlot() throws(RedisError) -> RedisSharedConnection {
-        try checkOpen()
-        if let current = MultiThreadedEventLoopGroup.currentEventLoop,
-            let local = shared.first(where: { $0.eventLoop === current })
-        {
-            return local
-        }
-        let index = nextShared.wrappingAdd(1, ordering: .relaxed).oldValue
-        return shared[Int(UInt(bitPattern: index) % UInt(shared.count))]
-    }
-
-    private func retryingOnce<T>(notSent: RedisChannelHandler.NotSent, _ operation: () async throws -> T) async throws -> T {
-        if Task.isCancelled { throw CancellationError() }
-        do {
-            return try await operation()
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch {
-            throw RedisConnection.redisError(error)
         }
     }
 }

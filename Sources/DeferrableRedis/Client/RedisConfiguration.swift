@@ -62,6 +62,8 @@ public struct RedisConfiguration: Sendable, Equatable {
     /// - `redis+sentinel://[[user]:password@]host[:port][,host[:port]…]/primary-name[/db]`: the primary that the
     ///   sentinels at those addresses (port 26379 by default) name; the user and password are the data nodes',
     ///   `?sentinel_password=…&sentinel_username=…` the sentinels' (see ``RedisSentinelEndpoint``)
+    /// - `redis+cluster://[[user]:password@]host[:port][,host[:port]…]`: a Redis Cluster reached through those nodes
+    ///   (see ``RedisClusterEndpoint``); a database path other than `/0` is refused, a cluster has only database 0
     /// - `unix:///path/to/redis.sock[?db=N&password=...&username=...]`
     ///   (also `redis+unix://` and `redis-socket://`; `unix://user:password@/path` works too)
     ///
@@ -90,6 +92,9 @@ public struct RedisConfiguration: Sendable, Equatable {
             let hosts = sentinel.sentinels.map(\.description).joined(separator: ",")
             return "redis+sentinel://\(userInfo)\(hosts)/\(sentinel.primaryName)/\(database)"
                 + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+        case .cluster(let cluster):
+            let hosts = cluster.seeds.map { $0.description }.joined(separator: ",")
+            return "redis+cluster://\(userInfo)\(hosts)"
         }
     }
 }

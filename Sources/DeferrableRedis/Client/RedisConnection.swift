@@ -36,7 +36,8 @@ final class RedisConnection: Sendable {
     /// With `tls`, the TLS handshake is part of that sequence; its failure throws
     /// ``RedisError/tlsFailed(endpoint:failure:reason:)``. With `closesOnReadOnly`, the connection closes itself
     /// after a `READONLY` reply (the server is a replica now), so that the next connection finds the new primary.
-    /// A Sentinel endpoint is not connected to directly (see ``RedisSentinelResolver``).
+    /// A Sentinel or cluster endpoint is not connected to directly (see ``RedisSentinelResolver`` and
+    /// ``RedisClusterRouter``).
     static func connect(
         configuration: RedisConfiguration, tls: RedisTLSContext?, group: any EventLoopGroup,
         closesOnReadOnly: Bool = false
@@ -62,7 +63,7 @@ final class RedisConnection: Sendable {
                 channel = try await bootstrap.connect(host: host, port: port).get()
             case .unixSocket(let path):
                 channel = try await bootstrap.connect(unixDomainSocketPath: path).get()
-            case .sentinel:
+            case .sentinel, .cluster:
                 throw ChannelError.operationUnsupported
             }
         } catch {

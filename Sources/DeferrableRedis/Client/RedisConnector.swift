@@ -90,6 +90,7 @@ final class RedisConnector: Sendable {
         case .tcp: break
         case .unixSocket: throw .invalidTLSConfiguration("TLS is not available over a Unix socket")
         case .sentinel: throw .invalidTLSConfiguration("TLS with Sentinel is not supported")
+        case .cluster: throw .notSupportedInCluster("TLS")
         }
         if let built = state.withLock({ $0.tls }) { return built }
         let built = try RedisTLSContext(tls)

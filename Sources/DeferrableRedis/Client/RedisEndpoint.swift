@@ -6,8 +6,10 @@ public enum RedisEndpoint: Sendable, Hashable, CustomStringConvertible {
     case unixSocket(path: String)
     /// The primary that Redis Sentinel names (see ``RedisSentinelEndpoint``).
     case sentinel(RedisSentinelEndpoint)
+    /// A Redis Cluster, reached through some of its nodes (see ``RedisClusterEndpoint``).
+    case cluster(RedisClusterEndpoint)
 
-    /// `host:port` (`[v6]:port` for IPv6 addresses), `unix:<path>` or `sentinel:NAME@host:port,…`.
+    /// `host:port` (`[v6]:port` for IPv6 addresses), `unix:<path>` `sentinel:NAME@host:port,…` or `cluster:host:port,…`.
     public var description: String {
         switch self {
         case .tcp(let host, let port):
@@ -16,6 +18,8 @@ public enum RedisEndpoint: Sendable, Hashable, CustomStringConvertible {
             return "unix:\(path)"
         case .sentinel(let sentinel):
             return sentinel.description
+        case .cluster(let cluster):
+            return cluster.description
         }
     }
 }

@@ -18,6 +18,9 @@ public enum RedisError: Error, Sendable, Equatable, CustomStringConvertible {
     case tlsFailed(endpoint: String, failure: RedisTLSFailure, reason: String)
     /// The TLS options cannot be used (a file missing or unreadable, a certificate without its key, ...).
     case invalidTLSConfiguration(String)
+    /// What was asked cannot be done on a Redis Cluster (a database other than 0, TLS, `SELECT`); the reason says
+    /// which.
+    case notSupportedInCluster(String)
     /// The client was closed with ``RedisClient/close()``.
     case clientClosed
 
@@ -40,6 +43,8 @@ public enum RedisError: Error, Sendable, Equatable, CustomStringConvertible {
             return "TLS handshake with Redis at \(endpoint) failed: \(reason)"
         case .invalidTLSConfiguration(let reason):
             return "invalid Redis TLS configuration: \(reason)"
+        case .notSupportedInCluster(let reason):
+            return "not supported on a Redis Cluster: \(reason)"
         case .clientClosed:
             return "the Redis client has been closed"
         }

@@ -1,4 +1,4 @@
-/// Parses `redis://`, `rediss://`, `unix://` and `redis+sentinel://` URLs into a ``RedisConfiguration``.
+/// Parses `redis://`, `rediss://`, `unix://`, `redis+sentinel://` and `redis+cluster://` URLs into a ``RedisConfiguration``.
 ///
 /// Hand-written (no Foundation) so that the behaviour is identical on every platform and
 /// error messages can name the faulty part without ever echoing the password.
@@ -24,10 +24,14 @@ enum RedisURLParser {
             return try parseSentinel(rest)
         case "rediss+sentinel":
             throw RedisError.invalidURL("TLS to Sentinel deployments is not supported; use redis+sentinel://")
+        case "redis+cluster":
+            return try parseCluster(rest)
+        case "rediss+cluster":
+            throw RedisError.invalidURL("TLS to a Redis Cluster is not supported; use redis+cluster://")
         default:
             let shown = scheme.count <= 16 ? scheme : String(scheme.prefix(16)) + "…"
             throw RedisError.invalidURL(
-                "unsupported scheme '\(shown)'; expected redis://, rediss://, unix:// or redis+sentinel://")
+                "unsupported scheme '\(shown)'; expected redis://, rediss://, unix://, redis+sentinel:// or redis+cluster://")
         }
     }
 
@@ -84,6 +88,30 @@ enum RedisURLParser {
             username: username, password: password,
             database: try pathParts.count == 2 ? parseDatabase(pathParts.last!) : 0)
         try apply(query: query, to: &configuration, allowCredentials: false)
+        return configuration
+    }
+
+    // MARK: - redis+cluster://
+
+    /// `redis+cluster://[[user]:password@]host[:port][,host[:port]…][/0]`, with the `db` query parameter only as 0.
+    private static func parseCluster(_ rest: Substring) throws -> RedisConfiguration {
+        let (beforeQuery, query) = splitQuery(rest)
+        let (username, password, hosts, path) = try splitAuthority(beforeQuery)
+        let seeds = try hosts.split(separator: ",", omittingEmptySubsequences: false).map { part in
+            let (host, port) = try parseHostPort(part)
+            return RedisEndpoint.tcp(host: host, port: port)
+        }
+        guard seeds.count <= 64 else {
+            throw RedisError.invalidURL("at most 64 cluster nodes")
+        }
+        let dbText = path.drop { $0 == "/" }
+        var configuration = RedisConfiguration(
+            endpoint: .cluster(RedisClusterEndpoint(seeds: seeds)), username: username, password: password,
+            database: dbText.isEmpty ? 0 : try parseDatabase(dbText))
+        try apply(query: query, to: &configuration, allowCredentials: false)
+        guard configuration.database == 0 else {
+            throw RedisError.invalidURL("a Redis Cluster has only database 0 (SELECT is refused in cluster mode)")
+        }
         return configuration
     }
 

@@ -1,0 +1,213 @@
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// The connections of a ``RedisClient`` to one server: a few shared pipelined connections plus a pool of dedicated
+/// connections for blocking commands. A single-server client has one; a cluster client has one per primary.
+///
+/// Shared connections open lazily and reconnect on the next call after a failure (with the connector's backoff);
+/// a call whose connection was found closed before anything was written is retried once on a fresh one.
+final class RedisNodeClient: Sendable {
+    let configuration: RedisConfiguration
+    private let connector: RedisConnector
+    private let shared: [RedisSharedConnection]
+    private let blocking: RedisBlockingConnectionPool
+    private let nextShared = Atomic<Int>(0)
+
+    /// Creates the connections (none is opened until the first call). `configuration.endpoint` is the server's.
+    init(configuration: RedisConfiguration, logger: Logger, eventLoopGroup: any EventLoopGroup) {
+        self.configuration = configuration
+        let connector = RedisConnector(configuration: configuration, group: eventLoopGroup, logger: logger)
+        self.connector = connector
+        let timeout = configuration.commandTimeout
+        let onFirstConnect: @Sendable (RedisConnection) -> Void = { connection in
+            Task {
+                _ = await RedisDurabilityCheck.run(on: connection, timeout: timeout, logger: logger, warningLevel: .warning)
+            }
+        }
+        // Connection i lives on loop i modulo the group's loop count.
+        let loops = Array(eventLoopGroup.makeIterator())
+        self.shared = (0..<max(1, configuration.poolSize)).map { index in
+            RedisSharedConnection(
+                connector: connector, eventLoop: loops.isEmpty ? eventLoopGroup.next() : loops[index % loops.count],
+                onFirstConnect: onFirstConnect)
+        }
+        self.blocking = RedisBlockingConnectionPool(connector: connector, limit: configuration.maxBlockingConnections)
+    }
+
+    deinit {
+        closeNow()
+    }
+
+    /// Sends one command on a shared connection; with `asking`, after `ASKING` in the same write.
+    func send(_ command: RedisCommand, asking: Bool = false) async throws -> RedisValue {
+        guard asking else {
+            let timeout = configuration.commandTimeout
+            return try await onSharedConnection { try await $0.send(command, timeout: timeout) }
+        }
+        return try await Self.afterAsking(try await pipeline([command], asking: true))
+    }
+
+    /// Sends `commands` with one write on a shared connection; with `asking`, each after an `ASKING`.
+    func pipeline(_ commands: [RedisCommand], asking: Bool = false) async throws -> [Result<RedisValue, RedisError>] {
+        let timeout = configuration.commandTimeout
+        let sent = asking ? Self.asking(commands) : commands
+        let replies = try await onSharedConnection { try await $0.pipeline(sent, timeout: timeout) }
+        return asking ? Self.droppingAsking(replies) : replies
+    }
+
+    /// Sends `count` commands already written as RESP, with one write on a shared connection; with `asking`, one
+    /// `ASKING` first (the commands then run as asked only if there is one).
+    func pipeline(encoded: ByteBuffer, count: Int, operation: String, asking: Bool = false) async throws -> [Result<
+        RedisValue, RedisError
+    >] {
+        let timeout = configuration.commandTimeout
+        var request = encoded
+        if asking {
+            request = Self.askingCommand.encoded
+            var commands = encoded
+            request.writeBuffer(&commands)
+        }
+        let sent = request
+        let replies = try await onSharedConnection {
+            try await $0.pipeline(encoded: sent, count: count + (asking ? 1 : 0), operation: operation, timeout: timeout)
+        }
+        return asking ? Array(replies.dropFirst()) : replies
+    }
+
+    /// Sends `commands`, the first of which blocks, with one write on a dedicated connection (see
+    /// ``RedisClient/pipelineBlocking(_:blockFor:)``); with `asking`, each after an `ASKING`.
+    func pipelineBlocking(_ commands: [RedisCommand], blockFor: Duration, asking: Bool = false) async throws -> [Result<
+        RedisValue, RedisError
+    >] {
+        let timeout = blockFor + configuration.commandTimeout
+        let sent = asking ? Self.asking(commands) : commands
+        let replies = try await onDedicatedConnection { try await $0.pipeline(sent, timeout: timeout) }
+        return asking ? Self.droppingAsking(replies) : replies
+    }
+
+    /// Sends a blocking command on a dedicated connection; with `asking`, after `ASKING`.
+    func sendBlocking(_ command: RedisCommand, blockFor: Duration, asking: Bool = false) async throws -> RedisValue {
+        guard asking else {
+            let timeout = blockFor + configuration.commandTimeout
+            return try await onDedicatedConnection { try await $0.send(command, timeout: timeout) }
+        }
+        return try await Self.afterAsking(try await pipelineBlocking([command], blockFor: blockFor, asking: true))
+    }
+
+    /// Opens a connection of its own, outside the pools, with the connector's backoff and connect timeout.
+    func openConnection() async throws(RedisError) -> RedisConnection {
+        try await connector.connect()
+    }
+
+    /// A shared connection, for a check that needs the connection itself.
+    func sharedConnection() async throws(RedisError) -> RedisConnection {
+        try await nextSlot().connection()
+    }
+
+    /// Closes every connection; blocked commands fail.
+    func close() async {
+        for connection in shared {
+            await connection.close()
+        }
+        await blocking.close()
+    }
+
+    /// Closes every connection without waiting.
+    func closeNow() {
+        for connection in shared {
+            connection.closeNow()
+        }
+        blocking.closeNow()
+    }
+
+    // MARK: - ASKING
+
+    private static let askingCommand = RedisCommand("ASKING")
+
+    private static func asking(_ commands: [RedisCommand]) -> [RedisCommand] {
+        commands.flatMap { [askingCommand, $0] }
+    }
+
+    private static func droppingAsking(_ replies: [Result<RedisValue, RedisError>]) -> [Result<RedisValue, RedisError>] {
+        stride(from: 1, to: replies.count, by: 2).map { replies[$0] }
+    }
+
+    private static func afterAsking(_ replies: [Result<RedisValue, RedisError>]) async throws -> RedisValue {
+        guard let reply = replies.first else { throw RedisError.protocolError("no reply after ASKING") }
+        return try reply.get()
+    }
+
+    // MARK: - Connections
+
+    /// Runs `body` on a shared connection (see ``nextSlot()``); if that connection was found closed before anything
+    /// was written, once more on a fresh one (retrying cannot run the commands twice).
+    private func onSharedConnection<T>(_ body: (RedisConnection) async throws -> T) async throws -> T {
+        let slot = nextSlot()
+        do {
+            return try await body(slot.connection())
+        } catch let error as RedisChannelHandler.NotSent {
+            return try await retryingOnce(notSent: error) { try await body(slot.connection()) }
+        }
+    }
+
+    /// Runs `body` on a connection of the blocking pool (once more on another if the first was found closed before
+    /// anything was written); cancelling the task closes that connection.
+    private func onDedicatedConnection<T>(_ body: (RedisConnection) async throws -> T) async throws -> T {
+        do {
+            return try await onDedicatedConnectionOnce(body)
+        } catch let error as RedisChannelHandler.NotSent {
+            return try await retryingOnce(notSent: error) { try await onDedicatedConnectionOnce(body) }
+        }
+    }
+
+    private func onDedicatedConnectionOnce<T>(_ body: (RedisConnection) async throws -> T) async throws -> T {
+        let connection = try await blocking.lease()
+        do {
+            let value = try await withTaskCancellationHandler {
+                try await body(connection)
+            } onCancel: {
+                connection.close()
+            }
+            blocking.release(connection, reusable: true)
+            return value
+        } catch let error as RedisError {
+            if case .server = error {
+                blocking.release(connection, reusable: true)
+                throw error
+            }
+            blocking.release(connection, reusable: false)
+            if Task.isCancelled {
+                throw CancellationError()
+            }
+            throw error
+        } catch {
+            blocking.release(connection, reusable: false)
+            throw error
+        }
+    }
+
+    /// The connection to use: one on the caller's own event loop if the caller runs on one (no thread hop), else
+    /// the next one round-robin.
+    private func nextSlot() -> RedisSharedConnection {
+        if let current = MultiThreadedEventLoopGroup.currentEventLoop,
+            let local = shared.first(where: { $0.eventLoop === current })
+        {
+            return local
+        }
+        let index = nextShared.wrappingAdd(1, ordering: .relaxed).oldValue
+        return shared[Int(UInt(bitPattern: index) % UInt(shared.count))]
+    }
+
+    private func retryingOnce<T>(notSent: RedisChannelHandler.NotSent, _ operation: () async throws -> T) async throws -> T {
+        if Task.isCancelled { throw CancellationError() }
+        do {
+            return try await operation()
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw RedisConnection.redisError(error)
+        }
+    }
+}
