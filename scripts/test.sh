@@ -11,6 +11,10 @@
 #   2. Starts redis-server on a free loopback port in a temporary directory (no persistence), waits until it
 #      answers PING, and exports REDIS_URL=redis://127.0.0.1:PORT. If REDIS_URL is already set, that server
 #      is used instead and nothing is started.
+#   2b. Starts a 3-primary Redis Cluster on free loopback ports (three redis-server nodes in cluster mode, joined
+#      with redis-cli --cluster create), waits for cluster_state:ok and exports
+#      REDIS_CLUSTER_URL=redis+cluster://127.0.0.1:P1,127.0.0.1:P2; the shared behaviour, debounce and worker
+#      suites run against it too. If REDIS_CLUSTER_URL is already set, that cluster is used.
 #   3. Installs PostgreSQL with apt-get when initdb/pg_ctl are missing and exports POSTGRES_BIN_DIR (its bin
 #      directory; fault tests start clusters of their own from it). Creates a cluster in a temporary directory
 #      (initdb as the `postgres` user when root; trust authentication on loopback; fsync off), starts it with
@@ -24,7 +28,7 @@
 #      FaultTests on their own, then
 #      scripts/browser-test.sh (the dashboard in headless Chromium; with arguments: only
 #      `swift test --skip-build "$@"` instead).
-#   On exit the redis-server and the PostgreSQL server it started (those pids only) are stopped and their
+#   On exit the redis-server, the cluster nodes and the PostgreSQL server it started (those pids only) are stopped and their
 #   temporary directories removed.
 set -euo pipefail
 
@@ -45,6 +49,13 @@ if [[ -n "${REDIS_URL:-}" ]]; then
 else
     start_redis test-redis
     export REDIS_URL="$redis_url"
+fi
+
+if [[ -n "${REDIS_CLUSTER_URL:-}" ]]; then
+    log "using the Redis Cluster at REDIS_CLUSTER_URL=$REDIS_CLUSTER_URL"
+else
+    start_redis_cluster test-redis-cluster
+    export REDIS_CLUSTER_URL="$redis_cluster_url"
 fi
 
 install_postgres

@@ -189,7 +189,7 @@ struct DeferrableBehaviourTests {
         #expect(try await deferrable.runOnce(waitingUpTo: .zero) == .empty)
     }
 
-    @Test("an idle runOnce wakes promptly when a job is pushed", arguments: TestBackend.all)
+    @Test("an idle runOnce wakes promptly when a job is pushed", arguments: TestBackend.countingWaits)
     func idleRunOnceWakes(backend: TestBackend) async throws {
         let counted = try await backend.makeWaitCountingFactory()
         defer { Task { await counted.close() } }

@@ -236,7 +236,7 @@ struct JobQueueBehaviourTests {
         #expect(try await queue.pop(lease: Self.lease, waitingUpTo: .zero)?.id == "after")
     }
 
-    @Test("an idle pop wakes promptly when a job is pushed from another task", arguments: TestBackend.all)
+    @Test("an idle pop wakes promptly when a job is pushed from another task", arguments: TestBackend.countingWaits)
     func idleWake(backend: TestBackend) async throws {
         let counted = try await backend.makeWaitCountingFactory()
         defer { Task { await counted.close() } }

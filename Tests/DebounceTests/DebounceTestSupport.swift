@@ -12,17 +12,21 @@ enum DebounceSetup: Sendable, CustomStringConvertible {
     case redis
     /// Memory backend with the Redis debouncer (the two-step path).
     case redisDebouncerMemoryBackend
+    /// Redis Cluster backend with the Redis debouncer on the same client (the one-script path on the group's primary).
+    case redisCluster
     /// PostgreSQL backend with the PostgreSQL debouncer of the same factory (decision and push in one transaction).
     case postgres
     /// Memory backend with the PostgreSQL debouncer (the two-step path).
     case postgresDebouncerMemoryBackend
 
     static var redisURL: String? { ProcessInfo.processInfo.environment["REDIS_URL"] }
+    static var redisClusterURL: String? { ProcessInfo.processInfo.environment["REDIS_CLUSTER_URL"] }
     static var postgresURL: String? { ProcessInfo.processInfo.environment["POSTGRES_URL"] }
 
     static var all: [DebounceSetup] {
         var setups: [DebounceSetup] = [.memory]
         if redisURL != nil { setups += [.redis, .redisDebouncerMemoryBackend] }
+        if redisClusterURL != nil { setups.append(.redisCluster) }
         if postgresURL != nil { setups += [.postgres, .postgresDebouncerMemoryBackend] }
         return setups
     }
@@ -32,6 +36,7 @@ enum DebounceSetup: Sendable, CustomStringConvertible {
         case .memory: "memory"
         case .redis: "redis"
         case .redisDebouncerMemoryBackend: "redis-debouncer+memory-backend"
+        case .redisCluster: "redis-cluster"
         case .postgres: "postgres"
         case .postgresDebouncerMemoryBackend: "postgres-debouncer+memory-backend"
         }
@@ -42,8 +47,8 @@ enum DebounceSetup: Sendable, CustomStringConvertible {
         switch self {
         case .memory:
             return try Deferrable(factory: MemoryBackendFactory(), group: group, debouncer: MemoryDebouncer())
-        case .redis:
-            let factory = try RedisBackendFactory(url: Self.redisURL!)
+        case .redis, .redisCluster:
+            let factory = try RedisBackendFactory(url: self == .redis ? Self.redisURL! : Self.redisClusterURL!)
             return try Deferrable(factory: factory, group: group, debouncer: RedisDebouncer(factory: factory))
         case .redisDebouncerMemoryBackend:
             let client = RedisClient(configuration: try RedisConfiguration(url: Self.redisURL!))

@@ -82,7 +82,7 @@ struct WorkerShutdownTests {
         #expect(stats.errors == 0)
     }
 
-    @Test("an idle worker blocked in pop stops promptly", arguments: TestBackend.available)
+    @Test("an idle worker blocked in pop stops promptly", arguments: TestBackend.countingWaits)
     func idleWorkerStopsPromptly(backend: TestBackend) async throws {
         let counted = try await backend.makeWaitCountingFactory()
         defer { Task { await counted.close() } }
@@ -121,7 +121,7 @@ struct WorkerShutdownTests {
         #expect(try await deferrable.stats() == QueueStats(available: 1, inFlight: 0, delayed: 0, errors: 0))
     }
 
-    @Test("cancelling an idle runOnce returns promptly", arguments: TestBackend.available)
+    @Test("cancelling an idle runOnce returns promptly", arguments: TestBackend.countingWaits)
     func cancelledIdleRunOnceReturns(backend: TestBackend) async throws {
         let counted = try await backend.makeWaitCountingFactory()
         defer { Task { await counted.close() } }

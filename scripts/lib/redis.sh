@@ -4,6 +4,10 @@
 #   start_redis NAME  starts a throw-away redis-server (no persistence) on a free loopback port in a temporary
 #                     directory, waits for PING and sets redis_url / redis_pid; an EXIT trap stops exactly that
 #                     pid and removes the directory.
+#   start_redis_cluster NAME
+#                     starts three throw-away redis-server nodes with cluster mode on, on free loopback ports,
+#                     joins them as a 3-primary cluster (redis-cli --cluster create), waits until every node reports
+#                     cluster_state:ok and sets redis_cluster_url; the EXIT trap stops exactly those pids.
 
 # shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -33,7 +37,21 @@ redis_pid=""
 redis_dir=""
 redis_url=""
 
+cluster_pids=()
+cluster_dir=""
+redis_cluster_url=""
+
 cleanup() {
+    local pid
+    for pid in "${cluster_pids[@]}"; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    cluster_pids=()
+    if [[ -n "$cluster_dir" ]]; then
+        rm -rf "$cluster_dir"
+        cluster_dir=""
+    fi
     if [[ -n "$redis_pid" ]]; then
         kill "$redis_pid" 2>/dev/null || true
         wait "$redis_pid" 2>/dev/null || true
@@ -70,4 +88,39 @@ start_redis() {
     done
     [[ -f "$redis_dir/redis.log" ]] && tail -n 20 "$redis_dir/redis.log" >&2
     die "could not start redis-server"
+}
+
+start_redis_cluster() {
+    cluster_dir="$(mktemp -d "${TMPDIR:-/tmp}/deferrable-${1:-redis-cluster}.XXXXXX")"
+    local ports=() port i node state
+    while ((${#ports[@]} < 3)); do
+        port=$((20000 + RANDOM % 30000))
+        # A cluster node also listens on its port + 10000 (the cluster bus).
+        port_in_use "$port" || port_in_use $((port + 10000)) || ports+=("$port")
+    done
+    for port in "${ports[@]}"; do
+        mkdir -p "$cluster_dir/$port"
+        redis-server --port "$port" --bind 127.0.0.1 --dir "$cluster_dir/$port" --save '' --appendonly no \
+            --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 2000 \
+            --daemonize no --logfile "$cluster_dir/$port/redis.log" &
+        cluster_pids+=($!)
+    done
+    for port in "${ports[@]}"; do
+        for i in $(seq 1 100); do
+            [[ "$(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null)" == "PONG" ]] && break
+            sleep 0.1
+        done
+    done
+    redis-cli --cluster create "${ports[@]/#/127.0.0.1:}" --cluster-replicas 0 --cluster-yes >"$cluster_dir/create.log" 2>&1 \
+        || { cat "$cluster_dir/create.log" >&2; die "could not create the Redis Cluster"; }
+    for port in "${ports[@]}"; do
+        for i in $(seq 1 200); do
+            state="$(redis-cli -h 127.0.0.1 -p "$port" cluster info 2>/dev/null | tr -d '\r' | grep '^cluster_state:' || true)"
+            [[ "$state" == "cluster_state:ok" ]] && break
+            sleep 0.1
+        done
+        [[ "$state" == "cluster_state:ok" ]] || die "the Redis Cluster node on port $port did not reach cluster_state:ok"
+    done
+    redis_cluster_url="redis+cluster://127.0.0.1:${ports[0]},127.0.0.1:${ports[1]}"
+    log "Redis Cluster of 3 primaries (pids ${cluster_pids[*]}) at $redis_cluster_url"
 }

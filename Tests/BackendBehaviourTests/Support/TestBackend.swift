@@ -15,23 +15,34 @@ enum TestBackend: Sendable, CustomTestStringConvertible {
     case memory
     /// A real Redis server at this URL (from `REDIS_URL`), each test on its own group.
     case redis(url: String)
+    /// A real 3-primary Redis Cluster at this `redis+cluster://` URL (from `REDIS_CLUSTER_URL`), each test on its own
+    /// group (so the tests' groups spread over the primaries).
+    case redisCluster(url: String)
     /// A real PostgreSQL server at this URL (from `POSTGRES_URL`), each test on its own group.
     case postgres(url: String)
 
-    /// Every backend available in this run: memory always, Redis when `REDIS_URL` is set, PostgreSQL when
-    /// `POSTGRES_URL` is.
+    /// Every backend available in this run: memory always, Redis when `REDIS_URL` is set, a Redis Cluster when
+    /// `REDIS_CLUSTER_URL` is, PostgreSQL when `POSTGRES_URL` is.
     static var all: [TestBackend] {
         let environment = ProcessInfo.processInfo.environment
         var backends: [TestBackend] = [.memory]
         if let url = environment["REDIS_URL"] { backends.append(.redis(url: url)) }
+        if let url = environment["REDIS_CLUSTER_URL"] { backends.append(.redisCluster(url: url)) }
         if let url = environment["POSTGRES_URL"] { backends.append(.postgres(url: url)) }
         return backends
+    }
+
+    /// The backends on which a test can count the consumers waiting in `pop`: all but the shared cluster, whose
+    /// servers count the blocked clients of every test at once.
+    static var countingWaits: [TestBackend] {
+        all.filter { if case .redisCluster = $0 { false } else { true } }
     }
 
     var testDescription: String {
         switch self {
         case .memory: "memory"
         case .redis: "redis"
+        case .redisCluster: "redis-cluster"
         case .postgres: "postgres"
         }
     }
@@ -42,7 +53,7 @@ enum TestBackend: Sendable, CustomTestStringConvertible {
         switch self {
         case .memory:
             MemoryBackendFactory(errorQueueLimits: errorQueueLimits)
-        case .redis(let url):
+        case .redis(let url), .redisCluster(let url):
             try RedisBackendFactory(url: url, settings: RedisBackendSettings(keyPrefix: "bt", errorQueueLimits: errorQueueLimits))
         case .postgres(let url):
             try await SharedPostgresFactories.shared.factory(url: url, errorQueueLimits: errorQueueLimits)
@@ -54,6 +65,7 @@ enum TestBackend: Sendable, CustomTestStringConvertible {
         switch self {
         case .memory: .memory()
         case .redis: try await .redis(settings: RedisBackendSettings(keyPrefix: "bt"))
+        case .redisCluster: throw NotOnThisBackend(what: "counting waiting consumers on the shared cluster (see countingWaits)")
         case .postgres(let url):
             try await .postgres(SharedPostgresFactories.shared.factory(url: url, errorQueueLimits: ErrorQueueLimits()))
         }
@@ -77,6 +89,11 @@ enum TestBackend: Sendable, CustomTestStringConvertible {
         try Deferrable(
             factory: await makeFactory(errorQueueLimits: errorQueueLimits), group: Self.uniqueGroup(), defaults: defaults)
     }
+}
+
+/// A test asked a backend for something it cannot give in this run.
+struct NotOnThisBackend: Error {
+    let what: String
 }
 
 /// How long a test waits for something that should happen soon before it fails.

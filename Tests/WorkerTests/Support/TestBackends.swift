@@ -4,14 +4,23 @@ import DeferrableTestSupport
 import Foundation
 import Synchronization
 
-/// The backends the worker tests run against: memory always, Redis when `REDIS_URL` is set.
+/// The backends the worker tests run against: memory always, Redis when `REDIS_URL` is set, a Redis Cluster when
+/// `REDIS_CLUSTER_URL` is.
 enum TestBackend: String, CaseIterable, Sendable, CustomStringConvertible {
     case memory
     case redis
+    case redisCluster = "redis-cluster"
 
     static var redisURL: String? { ProcessInfo.processInfo.environment["REDIS_URL"] }
+    static var redisClusterURL: String? { ProcessInfo.processInfo.environment["REDIS_CLUSTER_URL"] }
 
-    static var available: [TestBackend] { redisURL == nil ? [.memory] : [.memory, .redis] }
+    static var available: [TestBackend] {
+        [.memory] + (redisURL == nil ? [] : [.redis]) + (redisClusterURL == nil ? [] : [.redisCluster])
+    }
+
+    /// The backends on which a test can count the consumers waiting in `pop`: all but the shared cluster, whose
+    /// servers count the blocked clients of every test at once.
+    static var countingWaits: [TestBackend] { available.filter { $0 != .redisCluster } }
 
     var description: String { rawValue }
 
@@ -20,9 +29,10 @@ enum TestBackend: String, CaseIterable, Sendable, CustomStringConvertible {
         switch self {
         case .memory:
             return (MemoryBackendFactory(), {})
-        case .redis:
+        case .redis, .redisCluster:
+            let url = self == .redis ? Self.redisURL : Self.redisClusterURL
             let factory = try RedisBackendFactory(
-                url: Self.redisURL ?? "redis://127.0.0.1:6379",
+                url: url ?? "redis://127.0.0.1:6379",
                 settings: RedisBackendSettings(keyPrefix: "wt-\(UUID().uuidString.prefix(8))"))
             return (factory, { await factory.close() })
         }
@@ -32,7 +42,8 @@ enum TestBackend: String, CaseIterable, Sendable, CustomStringConvertible {
     func makeWaitCountingFactory() async throws -> WaitCountingFactory {
         switch self {
         case .memory: .memory()
-        case .redis: try await .redis(settings: RedisBackendSettings(keyPrefix: "wt"))
+        // The cluster is shared by every test (see countingWaits): a server of its own, as for `.redis`.
+        case .redis, .redisCluster: try await .redis(settings: RedisBackendSettings(keyPrefix: "wt"))
         }
     }
 }
