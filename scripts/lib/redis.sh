@@ -38,6 +38,7 @@ redis_dir=""
 redis_url=""
 
 cluster_pids=()
+cluster_ports=()
 cluster_dir=""
 redis_cluster_url=""
 
@@ -90,27 +91,42 @@ start_redis() {
     die "could not start redis-server"
 }
 
-start_redis_cluster() {
-    cluster_dir="$(mktemp -d "${TMPDIR:-/tmp}/deferrable-${1:-redis-cluster}.XXXXXX")"
-    local ports=() port i node state
-    while ((${#ports[@]} < 3)); do
-        port=$((20000 + RANDOM % 30000))
-        # A cluster node also listens on its port + 10000 (the cluster bus).
-        port_in_use "$port" || port_in_use $((port + 10000)) || ports+=("$port")
-    done
-    for port in "${ports[@]}"; do
+# start_cluster_node: starts one cluster-mode redis-server on a free loopback port (its bus on port + 10000), retrying
+# on other ports when it does not answer PING; appends its pid to cluster_pids and its port to cluster_ports.
+start_cluster_node() {
+    local try port i pid
+    for try in 1 2 3 4 5 6 7 8 9 10; do
+        port=$((20000 + RANDOM % 20000))
+        { port_in_use "$port" || port_in_use $((port + 10000)); } && continue
         mkdir -p "$cluster_dir/$port"
         redis-server --port "$port" --bind 127.0.0.1 --dir "$cluster_dir/$port" --save '' --appendonly no \
             --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 2000 \
             --daemonize no --logfile "$cluster_dir/$port/redis.log" &
-        cluster_pids+=($!)
-    done
-    for port in "${ports[@]}"; do
+        pid=$!
         for i in $(seq 1 100); do
-            [[ "$(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null)" == "PONG" ]] && break
+            if [[ "$(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null)" == "PONG" ]]; then
+                cluster_pids+=("$pid")
+                cluster_ports+=("$port")
+                return 0
+            fi
+            kill -0 "$pid" 2>/dev/null || break
             sleep 0.1
         done
+        tail -n 5 "$cluster_dir/$port/redis.log" >&2 || true
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
     done
+    die "could not start a Redis Cluster node"
+}
+
+start_redis_cluster() {
+    cluster_dir="$(mktemp -d "${TMPDIR:-/tmp}/deferrable-${1:-redis-cluster}.XXXXXX")"
+    cluster_ports=()
+    local port i state
+    start_cluster_node
+    start_cluster_node
+    start_cluster_node
+    local ports=("${cluster_ports[@]}")
     redis-cli --cluster create "${ports[@]/#/127.0.0.1:}" --cluster-replicas 0 --cluster-yes >"$cluster_dir/create.log" 2>&1 \
         || { cat "$cluster_dir/create.log" >&2; die "could not create the Redis Cluster"; }
     for port in "${ports[@]}"; do
