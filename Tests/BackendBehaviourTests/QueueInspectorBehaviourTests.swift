@@ -93,7 +93,8 @@ struct QueueInspectorBehaviourTests {
         let inspector = try #require(queued.inspector)
         try await queued.queue.push(OutgoingJob(id: "first", payload: payload("1")))
         try await queued.queue.push(OutgoingJob(id: "second", payload: payload("2")))
-        _ = try #require(try await queued.queue.pop(lease: .milliseconds(300), waitingUpTo: .zero))
+        // A lease long enough that a loaded machine cannot let it lapse before the first check.
+        _ = try #require(try await queued.queue.pop(lease: .seconds(2), waitingUpTo: .zero))
         #expect(try await inspector.peekReady(offset: 0, limit: 10).map(\.id) == ["second"])
         try await eventually("the lapsed job to be listed after the queued one", timeout: patience) {
             try await inspector.peekReady(offset: 0, limit: 10).map(\.id) == ["second", "first"]

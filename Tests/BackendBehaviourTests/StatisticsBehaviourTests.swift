@@ -98,7 +98,8 @@ struct StatisticsBehaviourTests {
         try await job.later(Numbered(n: 2))
         // One run announces the name as a consumer does; the other job is taken under a lease and never run.
         #expect(try await deferrable.runOnce(waitingUpTo: .zero) != .empty)
-        let leased = try #require(try await popEventually(deferrable.backend.queue, lease: .milliseconds(300)))
+        // A lease long enough that a loaded machine cannot let it lapse before the first check.
+        let leased = try #require(try await popEventually(deferrable.backend.queue, lease: .seconds(2)))
         #expect(try await deferrable.taskStatistics(name: "slow").running == 1)
         // Nobody settles or extends it: once the lease lapses the job no longer counts as running.
         let deadline = ContinuousClock.now + patience
