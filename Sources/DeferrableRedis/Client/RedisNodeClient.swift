@@ -46,7 +46,7 @@ final class RedisNodeClient: Sendable {
             let timeout = configuration.commandTimeout
             return try await onSharedConnection { try await $0.send(command, timeout: timeout) }
         }
-        return try await Self.afterAsking(try await pipeline([command], asking: true))
+        return try Self.afterAsking(try await pipeline([command], asking: true))
     }
 
     /// Sends `commands` with one write on a shared connection; with `asking`, each after an `ASKING`.
@@ -93,7 +93,7 @@ final class RedisNodeClient: Sendable {
             let timeout = blockFor + configuration.commandTimeout
             return try await onDedicatedConnection { try await $0.send(command, timeout: timeout) }
         }
-        return try await Self.afterAsking(try await pipelineBlocking([command], blockFor: blockFor, asking: true))
+        return try Self.afterAsking(try await pipelineBlocking([command], blockFor: blockFor, asking: true))
     }
 
     /// Opens a connection of its own, outside the pools, with the connector's backoff and connect timeout.
@@ -134,7 +134,7 @@ final class RedisNodeClient: Sendable {
         stride(from: 1, to: replies.count, by: 2).map { replies[$0] }
     }
 
-    private static func afterAsking(_ replies: [Result<RedisValue, RedisError>]) async throws -> RedisValue {
+    private static func afterAsking(_ replies: [Result<RedisValue, RedisError>]) throws -> RedisValue {
         guard let reply = replies.first else { throw RedisError.protocolError("no reply after ASKING") }
         return try reply.get()
     }
