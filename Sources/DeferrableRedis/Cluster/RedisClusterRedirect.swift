@@ -27,7 +27,8 @@ enum RedisClusterRedirect: Equatable, Sendable {
         }
     }
 
-    /// `true` when every reply is a redirect (so none of the commands ran and the whole batch can be sent again).
+    /// The first reply's error when every reply is a redirect (none of the commands ran, so the whole batch can be sent
+    /// again), else `nil`.
     static func allRedirected(_ replies: [Result<RedisValue, RedisError>]) -> RedisError? {
         guard case .failure(let first) = replies.first, Self(first) != nil else { return nil }
         for reply in replies.dropFirst() {
