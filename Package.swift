@@ -210,7 +210,10 @@ let package = Package(
         ),
         .testTarget(
             name: "DeferrableRedisTests",
-            dependencies: ["DeferrableTestSupport", "Deferrable", "DeferrableRedis", "CHiredis"],
+            dependencies: [
+                "DeferrableTestSupport", "Deferrable", "DeferrableRedis", "CHiredis",
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .executableTarget(

@@ -40,7 +40,7 @@ struct RedisErrorQueue: ErrorQueue {
         let reply = try await client.evalScript(
             .requeueError,
             keys: keys.errorKeys + [keys.jobs, keys.ready],
-            binaryArgs: [Array(id.utf8), Array(job.id.utf8), job.payload])
+            binaryArgs: [Array(id.utf8), Array(job.id.utf8), job.payload], confirmed: true)
         return reply.int == 1
     }
 

@@ -39,7 +39,8 @@ enum RedisImmediatePush {
         }
         let jobCount = chunks.reduce(0) { $0 + $1.count }
         let replies = try await client.pipeline(
-            encoded: writer.buffer, count: chunks.count, operation: "push of \(jobCount) jobs", slot: keys.slot)
+            encoded: writer.buffer, count: chunks.count, operation: "push of \(jobCount) jobs", slot: keys.slot,
+            confirmed: true)
         for reply in replies {
             guard case .integer = try reply.get() else {
                 throw RedisError.protocolError("LPUSH of a push answered \(reply)")

@@ -40,7 +40,7 @@ struct RedisJobQueue: JobQueue {
             return
         }
         let calls = chunks.map { (keys: keys.pushKeys, args: RedisQueueBatching.pushArguments($0)) }
-        for result in try await client.evalScriptPipelined(.push, calls: calls) {
+        for result in try await client.evalScriptPipelined(.push, calls: calls, confirmed: true) {
             _ = try result.get()
         }
     }

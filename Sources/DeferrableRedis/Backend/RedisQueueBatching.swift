@@ -68,7 +68,8 @@ final class RedisQueueBatching: Sendable {
             if RedisImmediatePush.applies(to: jobs) {
                 try await RedisImmediatePush.push([jobs[...]], keys: keys, client: client)
             } else {
-                _ = try await client.evalScript(.push, keys: pushKeys, binaryArgs: Self.pushArguments(jobs))
+                _ = try await client.evalScript(
+                    .push, keys: pushKeys, binaryArgs: Self.pushArguments(jobs), confirmed: true)
             }
             return Array(repeating: (), count: jobs.count)
         }
@@ -109,8 +110,12 @@ final class RedisQueueBatching: Sendable {
     ) async throws -> [LeaseResponse] {
         let reply: RedisValue
         do {
+            // A batch with a settlement waits for the replica confirmation (if configured); pops alone need none: a
+            // lease lost in a failover only gives the job back.
+            let settles = requests.contains { if case .settle = $0 { true } else { false } }
             reply = try await client.evalScript(
-                .settleAndPop, keys: keys.leaseKeys, binaryArgs: settleAndPopArguments(requests, limits: limits))
+                .settleAndPop, keys: keys.leaseKeys, binaryArgs: settleAndPopArguments(requests, limits: limits),
+                confirmed: settles)
         } catch let error as RedisError where mayHaveRun(after: error) {
             let tokens = requests.compactMap { request -> String? in
                 if case .pop(let pop) = request { return pop.token }

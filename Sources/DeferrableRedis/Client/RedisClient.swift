@@ -77,9 +77,12 @@ public final class RedisClient: Sendable {
     }
 
     /// Sends one command to the primary of `slot` (the server itself when not in a cluster), for a command whose
-    /// keys are not its arguments, such as a `SCAN` for one group's keys.
-    func send(_ command: RedisCommand, slot: RedisHashSlot?) async throws -> RedisValue {
-        try await routed(slot, refusing: command) { node, asking in try await node.send(command, asking: asking) }
+    /// keys are not its arguments, such as a `SCAN` for one group's keys. With `confirmed`, the reply is returned
+    /// only once the ``RedisConfiguration/replicaConfirmation`` (if any) is met.
+    func send(_ command: RedisCommand, slot: RedisHashSlot?, confirmed: Bool = false) async throws -> RedisValue {
+        try await routed(slot, refusing: command) { node, asking in
+            try await node.send(command, asking: asking, confirmed: confirmed)
+        }
     }
 
     /// Sends `commands` on one shared connection with a single write and flush (one round trip) and returns the
@@ -89,23 +92,30 @@ public final class RedisClient: Sendable {
     /// - Returns: one result per command; error replies are `.failure(.server(...))`.
     /// - Throws: ``RedisError`` for connection problems (then the commands may or may not have run).
     public func pipeline(_ commands: [RedisCommand]) async throws -> [Result<RedisValue, RedisError>] {
+        try await pipeline(commands, confirmed: false)
+    }
+
+    /// ``pipeline(_:)``; with `confirmed`, the replies are returned only once the
+    /// ``RedisConfiguration/replicaConfirmation`` (if any) is met on every primary the commands went to.
+    func pipeline(_ commands: [RedisCommand], confirmed: Bool) async throws -> [Result<RedisValue, RedisError>] {
         try checkOpen()
         guard !commands.isEmpty else { return [] }
         guard case .cluster(let router) = route else {
-            return try await routed(nil) { node, _ in try await node.pipeline(commands) }
+            return try await routed(nil) { node, _ in try await node.pipeline(commands, confirmed: confirmed) }
         }
         for command in commands { try Self.refuseInCluster(command) }
-        return try await RedisClusterPipeline.send(commands, through: router)
+        return try await RedisClusterPipeline.send(commands, through: router, confirmed: confirmed)
     }
 
     /// Sends `count` commands already written with a ``RESPWriter`` as one pipeline on a shared connection and
     /// returns their replies in order (used by the backend for its pushes: no per-command objects). In a cluster,
     /// every command must have keys in `slot`.
-    func pipeline(encoded: ByteBuffer, count: Int, operation: String, slot: RedisHashSlot) async throws -> [Result<
-        RedisValue, RedisError
-    >] {
+    func pipeline(
+        encoded: ByteBuffer, count: Int, operation: String, slot: RedisHashSlot, confirmed: Bool = false
+    ) async throws -> [Result<RedisValue, RedisError>] {
         try await routedBatch(slot) { node, asking in
-            try await node.pipeline(encoded: encoded, count: count, operation: operation, asking: asking)
+            try await node.pipeline(
+                encoded: encoded, count: count, operation: operation, asking: asking, confirmed: confirmed)
         }
     }
 
@@ -197,7 +207,16 @@ public final class RedisClient: Sendable {
 
     /// Runs `script` with binary arguments; see ``evalScript(_:keys:args:)``.
     public func evalScript(_ script: RedisScript, keys: [String], binaryArgs: [[UInt8]]) async throws -> RedisValue {
+        try await evalScript(script, keys: keys, binaryArgs: binaryArgs, confirmed: false)
+    }
+
+    /// ``evalScript(_:keys:binaryArgs:)``; with `confirmed`, the reply is returned only once the
+    /// ``RedisConfiguration/replicaConfirmation`` (if any) is met.
+    func evalScript(_ script: RedisScript, keys: [String], binaryArgs: [[UInt8]], confirmed: Bool) async throws
+        -> RedisValue
+    {
         let command = Self.evalSHA(script, keys: keys, args: binaryArgs)
+        let send = { (command: RedisCommand) in try await self.send(command, slot: command.slot, confirmed: confirmed) }
         do {
             return try await send(command)
         } catch let error as RedisError where error.serverErrorCode == "NOSCRIPT" {
@@ -219,6 +238,15 @@ public final class RedisClient: Sendable {
         _ script: RedisScript,
         calls: [(keys: [String], args: [[UInt8]])]
     ) async throws -> [Result<RedisValue, RedisError>] {
+        try await evalScriptPipelined(script, calls: calls, confirmed: false)
+    }
+
+    /// ``evalScriptPipelined(_:calls:)``; with `confirmed`, the replies are returned only once the
+    /// ``RedisConfiguration/replicaConfirmation`` (if any) is met.
+    func evalScriptPipelined(
+        _ script: RedisScript, calls: [(keys: [String], args: [[UInt8]])], confirmed: Bool
+    ) async throws -> [Result<RedisValue, RedisError>] {
+        let pipeline = { (commands: [RedisCommand]) in try await self.pipeline(commands, confirmed: confirmed) }
         let commands = calls.map { Self.evalSHA(script, keys: $0.keys, args: $0.args) }
         var results = try await pipeline(commands)
         let missing = results.indices.filter { index in

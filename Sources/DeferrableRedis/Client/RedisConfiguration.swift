@@ -1,7 +1,7 @@
 /// How to reach and use a Redis server.
 ///
 /// Build it from a URL with ``init(url:)`` or field by field with
-/// ``init(endpoint:username:password:database:tls:connectTimeout:commandTimeout:poolSize:maxBlockingConnections:)``.
+/// ``init(endpoint:username:password:database:tls:connectTimeout:commandTimeout:poolSize:maxBlockingConnections:replicaConfirmation:)``.
 /// The password never appears in ``description``, `debugDescription` or reflection output.
 public struct RedisConfiguration: Sendable, Equatable {
     /// Where the server listens.
@@ -22,6 +22,9 @@ public struct RedisConfiguration: Sendable, Equatable {
     public var poolSize: Int
     /// Maximum number of dedicated connections used concurrently for blocking commands.
     public var maxBlockingConnections: Int
+    /// Replicas that must confirm each push and settlement before it is reported done (`WAIT`); `nil` (the
+    /// default) acknowledges a write once the primary has it. See ``RedisReplicaConfirmation``.
+    public var replicaConfirmation: RedisReplicaConfirmation?
 
     /// Creates a configuration from its fields.
     public init(
@@ -33,7 +36,8 @@ public struct RedisConfiguration: Sendable, Equatable {
         connectTimeout: Duration = .seconds(2),
         commandTimeout: Duration = .seconds(5),
         poolSize: Int = 2,
-        maxBlockingConnections: Int = 16
+        maxBlockingConnections: Int = 16,
+        replicaConfirmation: RedisReplicaConfirmation? = nil
     ) {
         self.endpoint = endpoint
         self.username = username
@@ -44,6 +48,7 @@ public struct RedisConfiguration: Sendable, Equatable {
         self.commandTimeout = commandTimeout
         self.poolSize = poolSize
         self.maxBlockingConnections = maxBlockingConnections
+        self.replicaConfirmation = replicaConfirmation
     }
 
     /// Creates a TCP configuration for `host:port`.
@@ -64,6 +69,8 @@ public struct RedisConfiguration: Sendable, Equatable {
     ///   `?sentinel_password=…&sentinel_username=…` the sentinels' (see ``RedisSentinelEndpoint``)
     /// - `redis+cluster://[[user]:password@]host[:port][,host[:port]…]`: a Redis Cluster reached through those nodes
     ///   (see ``RedisClusterEndpoint``); a database path other than `/0` is refused, a cluster has only database 0
+    /// - every form above also takes `wait_replicas=N` (with `wait_timeout_ms=MS`, default 1000, and
+    ///   `wait_aof=true`): the ``replicaConfirmation``
     /// - `unix:///path/to/redis.sock[?db=N&password=...&username=...]`
     ///   (also `redis+unix://` and `redis-socket://`; `unix://user:password@/path` works too)
     ///
@@ -74,6 +81,12 @@ public struct RedisConfiguration: Sendable, Equatable {
 
     /// The configuration as a URL with the password replaced by `***`.
     public var redactedURL: String {
+        let url = redactedURLWithoutConfirmation
+        guard let confirmation = replicaConfirmation else { return url }
+        return url + (url.contains("?") ? "&" : "?") + confirmation.queryItems.map { "\($0)=\($1)" }.joined(separator: "&")
+    }
+
+    private var redactedURLWithoutConfirmation: String {
         var userInfo = ""
         if username != nil || password != nil {
             userInfo = (username ?? "") + (password != nil ? ":***" : "") + "@"
@@ -125,6 +138,7 @@ extension RedisConfiguration: CustomStringConvertible, CustomDebugStringConverti
                 "commandTimeout": commandTimeout,
                 "poolSize": poolSize,
                 "maxBlockingConnections": maxBlockingConnections,
+                "replicaConfirmation": replicaConfirmation as Any,
             ]
         )
     }

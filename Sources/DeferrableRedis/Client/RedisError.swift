@@ -21,6 +21,11 @@ public enum RedisError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What was asked cannot be done on a Redis Cluster (a database other than 0, TLS, `SELECT`); the reason says
     /// which.
     case notSupportedInCluster(String)
+    /// A write ran on the primary at `endpoint`, but only `replicas` of the `required` replicas confirmed it within
+    /// the ``RedisReplicaConfirmation`` timeout: it normally runs, but a failover before it replicates may drop it.
+    case notReplicated(endpoint: String, replicas: Int, required: Int)
+    /// A configuration value is out of range; the reason names it.
+    case invalidConfiguration(String)
     /// The client was closed with ``RedisClient/close()``.
     case clientClosed
 
@@ -45,6 +50,11 @@ public enum RedisError: Error, Sendable, Equatable, CustomStringConvertible {
             return "invalid Redis TLS configuration: \(reason)"
         case .notSupportedInCluster(let reason):
             return "not supported on a Redis Cluster: \(reason)"
+        case .notReplicated(let endpoint, let replicas, let required):
+            return "write on Redis at \(endpoint) confirmed by \(replicas) of \(required) replicas in time: "
+                + "it is on the primary, but a failover may drop it"
+        case .invalidConfiguration(let reason):
+            return "invalid Redis configuration: \(reason)"
         case .clientClosed:
             return "the Redis client has been closed"
         }

@@ -40,8 +40,12 @@ final class RedisNodeClient: Sendable {
         closeNow()
     }
 
-    /// Sends one command on a shared connection; with `asking`, after `ASKING` in the same write.
-    func send(_ command: RedisCommand, asking: Bool = false) async throws -> RedisValue {
+    /// Sends one command on a shared connection; with `asking`, after `ASKING` in the same write; with
+    /// `confirmed` and a ``RedisConfiguration/replicaConfirmation``, as ``pipeline(_:asking:confirmed:)`` does.
+    func send(_ command: RedisCommand, asking: Bool = false, confirmed: Bool = false) async throws -> RedisValue {
+        if confirmed, let confirmation = configuration.replicaConfirmation {
+            return try Self.afterAsking(try await pipelineConfirmed([command], asking: asking, confirmation))
+        }
         guard asking else {
             let timeout = configuration.commandTimeout
             return try await onSharedConnection { try await $0.send(command, timeout: timeout) }
@@ -50,7 +54,17 @@ final class RedisNodeClient: Sendable {
     }
 
     /// Sends `commands` with one write on a shared connection; with `asking`, each after an `ASKING`.
-    func pipeline(_ commands: [RedisCommand], asking: Bool = false) async throws -> [Result<RedisValue, RedisError>] {
+    ///
+    /// With `confirmed` and a ``RedisConfiguration/replicaConfirmation``, they go on a dedicated connection followed
+    /// by its `WAIT` (`WAITAOF`), and the replies are returned only once enough replicas confirmed them; else
+    /// ``RedisError/notReplicated(endpoint:replicas:required:)`` is thrown. Replies that are all cluster redirects
+    /// (nothing ran) are returned unchecked, to be redirected.
+    func pipeline(_ commands: [RedisCommand], asking: Bool = false, confirmed: Bool = false) async throws -> [Result<
+        RedisValue, RedisError
+    >] {
+        if confirmed, let confirmation = configuration.replicaConfirmation {
+            return try await pipelineConfirmed(commands, asking: asking, confirmation)
+        }
         let timeout = configuration.commandTimeout
         let sent = asking ? Self.asking(commands) : commands
         let replies = try await onSharedConnection { try await $0.pipeline(sent, timeout: timeout) }
@@ -59,21 +73,36 @@ final class RedisNodeClient: Sendable {
 
     /// Sends `count` commands already written as RESP, with one write on a shared connection; with `asking`, one
     /// `ASKING` first (the commands then run as asked only if there is one).
-    func pipeline(encoded: ByteBuffer, count: Int, operation: String, asking: Bool = false) async throws -> [Result<
-        RedisValue, RedisError
-    >] {
-        let timeout = configuration.commandTimeout
+    /// With `confirmed`, as ``pipeline(_:asking:confirmed:)``.
+    func pipeline(
+        encoded: ByteBuffer, count: Int, operation: String, asking: Bool = false, confirmed: Bool = false
+    ) async throws -> [Result<RedisValue, RedisError>] {
         var request = encoded
         if asking {
             request = Self.askingCommand.encoded
             var commands = encoded
             request.writeBuffer(&commands)
         }
-        let sent = request
-        let replies = try await onSharedConnection {
-            try await $0.pipeline(encoded: sent, count: count + (asking ? 1 : 0), operation: operation, timeout: timeout)
+        let total = count + (asking ? 1 : 0)
+        guard confirmed, let confirmation = configuration.replicaConfirmation else {
+            let sent = request
+            let timeout = configuration.commandTimeout
+            let replies = try await onSharedConnection {
+                try await $0.pipeline(encoded: sent, count: total, operation: operation, timeout: timeout)
+            }
+            return asking ? Array(replies.dropFirst()) : replies
         }
-        return asking ? Array(replies.dropFirst()) : replies
+        var wait = confirmation.command.encoded
+        request.writeBuffer(&wait)
+        let sent = request
+        let timeout = confirmation.timeout + configuration.commandTimeout
+        var replies = try await onDedicatedConnection {
+            try await $0.pipeline(encoded: sent, count: total + 1, operation: operation, timeout: timeout)
+        }
+        let confirmationReply = try Self.removingLast(&replies)
+        if asking { replies.removeFirst() }
+        try check(confirmationReply, of: replies, confirmation)
+        return replies
     }
 
     /// Sends `commands`, the first of which blocks, with one write on a dedicated connection (see
@@ -94,6 +123,37 @@ final class RedisNodeClient: Sendable {
             return try await onDedicatedConnection { try await $0.send(command, timeout: timeout) }
         }
         return try Self.afterAsking(try await pipelineBlocking([command], blockFor: blockFor, asking: true))
+    }
+
+    /// Sends `commands` and the confirmation's command with one write on a dedicated connection (`WAIT` blocks the
+    /// connection it is sent on, so it must not hold up a shared one) and checks its reply.
+    private func pipelineConfirmed(
+        _ commands: [RedisCommand], asking: Bool, _ confirmation: RedisReplicaConfirmation
+    ) async throws -> [Result<RedisValue, RedisError>] {
+        let timeout = confirmation.timeout + configuration.commandTimeout
+        let sent = (asking ? Self.asking(commands) : commands) + [confirmation.command]
+        var replies = try await onDedicatedConnection { try await $0.pipeline(sent, timeout: timeout) }
+        let confirmationReply = try Self.removingLast(&replies)
+        if asking { replies = Self.droppingAsking(replies) }
+        try check(confirmationReply, of: replies, confirmation)
+        return replies
+    }
+
+    /// Checks the confirmation's reply, unless every reply is a cluster redirect (nothing ran, so nothing needs a
+    /// replica, and the redirect must reach the router).
+    private func check(
+        _ confirmationReply: Result<RedisValue, RedisError>, of replies: [Result<RedisValue, RedisError>],
+        _ confirmation: RedisReplicaConfirmation
+    ) throws(RedisError) {
+        guard RedisClusterRedirect.allRedirected(replies) == nil else { return }
+        try confirmation.check(confirmationReply, endpoint: "\(configuration.endpoint)")
+    }
+
+    private static func removingLast(
+        _ replies: inout [Result<RedisValue, RedisError>]
+    ) throws(RedisError) -> Result<RedisValue, RedisError> {
+        guard let last = replies.popLast() else { throw .protocolError("no reply to the replica confirmation") }
+        return last
     }
 
     /// Opens a connection of its own, outside the pools, with the connector's backoff and connect timeout.

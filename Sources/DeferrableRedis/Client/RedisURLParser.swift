@@ -1,3 +1,5 @@
+import Deferrable
+
 /// Parses `redis://`, `rediss://`, `unix://`, `redis+sentinel://` and `redis+cluster://` URLs into a ``RedisConfiguration``.
 ///
 /// Hand-written (no Foundation) so that the behaviour is identical on every platform and
@@ -269,6 +271,7 @@ enum RedisURLParser {
         guard let query, !query.isEmpty else {
             return
         }
+        var confirmation = ConfirmationQuery()
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
             let equals = pair.firstIndex(of: "=") ?? pair.endIndex
             let key = pair[..<equals].lowercased()
@@ -284,6 +287,8 @@ enum RedisURLParser {
                 configuration.username = value.isEmpty ? nil : value
             case _ where key.hasPrefix("sentinel_"):
                 try applySentinel(key: key, value: try percentDecode(rawValue, what: key), to: &configuration)
+            case _ where key.hasPrefix("wait_"):
+                try confirmation.apply(key: key, value: try percentDecode(rawValue, what: key))
             case _ where key.hasPrefix("tls_"):
                 guard configuration.tls != nil else {
                     throw RedisError.invalidURL("'\(key)' needs TLS: use a rediss:// URL")
@@ -294,6 +299,7 @@ enum RedisURLParser {
                 throw RedisError.invalidURL("unsupported query parameter '\(shown)'")
             }
         }
+        configuration.replicaConfirmation = try confirmation.make()
         if configuration.username != nil && configuration.password == nil {
             throw RedisError.invalidURL("a user name needs a password")
         }
@@ -301,6 +307,51 @@ enum RedisURLParser {
             sentinel.sentinelPassword == nil
         {
             throw RedisError.invalidURL("a sentinel user name needs a sentinel password")
+        }
+    }
+
+    /// The `wait_replicas`, `wait_timeout_ms` and `wait_aof` query parameters, read before the
+    /// ``RedisReplicaConfirmation`` is made from them.
+    private struct ConfirmationQuery {
+        var replicas: Int?
+        var timeoutMillis: Int64?
+        var appendOnlyFile: Bool?
+
+        mutating func apply(key: String, value: String) throws {
+            switch key {
+            case "wait_replicas":
+                guard let count = Int(value), (1...RedisReplicaConfirmation.maxReplicas).contains(count) else {
+                    throw RedisError.invalidURL("wait_replicas must be 1 to \(RedisReplicaConfirmation.maxReplicas)")
+                }
+                replicas = count
+            case "wait_timeout_ms":
+                let most = RedisReplicaConfirmation.maxTimeout.wholeMilliseconds
+                guard let millis = Int64(value), millis >= 1, millis <= most else {
+                    throw RedisError.invalidURL("wait_timeout_ms must be 1 to \(most)")
+                }
+                timeoutMillis = millis
+            case "wait_aof":
+                switch value.lowercased() {
+                case "true", "1", "yes": appendOnlyFile = true
+                case "false", "0", "no": appendOnlyFile = false
+                default: throw RedisError.invalidURL("wait_aof must be true or false")
+                }
+            default:
+                let shown = key.count <= 24 ? key : String(key.prefix(24)) + "…"
+                throw RedisError.invalidURL(
+                    "unsupported parameter '\(shown)'; expected wait_replicas, wait_timeout_ms or wait_aof")
+            }
+        }
+
+        func make() throws -> RedisReplicaConfirmation? {
+            guard let replicas else {
+                if timeoutMillis != nil || appendOnlyFile != nil {
+                    throw RedisError.invalidURL("wait_timeout_ms and wait_aof need wait_replicas")
+                }
+                return nil
+            }
+            return try RedisReplicaConfirmation(
+                replicas: replicas, timeout: .milliseconds(timeoutMillis ?? 1000), appendOnlyFile: appendOnlyFile ?? false)
         }
     }
 

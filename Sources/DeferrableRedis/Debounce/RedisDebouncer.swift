@@ -48,7 +48,7 @@ public final class RedisDebouncer: Debouncer {
                 binaryArgs: [
                     Array(mode.utf8), Array(String(request.window.wholeMilliseconds).utf8), Array(String(maxWait).utf8),
                     Array(request.job.id.utf8), request.job.payload, Array((sameStore ? "1" : "0").utf8),
-                ])
+                ], confirmed: true)
         }
         guard let fields = reply.array, fields.count == 4, let action = fields[0].string, let id = fields[1].string,
             let runnableAt = fields[2].int, let now = fields[3].int

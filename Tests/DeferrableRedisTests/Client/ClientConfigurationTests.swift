@@ -1,4 +1,5 @@
 import DeferrableRedis
+import Foundation
 import Testing
 
 @Suite("Redis URL parsing and configuration")
@@ -136,7 +137,7 @@ struct ClientConfigurationTests {
     }
 
     @Test(
-        "TLS and Sentinel URLs that cannot be used are refused with a reason",
+        "TLS, Sentinel and replica confirmation URL parameters that cannot be used are refused with a reason",
         arguments: [
             ("redis://host?tls_ca=/ca.pem", "needs TLS"),
             ("rediss://host?tls_ca=", "needs the path"),
@@ -155,6 +156,16 @@ struct ClientConfigurationTests {
             ("redis://h1?sentinel_password=x", "needs a redis+sentinel"),
             ("redis+sentinel://h1/p?tls_ca=/x", "needs TLS"),
             ("rediss+sentinel://h1/p", "not supported"),
+            ("redis://h?wait_replicas=0", "wait_replicas must be 1 to 1000"),
+            ("redis://h?wait_replicas=1001", "wait_replicas must be 1 to 1000"),
+            ("redis://h?wait_replicas=x", "wait_replicas must be 1 to 1000"),
+            ("redis://h?wait_replicas=99999999999999999999", "wait_replicas must be 1 to 1000"),
+            ("redis://h?wait_replicas=1&wait_timeout_ms=0", "wait_timeout_ms must be 1 to 600000"),
+            ("redis://h?wait_replicas=1&wait_timeout_ms=600001", "wait_timeout_ms must be 1 to 600000"),
+            ("redis://h?wait_replicas=1&wait_aof=maybe", "wait_aof must be true or false"),
+            ("redis://h?wait_timeout_ms=10", "need wait_replicas"),
+            ("redis://h?wait_aof=true", "need wait_replicas"),
+            ("redis://h?wait_for=1", "unsupported parameter 'wait_for'"),
         ])
     func tlsURLErrors(url: String, reasonFragment: String) {
         do {
@@ -165,6 +176,36 @@ struct ClientConfigurationTests {
         } catch {
             Issue.record("unexpected error \(error)")
         }
+    }
+
+    @Test("wait_replicas, wait_timeout_ms and wait_aof set the replica confirmation on every URL form")
+    func replicaConfirmationURLs() throws {
+        #expect(try RedisConfiguration(url: "redis://host").replicaConfirmation == nil)
+        let plain = try RedisConfiguration(url: "redis://host/1?wait_replicas=2")
+        #expect(plain.replicaConfirmation == (try RedisReplicaConfirmation(replicas: 2, timeout: .seconds(1))))
+        #expect(plain.redactedURL == "redis://host:6379/1?wait_replicas=2&wait_timeout_ms=1000")
+        #expect(try RedisConfiguration(url: plain.redactedURL) == plain)
+        for url in [
+            "rediss://:pw@host?tls_ca=/ca.pem&wait_replicas=1&wait_timeout_ms=250&wait_aof=true",
+            "redis+cluster://h1:7000,h2:7001?wait_replicas=1&wait_timeout_ms=250&wait_aof=yes",
+            "redis+sentinel://s1/primary?wait_replicas=1&wait_aof=1&wait_timeout_ms=250",
+        ] {
+            let configuration = try RedisConfiguration(url: url)
+            let expected = try RedisReplicaConfirmation(replicas: 1, timeout: .milliseconds(250), appendOnlyFile: true)
+            #expect(configuration.replicaConfirmation == expected, "\(url)")
+            let again = try RedisConfiguration(url: configuration.redactedURL.replacingOccurrences(of: "***", with: "pw"))
+            #expect(again.replicaConfirmation == expected, "\(configuration.redactedURL)")
+        }
+    }
+
+    @Test("RedisReplicaConfirmation refuses replica counts and timeouts out of range")
+    func replicaConfirmationRange() {
+        for (replicas, timeout) in [(0, Duration.seconds(1)), (1001, .seconds(1)), (1, .zero), (1, .seconds(601)), (-1, .seconds(1))] {
+            #expect(throws: RedisError.self, "\(replicas) \(timeout)") {
+                try RedisReplicaConfirmation(replicas: replicas, timeout: timeout)
+            }
+        }
+        #expect((try? RedisReplicaConfirmation(replicas: 1000, timeout: .seconds(600))) != nil)
     }
 
     @Test("redis+sentinel:// names the sentinels (port 26379 by default), the primary, the database and both credentials")
