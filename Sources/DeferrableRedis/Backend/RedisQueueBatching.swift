@@ -55,7 +55,8 @@ final class RedisQueueBatching: Sendable {
     static let maxInFlight = 4
 
     /// The first arguments of the `settleAndPop` script, rendered once: the error-queue bounds, the result key prefix
-    /// and the result channel.
+    /// and channel, the statistics key, and whether results are published without asking for subscribers (on a
+    /// cluster).
     let fixedArguments: [[UInt8]]
     let push: RequestCoalescer<OutgoingJob, Void>
     let lease: RequestCoalescer<LeaseRequest, LeaseResponse>
@@ -80,6 +81,7 @@ final class RedisQueueBatching: Sendable {
             Array(String(settings.errorQueueLimits.maxEntries).utf8),
             Array(String(settings.errorQueueLimits.maxAge.wholeMilliseconds).utf8),
             Array(keys.resultPrefix.utf8), Array(keys.resultChannel.utf8), Array(keys.statistics.utf8),
+            Array((client.configuration.endpoint.isCluster ? "1" : "0").utf8),
         ]
         fixedArguments = limits
         lease = RequestCoalescer(

@@ -22,4 +22,9 @@ public enum RedisEndpoint: Sendable, Hashable, CustomStringConvertible {
             return cluster.description
         }
     }
+
+    /// Whether this is a Redis Cluster.
+    var isCluster: Bool {
+        if case .cluster = self { true } else { false }
+    }
 }

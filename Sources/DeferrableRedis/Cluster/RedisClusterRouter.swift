@@ -140,19 +140,17 @@ final class RedisClusterRouter: Sendable {
     /// The node for `slot` from the layout, or `nil` when there is no layout yet; starts a reading in the
     /// background when the layout is older than the refresh interval.
     private func lookUp(_ slot: RedisHashSlot?) throws -> RedisNodeClient? {
-        let found: (host: String, port: Int)?? = try state.withLock { state in
+        let stale = max(cluster.refreshInterval, .seconds(1))
+        let (found, isStale): ((host: String, port: Int)??, Bool) = try state.withLock { state in
             if state.isClosed { throw RedisError.clientClosed }
-            guard let topology = state.topology else { return nil }
-            if let slot, let moved = state.moved[slot.value] { return .some(moved) }
+            guard let topology = state.topology else { return (nil, false) }
+            let isStale = state.refreshedAt.map { ContinuousClock.now - $0 > stale } ?? false
+            if let slot, let moved = state.moved[slot.value] { return (.some(moved), isStale) }
             let node = slot.map { topology.primary(for: $0) } ?? topology.primaries.first
-            return .some(node.map { ($0.host, $0.port) })
+            return (.some(node.map { ($0.host, $0.port) }), isStale)
         }
         guard let found else { return nil }
-        if let refreshedAt = state.withLock({ $0.refreshedAt }),
-            ContinuousClock.now - refreshedAt > max(cluster.refreshInterval, .seconds(1))
-        {
-            refreshSoon()
-        }
+        if isStale { refreshSoon() }
         guard let found else { return nil }
         return node(host: found.host, port: found.port)
     }

@@ -32,11 +32,9 @@ struct RedisClusterTopology: Sendable, Equatable {
         return index < 0 ? nil : nodes[index]
     }
 
-    /// The primaries that serve at least one slot, each once, in node order.
-    var primaries: [Node] {
-        let serving = Set(primaryIndex.filter { $0 >= 0 })
-        return nodes.indices.filter { serving.contains($0) }.map { nodes[$0] }
-    }
+    /// The primaries that serve at least one slot, each once, in node order (found once, when the layout is read:
+    /// every command without a key goes to the first of them).
+    private(set) var primaries: [Node]
 
     /// How many slots no primary serves.
     var uncoveredSlots: Int { primaryIndex.count { $0 < 0 } }
@@ -44,6 +42,8 @@ struct RedisClusterTopology: Sendable, Equatable {
     private init(nodes: [Node], primaryIndex: [Int]) {
         self.nodes = nodes
         self.primaryIndex = primaryIndex
+        let serving = Set(primaryIndex.filter { $0 >= 0 })
+        primaries = nodes.indices.filter { serving.contains($0) }.map { nodes[$0] }
     }
 
     // MARK: - CLUSTER SHARDS

@@ -7,8 +7,8 @@ extension RedisScript {
     /// KEYS: jobs, ready, delayed, inflight, leases, reclaims, inbox, markers, errors, error payloads, error records,
     /// settled tokens, results index.
     ///
-    /// ARGV: max error entries, max error age ms, result key prefix, result channel, statistics key, settlement count
-    /// S, then 13 per settlement: id, token, mode (`complete`/`requeue`/`dead`), payload (empty = keep), has payload
+    /// ARGV: max error entries, max error age ms, result key prefix, result channel, statistics key, publish always
+    /// (`1` on a Redis Cluster, else `0`), settlement count S, then 13 per settlement: id, token, mode (`complete`/`requeue`/`dead`), payload (empty = keep), has payload
     /// (`1`/`0`), delay ms, error record JSON, result record, result TTL ms (empty = no result), tally name (empty =
     /// count nothing), outcome, run-time bucket, queue-wait bucket (empty = unknown); then one pair of lease ms and
     /// lease token per wanted job (the n-th job taken gets the n-th pair).
@@ -21,10 +21,11 @@ extension RedisScript {
     /// A completion or dead-letter with a result TTL stores its record in the same step: `SET <prefix><id> <record>
     /// PX <ttl>`, the id in the results index (score: expiry ms; up to 500 expired members are trimmed per call, and
     /// the index itself expires with its latest member), and, when a process subscribes to the channel (`PUBSUB
-    /// NUMSUB`, asked once per call), `PUBLISH <channel> <id>` for the job's waiters, as `<id> NUL <record>` when the
-    /// record is at most 8 KiB so that they need not read it (a dead-letter without a record publishes too, so that
-    /// waiters of a job whose envelope was unreadable look again and end at once instead of at their deadline). On
-    /// Redis Cluster the subscriber count is the node's own, which is right for shard channels only. The result
+    /// NUMSUB`, asked once per call; on a Redis Cluster, where that count is only the node's own while a message
+    /// reaches subscribers on every node, always), `PUBLISH <channel> <id>` for the job's waiters, as
+    /// `<id> NUL <record>` when the record is at most 8 KiB so that they need not read it (a dead-letter without a
+    /// record publishes too, so that waiters of a job whose envelope was unreadable look again and end at once
+    /// instead of at their deadline). The result
     /// key is built from the prefix (it carries the group's hash tag, so it lives in the slot of the declared keys).
     ///
     /// A settlement with a tally counts it in the same step (only when the lease was held, so a repeat counts
@@ -55,10 +56,12 @@ extension RedisScript {
             local now = now_ms()
             -- Most of the time no job has a reclaim count: then skip the per-job reads and deletes of it.
             local hasReclaims = redis.call('EXISTS', reclaims) == 1
-            local settleEnd = 6 + tonumber(ARGV[6]) * 13
+            local settleEnd = 7 + tonumber(ARGV[7]) * 13
             local settled, dead, dueBefore, storedResults, subscribers = {}, 0, nil, false, nil
+            if ARGV[6] == '1' then subscribers = 1 end
             -- Tells waiting processes that the job `id` ended, with its record when it is small; nothing when no
-            -- process subscribes to the channel (asked once per call: a subscriber that comes later looks itself).
+            -- process subscribes to the channel (asked once per call: a subscriber that comes later looks itself;
+            -- always on a cluster).
             local function publish(id, record)
                 if subscribers == nil then subscribers = redis.call('PUBSUB', 'NUMSUB', resultChannel)[2] end
                 if subscribers == 0 then return end
@@ -129,7 +132,7 @@ extension RedisScript {
                 publish(id, ARGV[i + 7])
                 storedResults = true
             end
-            for i = 7, settleEnd, 13 do
+            for i = 8, settleEnd, 13 do
                 local id, token, mode = ARGV[i], ARGV[i + 1], ARGV[i + 2]
                 if redis.call('HGET', leases, id) ~= token then
                     settled[#settled + 1] = redis.call('ZSCORE', settledTokens, token) and 1 or 0
@@ -168,7 +171,7 @@ extension RedisScript {
                     end
                 end
             end
-            if settleEnd > 6 then
+            if settleEnd > 7 then
                 redis.call('ZREMRANGEBYSCORE', settledTokens, '-inf', now)
                 write_tallies()
             end

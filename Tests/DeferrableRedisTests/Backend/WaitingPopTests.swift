@@ -65,10 +65,10 @@ struct WaitingPopTests {
         .map(key)
         let releaseKeys = [key("leases"), key("inflight"), key("ready"), key("inbox")]
         // Two pops whose replies "never arrived": error-queue limits, result key prefix and channel, statistics key,
-        // no settlement, two pop pairs.
+        // publish only to subscribers, no settlement, two pop pairs.
         let popped = try await factory.client.evalScript(
             .settleAndPop, keys: leaseKeys,
-            args: ["1000", "1000", key("result:"), key("results:done"), key("stats"), "0", "30000", "lost-a", "30000", "lost-b"])
+            args: ["1000", "1000", key("result:"), key("results:done"), key("stats"), "0", "0", "30000", "lost-a", "30000", "lost-b"])
         #expect(popped.array?.last?.array?.count == 8, "the pops leased both jobs: \(popped)")
         #expect(try await deferrable.stats().inFlight == 2)
 

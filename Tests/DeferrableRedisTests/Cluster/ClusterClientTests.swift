@@ -86,6 +86,48 @@ struct ClusterClientTests {
         await factory.close()
     }
 
+    @Test("a result waiter is woken by a completion on any primary, not only on the one its subscription uses")
+    func resultWaitersWokenFromEveryPrimary() async throws {
+        let factory = try RedisBackendFactory(url: Self.url, settings: RedisBackendSettings(keyPrefix: "cr-\(UUID().uuidString.prefix(6))"))
+        // Six groups: at least one lives on a primary other than the subscription's (the groups spread, above).
+        for index in 0..<6 {
+            let deferrable = try Deferrable(factory: factory, group: "results-\(index)")
+            let gate = AsyncGate()
+            let job = try deferrable.register("echo", returning: Int.self) { (n: Int, _) -> Int in
+                await gate.wait()
+                return n
+            }
+            let future = try await job.later(index)
+            let run = Task { try await deferrable.runOnce(waitingUpTo: .seconds(2)) }
+            let waiting = Task { try await future.result(waitingUpTo: .seconds(60)) }
+            // Once the waiter's channel is subscribed on some node, the job may end; a waiter that misses the
+            // completion's message would sleep until its 60 s deadline.
+            let channel = "\(factory.settings.keyPrefix):{results-\(index)}:results:done"
+            try await eventually("the waiter's subscription", timeout: .seconds(10)) {
+                try await self.subscribers(of: channel) > 0
+            }
+            gate.open()
+            _ = try await run.value
+            let value = try await within(.seconds(10), "the waiter of group \(index) to be woken") {
+                try await waiting.value
+            }
+            #expect(value == index)
+        }
+        await factory.close()
+    }
+
+    /// How many connections subscribe to `channel`, over every primary.
+    private func subscribers(of channel: String) async throws -> Int {
+        var total = 0
+        for node in try await Self.nodes() where node.isPrimary {
+            let client = try RedisClient(url: node.url)
+            let reply = try await client.send(RedisCommand("PUBSUB", "NUMSUB", channel))
+            await client.close()
+            total += Int(reply.array?.last?.int ?? 0)
+        }
+        return total
+    }
+
     @Test("a group whose slot moves to another primary is followed: ASK while it migrates, MOVED after; no job is lost")
     func followsSlotMigration() async throws {
         let prefix = "mv-\(UUID().uuidString.prefix(6))"
