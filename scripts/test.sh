@@ -14,7 +14,8 @@
 #   2b. Starts a 3-primary Redis Cluster on free loopback ports (three redis-server nodes in cluster mode, joined
 #      with redis-cli --cluster create), waits for cluster_state:ok and exports
 #      REDIS_CLUSTER_URL=redis+cluster://127.0.0.1:P1,127.0.0.1:P2; the shared behaviour, debounce and worker
-#      suites run against it too. If REDIS_CLUSTER_URL is already set, that cluster is used.
+#      suites, the CLI and dashboard suites, the fault suites that take REDIS_URL and the demo run against it too,
+#      each in a stage of its own. If REDIS_CLUSTER_URL is already set, that cluster is used.
 #   3. Installs PostgreSQL with apt-get when initdb/pg_ctl are missing and exports POSTGRES_BIN_DIR (its bin
 #      directory; fault tests start clusters of their own from it). Creates a cluster in a temporary directory
 #      (initdb as the `postgres` user when root; trust authentication on loopback; fsync off), starts it with
@@ -24,8 +25,10 @@
 #   4. `swift build --build-tests`; fails if the compiler printed a warning for this package's code
 #      (lines about dependencies under .build/checkouts are ignored).
 #   5. `swift test --skip-build` for every suite but FaultTests, CLITests, DashboardTests and DelayedStartTests,
-#      then DelayedStartTests alone (it measures wake-up lateness), then CLITests and DashboardTests, then
-#      FaultTests on their own, then
+#      then DelayedStartTests alone (it measures wake-up lateness), then the shared suites on the Redis Cluster,
+#      then CLITests and DashboardTests, then those and the fault suites that take REDIS_URL on the cluster, then
+#      FaultTests on their own, then the demo (built with its Redis trait in .build-demo) on the server and on
+#      the cluster, then
 #      scripts/browser-test.sh (the dashboard in headless Chromium; with arguments: only
 #      `swift test --skip-build "$@"` instead).
 #   On exit the redis-server, the cluster nodes and the PostgreSQL server it started (those pids only) are stopped and their
@@ -90,16 +93,41 @@ else
     # its own so that the timing bounds of the other suites are not measured on a starved machine.
     # The suites that start processes and servers of their own (the CLI, the dashboard) run after the others, so
     # that the timing bounds of the core suites are not measured beside them.
+    # The Redis Cluster has stages of its own (below), so that the suites of the first stage do not share the
+    # machine with a second copy of themselves.
     log "swift test --skip-build --skip FaultTests --skip CLITests --skip DashboardTests --skip DelayedStartTests"
-    swift test --skip-build --skip FaultTests --skip CLITests --skip DashboardTests --skip DelayedStartTests
+    env -u REDIS_CLUSTER_URL \
+        swift test --skip-build --skip FaultTests --skip CLITests --skip DashboardTests --skip DelayedStartTests
     # Measures how late a job starts against a timer of the test process: alone, so that the other suites'
     # load on the machine does not delay the consumer's wake-ups by hundreds of milliseconds.
     log "swift test --skip-build --filter DelayedStartTests"
-    swift test --skip-build --filter DelayedStartTests
+    env -u REDIS_CLUSTER_URL swift test --skip-build --filter DelayedStartTests
+    # The shared behaviour, debounce and worker suites with the cluster as their only server backend.
+    log "on the Redis Cluster: swift test --skip-build --filter BackendBehaviourTests --filter DebounceTests --filter WorkerTests --filter ClusterClientTests"
+    env -u REDIS_URL -u POSTGRES_URL swift test --skip-build --filter BackendBehaviourTests --filter DebounceTests \
+        --filter WorkerTests --filter ClusterClientTests --skip DelayedStartTests
     log "swift test --skip-build --filter CLITests --filter DashboardTests"
-    swift test --skip-build --filter CLITests --filter DashboardTests
+    env -u REDIS_CLUSTER_URL swift test --skip-build --filter CLITests --filter DashboardTests
+    # The CLI, the dashboard and the fault suites that take REDIS_URL, with the cluster as REDIS_URL (the load
+    # suites, the 100,000-wait result race and the soak, run on the single server only).
+    log "on the Redis Cluster: the CLI, dashboard and fault suites that take REDIS_URL"
+    env -u POSTGRES_URL -u REDIS_CLUSTER_URL REDIS_URL="$REDIS_CLUSTER_URL" swift test --skip-build \
+        --filter CLITests --filter DashboardRedisTests --filter BadInputTests --filter EnvelopeFuzzConsumerTests \
+        --filter SecurityTests --filter StatisticsFaultTests --filter WorkerHeartbeatFaultTests \
+        --filter WorkerProcessFaultTests
     log "swift test --skip-build --filter FaultTests"
-    swift test --skip-build --filter FaultTests
+    env -u REDIS_CLUSTER_URL swift test --skip-build --filter FaultTests
+    # The demo on Redis, built with its Redis trait in a build directory of its own: to the end, on the server
+    # and on the cluster.
+    log "swift build --traits Redis --product deferrable-demo --scratch-path .build-demo"
+    swift build --traits Redis --product deferrable-demo --scratch-path .build-demo
+    for url in "$REDIS_URL" "$REDIS_CLUSTER_URL"; do
+        log "deferrable-demo --redis $url"
+        demo_output="$(timeout --kill-after=10 120 .build-demo/debug/deferrable-demo --redis "$url")" \
+            || die "the demo failed on $url"
+        grep -q "^Stats: available 0, in flight 0, delayed 0, errors 1$" <<<"$demo_output" \
+            || { printf '%s\n' "$demo_output" >&2; die "the demo on $url did not end with every job settled"; }
+    done
     # The dashboard in a real browser (installs chromium, chromium-driver and selenium when missing).
     log "bash scripts/browser-test.sh"
     timeout --kill-after=30 900 bash scripts/browser-test.sh
