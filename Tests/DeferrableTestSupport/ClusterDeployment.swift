@@ -1,11 +1,17 @@
 import Foundation
 
-/// A private Redis Cluster on loopback: three primaries with one replica each (`redis-cli --cluster create
-/// --cluster-replicas 1`), a node timeout of 1 s, every node in a directory of its own. Every node is stopped by its
-/// pid in ``stop()``.
+/// A private Redis Cluster on loopback: three primaries, by default with one replica each (`redis-cli --cluster
+/// create --cluster-replicas 1`), a node timeout of 1 s, every node in a directory of its own; optionally with TLS
+/// for clients, the cluster bus and replication beside the plain ports. Every node is stopped by its pid in
+/// ``stop()``.
 public final class ClusterDeployment: @unchecked Sendable {
-    /// The six nodes, in the order given to `redis-cli --cluster create` (it makes the first three primaries).
+    /// The nodes, in the order given to `redis-cli --cluster create` (it makes the first three primaries).
     public let nodes: [RedisServerProcess]
+    /// Each node's TLS port (empty without TLS), in the order of ``nodes``.
+    public let tlsPorts: [Int]
+    /// The certificates of a TLS deployment.
+    public let certificates: TestCertificates?
+    private let replicasPerPrimary: Int
 
     public static var isAvailable: Bool {
         RedisServerProcess.isAvailable && RedisServerProcess.executablePath("redis-cli") != nil
@@ -13,8 +19,8 @@ public final class ClusterDeployment: @unchecked Sendable {
 
     /// Starts the nodes, joins them and waits (at most 60 s, without blocking a thread) until every node reports
     /// `cluster_state:ok` and every replica has acknowledged a write of its primary.
-    public static func start() async throws -> ClusterDeployment {
-        let deployment = try ClusterDeployment()
+    public static func start(replicasPerPrimary: Int = 1, tls: Bool = false) async throws -> ClusterDeployment {
+        let deployment = try ClusterDeployment(replicasPerPrimary: replicasPerPrimary, tls: tls)
         do {
             try await deployment.create()
             try await deployment.waitUntilFormed()
@@ -25,32 +31,53 @@ public final class ClusterDeployment: @unchecked Sendable {
         return deployment
     }
 
-    private init() throws {
+    private init(replicasPerPrimary: Int, tls: Bool) throws {
+        self.replicasPerPrimary = replicasPerPrimary
+        let certificates = tls ? try TestCertificates() : nil
         var nodes: [RedisServerProcess] = []
+        var tlsPorts: [Int] = []
         do {
-            for _ in 0..<6 {
+            for _ in 0..<(3 * (1 + replicasPerPrimary)) {
                 // The bus port is chosen too: the default (port + 10000) may not exist or be taken.
-                nodes.append(
-                    try RedisServerProcess(arguments: [
-                        "--cluster-enabled", "yes", "--cluster-port", "\(try freeLoopbackPort())", "--cluster-node-timeout", "1000",
-                        "--cluster-replica-validity-factor", "0", "--repl-diskless-sync-delay", "0",
-                    ]))
+                var arguments = [
+                    "--cluster-enabled", "yes", "--cluster-port", "\(try freeLoopbackPort())", "--cluster-node-timeout",
+                    "1000", "--cluster-replica-validity-factor", "0", "--repl-diskless-sync-delay", "0",
+                ]
+                if let certificates {
+                    let tlsPort = try freeLoopbackPort()
+                    tlsPorts.append(tlsPort)
+                    arguments += [
+                        "--tls-port", "\(tlsPort)", "--tls-cert-file", certificates.serverCertificateFile,
+                        "--tls-key-file", certificates.serverKeyFile, "--tls-ca-cert-file", certificates.caFile,
+                        "--tls-auth-clients", "no", "--tls-cluster", "yes", "--tls-replication", "yes",
+                    ]
+                }
+                nodes.append(try RedisServerProcess(arguments: arguments))
             }
         } catch {
             for node in nodes { node.stopAndRemove() }
+            certificates?.remove()
             throw error
         }
         self.nodes = nodes
+        self.tlsPorts = tlsPorts
+        self.certificates = certificates
     }
 
-    /// `redis+cluster://127.0.0.1:P1,127.0.0.1:P2,…` with every node as a seed.
+    /// `redis+cluster://127.0.0.1:P1,127.0.0.1:P2,…` with every node as a seed; for a TLS deployment
+    /// `rediss+cluster://` with the TLS ports and `tls_ca`.
     public var url: String {
-        "redis+cluster://" + nodes.map { "127.0.0.1:\($0.port)" }.joined(separator: ",")
+        guard let certificates else {
+            return "redis+cluster://" + nodes.map { "127.0.0.1:\($0.port)" }.joined(separator: ",")
+        }
+        return "rediss+cluster://" + tlsPorts.map { "127.0.0.1:\($0)" }.joined(separator: ",") + "?tls_ca="
+            + certificates.caFile
     }
 
-    /// Stops every node (by pid) and removes their directories.
+    /// Stops every node (by pid) and removes their directories and certificates.
     public func stop() {
         for node in nodes { node.stopAndRemove() }
+        certificates?.remove()
     }
 
     /// The node with this port.
@@ -134,7 +161,9 @@ public final class ClusterDeployment: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments =
-            ["--cluster", "create"] + nodes.map { "127.0.0.1:\($0.port)" } + ["--cluster-replicas", "1", "--cluster-yes"]
+            ["--cluster", "create"] + nodes.map { "127.0.0.1:\($0.port)" } + [
+                "--cluster-replicas", "\(replicasPerPrimary)", "--cluster-yes",
+            ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try runWithUnblockedSignals(process)
@@ -156,7 +185,8 @@ public final class ClusterDeployment: @unchecked Sendable {
         var probed = false
         while ContinuousClock.now < deadline {
             let replicas = nodes.filter { isSyncedReplica(port: $0.port) }.count
-            if isHealthy(), replicas == 3 {
+            if isHealthy(), replicas == 3 * replicasPerPrimary {
+                if replicasPerPrimary == 0 { return }
                 if !probed {
                     // A replica fresh from its full sync acknowledges only after a write; give each primary one
                     // (`FLUSHALL` on the empty nodes: a write of no key, which replicas refuse).
@@ -167,6 +197,7 @@ public final class ClusterDeployment: @unchecked Sendable {
             }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw FaultTestError("the cluster did not reach cluster_state:ok with 3 synced replicas within 60 s")
+        throw FaultTestError(
+            "the cluster did not reach cluster_state:ok with \(3 * replicasPerPrimary) synced replicas within 60 s")
     }
 }

@@ -20,6 +20,10 @@ public final class SentinelDeployment: @unchecked Sendable {
     public let password: String?
     /// The sentinels' password (`requirepass` of the sentinels), if any.
     public let sentinelPassword: String?
+    /// With TLS: the certificates, and the TLS ports of the primary, the replica and the sentinels (each keeps its
+    /// plain port too, for the test's own checks). The sentinels monitor the primary's TLS port.
+    public let certificates: TestCertificates?
+    public let tlsPorts: (primary: Int, replica: Int, sentinels: [Int])?
     private let directory: URL
     private let lock = NSLock()
     private var sentinels: [Process] = []
@@ -30,8 +34,10 @@ public final class SentinelDeployment: @unchecked Sendable {
 
     /// Starts the deployment and waits (at most 30 s, without blocking a thread) until every sentinel sees the
     /// replica and the other two.
-    public static func start(password: String? = nil, sentinelPassword: String? = nil) async throws -> SentinelDeployment {
-        let deployment = try SentinelDeployment(password: password, sentinelPassword: sentinelPassword)
+    public static func start(password: String? = nil, sentinelPassword: String? = nil, tls: Bool = false) async throws
+        -> SentinelDeployment
+    {
+        let deployment = try SentinelDeployment(password: password, sentinelPassword: sentinelPassword, tls: tls)
         do {
             try await deployment.waitUntilFormed()
         } catch {
@@ -41,12 +47,25 @@ public final class SentinelDeployment: @unchecked Sendable {
         return deployment
     }
 
-    private init(password: String?, sentinelPassword: String?) throws {
+    private init(password: String?, sentinelPassword: String?, tls: Bool) throws {
         self.password = password
         self.sentinelPassword = sentinelPassword
+        let certificates = tls ? try TestCertificates() : nil
+        self.certificates = certificates
+        let tlsPorts = try certificates.map { _ in
+            (primary: try freeLoopbackPort(), replica: try freeLoopbackPort(), sentinels: try (0..<3).map { _ in try freeLoopbackPort() })
+        }
+        self.tlsPorts = tlsPorts
         let auth = password.map { ["--requirepass", $0, "--masterauth", $0] } ?? []
-        primary = try RedisServerProcess(arguments: auth)
-        replica = try RedisServerProcess(arguments: auth + ["--replicaof", "127.0.0.1", "\(primary.port)"])
+        let tlsArguments = { (port: Int) -> [String] in
+            guard let certificates else { return [] }
+            return ["--tls-port", "\(port)"] + Self.tlsOptions(certificates).flatMap { ["--" + $0.0, $0.1] }
+        }
+        primary = try RedisServerProcess(arguments: auth + tlsArguments(tlsPorts?.primary ?? 0))
+        replica = try RedisServerProcess(
+            arguments: auth + tlsArguments(tlsPorts?.replica ?? 0) + [
+                "--replicaof", "127.0.0.1", "\(tlsPorts?.primary ?? primary.port)",
+            ])
         directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "deferrable-sentinels-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -61,12 +80,24 @@ public final class SentinelDeployment: @unchecked Sendable {
         }
     }
 
-    /// `redis+sentinel://[:password@]127.0.0.1:S1,…/deferrable-primary[?sentinel_password=…]`.
+    /// `redis+sentinel://[:password@]127.0.0.1:S1,…/deferrable-primary[?sentinel_password=…]`; with TLS
+    /// `rediss+sentinel://` with the sentinels' TLS ports and `tls_ca`.
     public var url: String {
         let userInfo = password.map { ":\($0)@" } ?? ""
-        let hosts = sentinelPorts.map { "127.0.0.1:\($0)" }.joined(separator: ",")
-        let query = sentinelPassword.map { "?sentinel_password=\($0)" } ?? ""
-        return "redis+sentinel://\(userInfo)\(hosts)/\(Self.primaryName)\(query)"
+        let hosts = (tlsPorts?.sentinels ?? sentinelPorts).map { "127.0.0.1:\($0)" }.joined(separator: ",")
+        let query =
+            (sentinelPassword.map { ["sentinel_password=\($0)"] } ?? []) + (certificates.map { ["tls_ca=\($0.caFile)"] } ?? [])
+        return "redis\(certificates == nil ? "" : "s")+sentinel://\(userInfo)\(hosts)/\(Self.primaryName)"
+            + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+    }
+
+    /// The TLS settings of every process: its certificate, the CA, no client certificates asked for, and TLS to
+    /// the servers it replicates from or monitors.
+    private static func tlsOptions(_ certificates: TestCertificates) -> [(String, String)] {
+        [
+            ("tls-cert-file", certificates.serverCertificateFile), ("tls-key-file", certificates.serverKeyFile),
+            ("tls-ca-cert-file", certificates.caFile), ("tls-auth-clients", "no"), ("tls-replication", "yes"),
+        ]
     }
 
     /// The port the sentinels currently name as the primary's (asked of the first sentinel that answers).
@@ -108,6 +139,7 @@ public final class SentinelDeployment: @unchecked Sendable {
         }
         replica.stopAndRemove()
         primary.stopAndRemove()
+        certificates?.remove()
         try? FileManager.default.removeItem(at: directory)
     }
 
@@ -120,12 +152,16 @@ public final class SentinelDeployment: @unchecked Sendable {
         var lines = [
             "port \(port)", "bind 127.0.0.1", "daemonize no", "dir \(own.path)",
             "logfile \(own.appendingPathComponent("sentinel.log").path)",
-            "sentinel monitor \(Self.primaryName) 127.0.0.1 \(primary.port) 2",
+            "sentinel monitor \(Self.primaryName) 127.0.0.1 \(tlsPorts?.primary ?? primary.port) 2",
             "sentinel down-after-milliseconds \(Self.primaryName) 1000",
             "sentinel failover-timeout \(Self.primaryName) 10000",
             "sentinel parallel-syncs \(Self.primaryName) 1",
         ]
         if let password { lines.append("sentinel auth-pass \(Self.primaryName) \(password)") }
+        if let certificates, let tlsPorts {
+            lines.append("tls-port \(tlsPorts.sentinels[index])")
+            lines += Self.tlsOptions(certificates).map { "\($0.0) \($0.1)" }
+        }
         if let sentinelPassword {
             lines.append("requirepass \(sentinelPassword)")
             lines.append("sentinel sentinel-pass \(sentinelPassword)")

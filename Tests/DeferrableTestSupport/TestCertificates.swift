@@ -25,7 +25,10 @@ public struct TestCertificates: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try makeCA("ca", name: "Deferrable Test CA")
         try makeCA("other-ca", name: "Unrelated Test CA")
-        try makeSigned("server", name: "localhost", extensions: "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n")
+        // Client use too: with `tls-cluster` and `tls-replication`, servers present it to each other.
+        try makeSigned(
+            "server", name: "localhost",
+            extensions: "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n")
         try makeSigned(
             "other-host", name: "redis.example.com", extensions: "subjectAltName=DNS:redis.example.com\nextendedKeyUsage=serverAuth\n")
         try makeSigned("client", name: "deferrable-client", extensions: "extendedKeyUsage=clientAuth\n")

@@ -14,7 +14,8 @@ import Synchronization
 ///   other callers.
 /// - In a cluster, each command goes to the primary serving its first key's hash slot (a command without keys to
 ///   any primary); a pipeline is split by primary. `MOVED`, `ASK`, `TRYAGAIN`, `CLUSTERDOWN` and `LOADING` replies
-///   are followed (see ``RedisClusterEndpoint``). `SELECT`, a database other than 0 and TLS are refused there with
+///   are followed (see ``RedisClusterEndpoint``); with TLS every node is reached over TLS at the TLS port its layout
+///   names. `SELECT` and a database other than 0 are refused there with
 ///   ``RedisError/notSupportedInCluster(_:)``.
 /// - Errors are always ``RedisError`` (``sendBlocking(_:blockFor:)`` may also throw `CancellationError`).
 ///

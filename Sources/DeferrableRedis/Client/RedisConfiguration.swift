@@ -66,9 +66,12 @@ public struct RedisConfiguration: Sendable, Equatable {
     ///   (see ``RedisTLSConfiguration``)
     /// - `redis+sentinel://[[user]:password@]host[:port][,host[:port]…]/primary-name[/db]`: the primary that the
     ///   sentinels at those addresses (port 26379 by default) name; the user and password are the data nodes',
-    ///   `?sentinel_password=…&sentinel_username=…` the sentinels' (see ``RedisSentinelEndpoint``)
+    ///   `?sentinel_password=…&sentinel_username=…` the sentinels' (see ``RedisSentinelEndpoint``);
+    ///   `rediss+sentinel://…` the same over TLS to the sentinels and the data nodes (the `tls_*` parameters)
     /// - `redis+cluster://[[user]:password@]host[:port][,host[:port]…]`: a Redis Cluster reached through those nodes
-    ///   (see ``RedisClusterEndpoint``); a database path other than `/0` is refused, a cluster has only database 0
+    ///   (see ``RedisClusterEndpoint``); a database path other than `/0` is refused, a cluster has only database 0;
+    ///   `rediss+cluster://…` the same over TLS to every node (the `tls_*` parameters as for `rediss://`; the nodes'
+    ///   TLS ports are read from the layout)
     /// - every form above also takes `wait_replicas=N` (with `wait_timeout_ms=MS`, default 1000, and
     ///   `wait_aof=true`): the ``replicaConfirmation``
     /// - `unix:///path/to/redis.sock[?db=N&password=...&username=...]`
@@ -81,34 +84,29 @@ public struct RedisConfiguration: Sendable, Equatable {
 
     /// The configuration as a URL with the password replaced by `***`.
     public var redactedURL: String {
-        let url = redactedURLWithoutConfirmation
-        guard let confirmation = replicaConfirmation else { return url }
-        return url + (url.contains("?") ? "&" : "?") + confirmation.queryItems.map { "\($0)=\($1)" }.joined(separator: "&")
-    }
-
-    private var redactedURLWithoutConfirmation: String {
         var userInfo = ""
         if username != nil || password != nil {
             userInfo = (username ?? "") + (password != nil ? ":***" : "") + "@"
         }
+        let secure = tls == nil ? "" : "s"
+        var query = (tls?.queryItems ?? []) + (replicaConfirmation?.queryItems ?? [])
+        let base: String
         switch endpoint {
         case .tcp:
-            guard let tls else { return "redis://\(userInfo)\(endpoint)/\(database)" }
-            let query = tls.queryItems.map { "\($0)=\($1)" }.joined(separator: "&")
-            return "rediss://\(userInfo)\(endpoint)/\(database)" + (query.isEmpty ? "" : "?" + query)
+            base = "redis\(secure)://\(userInfo)\(endpoint)/\(database)"
         case .unixSocket(let path):
-            return "unix://\(userInfo)\(path)?db=\(database)"
+            base = "unix://\(userInfo)\(path)"
+            query.insert(("db", String(database)), at: 0)
         case .sentinel(let sentinel):
-            var query: [String] = []
-            if let user = sentinel.sentinelUsername { query.append("sentinel_username=\(user)") }
-            if sentinel.sentinelPassword != nil { query.append("sentinel_password=***") }
+            if let user = sentinel.sentinelUsername { query.append(("sentinel_username", user)) }
+            if sentinel.sentinelPassword != nil { query.append(("sentinel_password", "***")) }
             let hosts = sentinel.sentinels.map(\.description).joined(separator: ",")
-            return "redis+sentinel://\(userInfo)\(hosts)/\(sentinel.primaryName)/\(database)"
-                + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+            base = "redis\(secure)+sentinel://\(userInfo)\(hosts)/\(sentinel.primaryName)/\(database)"
         case .cluster(let cluster):
             let hosts = cluster.seeds.map { $0.description }.joined(separator: ",")
-            return "redis+cluster://\(userInfo)\(hosts)"
+            base = "redis\(secure)+cluster://\(userInfo)\(hosts)"
         }
+        return query.isEmpty ? base : base + "?" + query.map { "\($0)=\($1)" }.joined(separator: "&")
     }
 }
 

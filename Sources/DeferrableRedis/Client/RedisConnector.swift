@@ -83,14 +83,13 @@ final class RedisConnector: Sendable {
     /// The client's TLS context, or `nil` without TLS. Its files are read at the first connection that finds them
     /// usable, outside the lock; a failure is not kept, so a file that appears later is used by the next connection.
     /// - Throws: ``RedisError/invalidTLSConfiguration(_:)``, also for TLS on an endpoint that cannot have it (a Unix
-    ///   socket, Sentinel).
+    ///   socket).
     private func tlsContext() throws(RedisError) -> RedisTLSContext? {
         guard let tls = configuration.tls else { return nil }
         switch configuration.endpoint {
-        case .tcp: break
+        case .tcp, .sentinel: break
         case .unixSocket: throw .invalidTLSConfiguration("TLS is not available over a Unix socket")
-        case .sentinel: throw .invalidTLSConfiguration("TLS with Sentinel is not supported")
-        case .cluster: throw .notSupportedInCluster("TLS")
+        case .cluster: throw .invalidTLSConfiguration("a cluster is reached through its nodes, each a TCP endpoint")
         }
         if let built = state.withLock({ $0.tls }) { return built }
         let built = try RedisTLSContext(tls)

@@ -18,7 +18,7 @@ public enum RedisError: Error, Sendable, Equatable, CustomStringConvertible {
     case tlsFailed(endpoint: String, failure: RedisTLSFailure, reason: String)
     /// The TLS options cannot be used (a file missing or unreadable, a certificate without its key, ...).
     case invalidTLSConfiguration(String)
-    /// What was asked cannot be done on a Redis Cluster (a database other than 0, TLS, `SELECT`); the reason says
+    /// What was asked cannot be done on a Redis Cluster (a database other than 0, `SELECT`); the reason says
     /// which.
     case notSupportedInCluster(String)
     /// A write ran on the primary at `endpoint`, but only `replicas` of the `required` replicas confirmed it within

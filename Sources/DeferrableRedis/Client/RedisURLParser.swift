@@ -23,17 +23,18 @@ enum RedisURLParser {
         case "unix", "redis+unix", "redis-socket":
             return try parseUnix(rest)
         case "redis+sentinel":
-            return try parseSentinel(rest)
+            return try parseSentinel(rest, tls: false)
         case "rediss+sentinel":
-            throw RedisError.invalidURL("TLS to Sentinel deployments is not supported; use redis+sentinel://")
+            return try parseSentinel(rest, tls: true)
         case "redis+cluster":
-            return try parseCluster(rest)
+            return try parseCluster(rest, tls: false)
         case "rediss+cluster":
-            throw RedisError.invalidURL("TLS to a Redis Cluster is not supported; use redis+cluster://")
+            return try parseCluster(rest, tls: true)
         default:
             let shown = scheme.count <= 16 ? scheme : String(scheme.prefix(16)) + "…"
             throw RedisError.invalidURL(
-                "unsupported scheme '\(shown)'; expected redis://, rediss://, unix://, redis+sentinel:// or redis+cluster://")
+                "unsupported scheme '\(shown)'; expected redis://, rediss://, unix://, redis+sentinel://, "
+                    + "redis+cluster:// or rediss+cluster://")
         }
     }
 
@@ -66,8 +67,9 @@ enum RedisURLParser {
     // MARK: - redis+sentinel://
 
     /// `redis+sentinel://[[user]:password@]host[:port][,host[:port]…]/primary-name[/db]` with optional
-    /// `sentinel_username`, `sentinel_password` and `db` query parameters (sentinel port 26379 by default).
-    private static func parseSentinel(_ rest: Substring) throws -> RedisConfiguration {
+    /// `sentinel_username`, `sentinel_password` and `db` query parameters (sentinel port 26379 by default);
+    /// `rediss+sentinel://` the same over TLS to the sentinels and the data nodes, with the `tls_*` parameters.
+    private static func parseSentinel(_ rest: Substring, tls: Bool) throws -> RedisConfiguration {
         let (beforeQuery, query) = splitQuery(rest)
         let (username, password, hosts, path) = try splitAuthority(beforeQuery)
         let sentinels = try hosts.split(separator: ",", omittingEmptySubsequences: false).map { part in
@@ -88,15 +90,16 @@ enum RedisURLParser {
         var configuration = RedisConfiguration(
             endpoint: .sentinel(RedisSentinelEndpoint(primaryName: primaryName, sentinels: sentinels)),
             username: username, password: password,
-            database: try pathParts.count == 2 ? parseDatabase(pathParts.last!) : 0)
+            database: try pathParts.count == 2 ? parseDatabase(pathParts.last!) : 0, tls: tls ? RedisTLSConfiguration() : nil)
         try apply(query: query, to: &configuration, allowCredentials: false)
         return configuration
     }
 
     // MARK: - redis+cluster://
 
-    /// `redis+cluster://[[user]:password@]host[:port][,host[:port]…][/0]`, with the `db` query parameter only as 0.
-    private static func parseCluster(_ rest: Substring) throws -> RedisConfiguration {
+    /// `redis+cluster://[[user]:password@]host[:port][,host[:port]…][/0]`, with the `db` query parameter only as 0;
+    /// `rediss+cluster://` the same over TLS to every node, with the `tls_*` parameters.
+    private static func parseCluster(_ rest: Substring, tls: Bool) throws -> RedisConfiguration {
         let (beforeQuery, query) = splitQuery(rest)
         let (username, password, hosts, path) = try splitAuthority(beforeQuery)
         let seeds = try hosts.split(separator: ",", omittingEmptySubsequences: false).map { part in
@@ -109,7 +112,7 @@ enum RedisURLParser {
         let dbText = path.drop { $0 == "/" }
         var configuration = RedisConfiguration(
             endpoint: .cluster(RedisClusterEndpoint(seeds: seeds)), username: username, password: password,
-            database: dbText.isEmpty ? 0 : try parseDatabase(dbText))
+            database: dbText.isEmpty ? 0 : try parseDatabase(dbText), tls: tls ? RedisTLSConfiguration() : nil)
         try apply(query: query, to: &configuration, allowCredentials: false)
         guard configuration.database == 0 else {
             throw RedisError.invalidURL("a Redis Cluster has only database 0 (SELECT is refused in cluster mode)")

@@ -102,9 +102,6 @@ final class RedisClusterRouter: Sendable {
         if configuration.database != 0 {
             throw RedisError.notSupportedInCluster("database \(configuration.database): a cluster has only database 0")
         }
-        if configuration.tls != nil {
-            throw RedisError.notSupportedInCluster("TLS (connect to the nodes without it, or use a single server)")
-        }
         if let found = try lookUp(slot) { return found }
         await refresh()
         if let found = try lookUp(slot) { return found }
@@ -224,10 +221,13 @@ final class RedisClusterRouter: Sendable {
         for node in retired { await node.close() }
     }
 
-    /// `CLUSTER SHARDS` from `node`, or `CLUSTER SLOTS` when the server does not know the former.
+    /// `CLUSTER SHARDS` from `node`, or `CLUSTER SLOTS` when the server does not know the former (on a TLS
+    /// connection, a server with `tls-cluster yes` lists the TLS ports in it).
     private func layout(from node: RedisNodeClient, host: String) async throws -> RedisClusterTopology {
         do {
-            return try RedisClusterTopology(shards: try await node.send(RedisCommand("CLUSTER", "SHARDS")), askedHost: host)
+            return try RedisClusterTopology(
+                shards: try await node.send(RedisCommand("CLUSTER", "SHARDS")), askedHost: host,
+                usesTLS: configuration.tls != nil)
         } catch let error as RedisError where error.serverErrorCode == "ERR" {
             return try RedisClusterTopology(slots: try await node.send(RedisCommand("CLUSTER", "SLOTS")), askedHost: host)
         }

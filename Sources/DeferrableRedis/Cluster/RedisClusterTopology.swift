@@ -48,8 +48,9 @@ struct RedisClusterTopology: Sendable, Equatable {
 
     // MARK: - CLUSTER SHARDS
 
-    /// Reads a `CLUSTER SHARDS` reply. `askedHost` replaces an unknown endpoint (`?` or empty), as Redis advises.
-    init(shards reply: RedisValue, askedHost: String) throws(RedisError) {
+    /// Reads a `CLUSTER SHARDS` reply. `askedHost` replaces an unknown endpoint (`?` or empty), as Redis advises;
+    /// with `usesTLS`, each node's `tls-port` is used (its `port` when it has none).
+    init(shards reply: RedisValue, askedHost: String, usesTLS: Bool = false) throws(RedisError) {
         guard let shards = reply.array else { throw Self.bad("CLUSTER SHARDS did not return an array") }
         var nodes: [Node] = []
         var primaryIndex = [Int](repeating: -1, count: RedisHashSlot.count)
@@ -61,7 +62,7 @@ struct RedisClusterTopology: Sendable, Equatable {
             guard slotList.count.isMultiple(of: 2) else { throw Self.bad("a shard's slot list has an odd length") }
             var primary: Int?
             for entry in nodeList {
-                let node = try Self.shardNode(try Self.fields(entry, what: "node"), askedHost: askedHost)
+                let node = try Self.shardNode(try Self.fields(entry, what: "node"), askedHost: askedHost, usesTLS: usesTLS)
                 if node.role == .primary, primary == nil { primary = nodes.count }
                 nodes.append(node)
             }
@@ -74,9 +75,12 @@ struct RedisClusterTopology: Sendable, Equatable {
         self.init(nodes: nodes, primaryIndex: primaryIndex)
     }
 
-    private static func shardNode(_ fields: [String: RedisValue], askedHost: String) throws(RedisError) -> Node {
+    private static func shardNode(_ fields: [String: RedisValue], askedHost: String, usesTLS: Bool) throws(RedisError)
+        -> Node
+    {
         let id = fields["id"]?.string ?? ""
-        let port = try Self.port(fields["port"] ?? fields["tls-port"], what: "node port")
+        let port = try Self.port(
+            usesTLS ? fields["tls-port"] ?? fields["port"] : fields["port"] ?? fields["tls-port"], what: "node port")
         var host = fields["endpoint"]?.string ?? ""
         if host.isEmpty || host == "?" { host = fields["ip"]?.string ?? "" }
         if host.isEmpty || host == "?" { host = askedHost }

@@ -31,7 +31,8 @@ final class RedisSentinelResolver: Sendable {
         var reasons: [String] = []
         for address in order.withLock({ $0 }) {
             do {
-                let (host, port) = try await ask(address, connectTimeout: configuration.connectTimeout, group: group)
+                let (host, port) = try await ask(
+                    address, connectTimeout: configuration.connectTimeout, tls: tls, group: group)
                 var primary = configuration
                 primary.endpoint = .tcp(host: host, port: port)
                 let connection = try await connectConfirmingRole(primary, tls: tls, group: group)
@@ -81,13 +82,16 @@ final class RedisSentinelResolver: Sendable {
         return connection
     }
 
+    /// Asks the sentinel at `address` for the primary's address, over TLS with `tls` (the same options as for the
+    /// data nodes; the sentinel's certificate must name its own address or the configured server name).
     private func ask(
-        _ address: RedisSentinelEndpoint.Address, connectTimeout: Duration, group: any EventLoopGroup
+        _ address: RedisSentinelEndpoint.Address, connectTimeout: Duration, tls: RedisTLSContext?,
+        group: any EventLoopGroup
     ) async throws(RedisError) -> (String, Int) {
         let configuration = RedisConfiguration(
             endpoint: .tcp(host: address.host, port: address.port), username: sentinel.sentinelUsername,
             password: sentinel.sentinelPassword, connectTimeout: connectTimeout)
-        let connection = try await RedisConnection.connect(configuration: configuration, tls: nil, group: group)
+        let connection = try await RedisConnection.connect(configuration: configuration, tls: tls, group: group)
         defer { connection.close() }
         let reply: RedisValue
         do {

@@ -155,7 +155,6 @@ struct ClientConfigurationTests {
             ("redis+sentinel://h1/p?sentinel_x=1", "unsupported Sentinel parameter"),
             ("redis://h1?sentinel_password=x", "needs a redis+sentinel"),
             ("redis+sentinel://h1/p?tls_ca=/x", "needs TLS"),
-            ("rediss+sentinel://h1/p", "not supported"),
             ("redis://h?wait_replicas=0", "wait_replicas must be 1 to 1000"),
             ("redis://h?wait_replicas=1001", "wait_replicas must be 1 to 1000"),
             ("redis://h?wait_replicas=x", "wait_replicas must be 1 to 1000"),
@@ -196,6 +195,20 @@ struct ClientConfigurationTests {
             let again = try RedisConfiguration(url: configuration.redactedURL.replacingOccurrences(of: "***", with: "pw"))
             #expect(again.replicaConfirmation == expected, "\(configuration.redactedURL)")
         }
+    }
+
+    @Test("rediss+sentinel:// turns TLS on for the sentinels and the data nodes, with every TLS option")
+    func sentinelTLSURL() throws {
+        let configuration = try RedisConfiguration(
+            url: "rediss+sentinel://:pw@s1,s2:26380/primary?tls_ca=/ca.pem&tls_server_name=redis.internal&sentinel_password=sp")
+        #expect(configuration.tls == RedisTLSConfiguration(serverName: "redis.internal", caFile: "/ca.pem"))
+        #expect(
+            configuration.redactedURL
+                == "rediss+sentinel://:***@s1:26379,s2:26380/primary/0?tls_ca=/ca.pem&tls_server_name=redis.internal&sentinel_password=***")
+        let again = try RedisConfiguration(
+            url: configuration.redactedURL.replacingOccurrences(of: ":***@", with: ":pw@").replacingOccurrences(
+                of: "sentinel_password=***", with: "sentinel_password=sp"))
+        #expect(again == configuration)
     }
 
     @Test("RedisReplicaConfirmation refuses replica counts and timeouts out of range")

@@ -182,10 +182,14 @@ struct ClusterClientTests {
         await factory.close()
     }
 
-    @Test("SELECT, a database other than 0 and TLS are refused with a typed error")
+    @Test("SELECT and a database other than 0 are refused with a typed error; rediss+cluster:// carries its TLS options")
     func refusals() async throws {
         #expect(throws: RedisError.self) { try RedisConfiguration(url: "redis+cluster://127.0.0.1:7000/1") }
-        #expect(throws: RedisError.self) { try RedisConfiguration(url: "rediss+cluster://127.0.0.1:7000") }
+        let tls = try RedisConfiguration(
+            url: "rediss+cluster://127.0.0.1:7000,127.0.0.1:7001?tls_ca=/ca.pem&tls_server_name=redis.internal")
+        #expect(tls.tls == RedisTLSConfiguration(serverName: "redis.internal", caFile: "/ca.pem"))
+        #expect(tls.redactedURL == "rediss+cluster://127.0.0.1:7000,127.0.0.1:7001?tls_ca=/ca.pem&tls_server_name=redis.internal")
+        #expect(try RedisConfiguration(url: tls.redactedURL) == tls)
         var configuration = try RedisConfiguration(url: Self.url)
         let client = RedisClient(configuration: configuration)
         await #expect {

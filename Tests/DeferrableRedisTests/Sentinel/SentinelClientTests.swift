@@ -26,8 +26,13 @@ struct SentinelClientTests {
     func findsThePrimary() async throws {
         let deployment = try await SentinelDeployment.start(password: "data-secret", sentinelPassword: "sentinel-secret")
         defer { deployment.stop() }
+        try await runsAJobOnThePrimary(of: deployment, group: "sentinel")
+    }
+
+    /// Pushes and runs one job through a factory on `deployment.url` and checks that it went to the primary.
+    private func runsAJobOnThePrimary(of deployment: SentinelDeployment, group: String) async throws {
         let factory = try RedisBackendFactory(url: deployment.url)
-        let deferrable = try Deferrable(factory: factory, group: "sentinel")
+        let deferrable = try Deferrable(factory: factory, group: group)
         let ran = Locked<[Int]>([])
         let job = try deferrable.register("record") { (n: Int, _) in ran.withLock { $0.append(n) } }
         try await job.later(5)
@@ -36,6 +41,29 @@ struct SentinelClientTests {
         #expect(ran.value == [5])
         #expect(try await connectedPort(factory.client) == deployment.primary.port)
         await factory.close()
+    }
+
+    @Test(
+        "rediss+sentinel:// asks the sentinels and reaches the primary over TLS; an untrusted CA fails with the TLS error",
+        .enabled(if: TestCertificates.isAvailable, "needs openssl"))
+    func overTLS() async throws {
+        let deployment = try await SentinelDeployment.start(password: "data-secret", tls: true)
+        defer { deployment.stop() }
+        try await runsAJobOnThePrimary(of: deployment, group: "sentinel-tls")
+
+        let certificates = try #require(deployment.certificates)
+        var untrusted = try RedisConfiguration(
+            url: deployment.url.replacingOccurrences(of: certificates.caFile, with: certificates.otherCAFile))
+        untrusted.connectTimeout = .seconds(1)
+        let client = RedisClient(configuration: untrusted, logger: quietLogger())
+        do {
+            let reply = try await client.send(RedisCommand("PING"))
+            Issue.record("PING through an untrusted CA answered \(reply)")
+        } catch RedisError.cannotConnect(let endpoint, let reason) {
+            #expect(endpoint.hasPrefix("sentinel:"), "\(endpoint)")
+            #expect(reason.contains("TLS handshake"), "\(reason)")
+        }
+        await client.close()
     }
 
     @Test("a sentinel that cannot be reached is skipped for the next one")
