@@ -46,11 +46,9 @@ public final class ClusterDeployment: @unchecked Sendable {
                 if let certificates {
                     let tlsPort = try freeLoopbackPort()
                     tlsPorts.append(tlsPort)
-                    arguments += [
-                        "--tls-port", "\(tlsPort)", "--tls-cert-file", certificates.serverCertificateFile,
-                        "--tls-key-file", certificates.serverKeyFile, "--tls-ca-cert-file", certificates.caFile,
-                        "--tls-auth-clients", "no", "--tls-cluster", "yes", "--tls-replication", "yes",
-                    ]
+                    arguments +=
+                        ["--tls-port", "\(tlsPort)", "--tls-cluster", "yes"]
+                        + certificates.serverOptions.flatMap { ["--" + $0.0, $0.1] }
                 }
                 nodes.append(try RedisServerProcess(arguments: arguments))
             }

@@ -59,7 +59,7 @@ public final class SentinelDeployment: @unchecked Sendable {
         let auth = password.map { ["--requirepass", $0, "--masterauth", $0] } ?? []
         let tlsArguments = { (port: Int) -> [String] in
             guard let certificates else { return [] }
-            return ["--tls-port", "\(port)"] + Self.tlsOptions(certificates).flatMap { ["--" + $0.0, $0.1] }
+            return ["--tls-port", "\(port)"] + certificates.serverOptions.flatMap { ["--" + $0.0, $0.1] }
         }
         primary = try RedisServerProcess(arguments: auth + tlsArguments(tlsPorts?.primary ?? 0))
         replica = try RedisServerProcess(
@@ -89,15 +89,6 @@ public final class SentinelDeployment: @unchecked Sendable {
             (sentinelPassword.map { ["sentinel_password=\($0)"] } ?? []) + (certificates.map { ["tls_ca=\($0.caFile)"] } ?? [])
         return "redis\(certificates == nil ? "" : "s")+sentinel://\(userInfo)\(hosts)/\(Self.primaryName)"
             + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
-    }
-
-    /// The TLS settings of every process: its certificate, the CA, no client certificates asked for, and TLS to
-    /// the servers it replicates from or monitors.
-    private static func tlsOptions(_ certificates: TestCertificates) -> [(String, String)] {
-        [
-            ("tls-cert-file", certificates.serverCertificateFile), ("tls-key-file", certificates.serverKeyFile),
-            ("tls-ca-cert-file", certificates.caFile), ("tls-auth-clients", "no"), ("tls-replication", "yes"),
-        ]
     }
 
     /// The port the sentinels currently name as the primary's (asked of the first sentinel that answers).
@@ -160,7 +151,7 @@ public final class SentinelDeployment: @unchecked Sendable {
         if let password { lines.append("sentinel auth-pass \(Self.primaryName) \(password)") }
         if let certificates, let tlsPorts {
             lines.append("tls-port \(tlsPorts.sentinels[index])")
-            lines += Self.tlsOptions(certificates).map { "\($0.0) \($0.1)" }
+            lines += certificates.serverOptions.map { "\($0.0) \($0.1)" }
         }
         if let sentinelPassword {
             lines.append("requirepass \(sentinelPassword)")

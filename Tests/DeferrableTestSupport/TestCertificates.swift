@@ -16,6 +16,15 @@ public struct TestCertificates: Sendable {
     public var clientCertificateFile: String { path("client.crt") }
     public var clientKeyFile: String { path("client.key") }
 
+    /// `redis-server` (and `redis-sentinel`) settings that serve this server certificate, trust this CA, ask no
+    /// client for a certificate and speak TLS to the servers replicated from or monitored.
+    public var serverOptions: [(String, String)] {
+        [
+            ("tls-cert-file", serverCertificateFile), ("tls-key-file", serverKeyFile), ("tls-ca-cert-file", caFile),
+            ("tls-auth-clients", "no"), ("tls-replication", "yes"),
+        ]
+    }
+
     public static var isAvailable: Bool { RedisServerProcess.executablePath("openssl") != nil }
 
     /// Creates the certificates (P-256 keys, valid for one day).

@@ -95,14 +95,9 @@ final class RedisNodeClient: Sendable {
         var wait = confirmation.command.encoded
         request.writeBuffer(&wait)
         let sent = request
-        let timeout = confirmation.timeout + configuration.commandTimeout
-        var replies = try await onDedicatedConnection {
-            try await $0.pipeline(encoded: sent, count: total + 1, operation: operation, timeout: timeout)
+        return try await afterConfirmation(by: confirmation, droppingAsking: { asking ? Array($0.dropFirst()) : $0 }) {
+            try await $0.pipeline(encoded: sent, count: total + 1, operation: operation, timeout: $1)
         }
-        let confirmationReply = try Self.removingLast(&replies)
-        if asking { replies.removeFirst() }
-        try check(confirmationReply, of: replies, confirmation)
-        return replies
     }
 
     /// Sends `commands`, the first of which blocks, with one write on a dedicated connection (see
@@ -130,30 +125,31 @@ final class RedisNodeClient: Sendable {
     private func pipelineConfirmed(
         _ commands: [RedisCommand], asking: Bool, _ confirmation: RedisReplicaConfirmation
     ) async throws -> [Result<RedisValue, RedisError>] {
-        let timeout = confirmation.timeout + configuration.commandTimeout
         let sent = (asking ? Self.asking(commands) : commands) + [confirmation.command]
-        var replies = try await onDedicatedConnection { try await $0.pipeline(sent, timeout: timeout) }
-        let confirmationReply = try Self.removingLast(&replies)
-        if asking { replies = Self.droppingAsking(replies) }
-        try check(confirmationReply, of: replies, confirmation)
+        return try await afterConfirmation(by: confirmation, droppingAsking: { asking ? Self.droppingAsking($0) : $0 }) {
+            try await $0.pipeline(sent, timeout: $1)
+        }
+    }
+
+    /// Runs `send` (a write that ends with the confirmation's command) on a dedicated connection with the command
+    /// timeout plus the confirmation's, and returns the other replies (after `droppingAsking`) once the confirmation
+    /// holds. Replies that are all cluster redirects are returned unchecked: nothing ran, so nothing needs a
+    /// replica, and the redirect must reach the router.
+    private func afterConfirmation(
+        by confirmation: RedisReplicaConfirmation,
+        droppingAsking: ([Result<RedisValue, RedisError>]) -> [Result<RedisValue, RedisError>],
+        _ send: (RedisConnection, Duration) async throws -> [Result<RedisValue, RedisError>]
+    ) async throws -> [Result<RedisValue, RedisError>] {
+        let timeout = confirmation.timeout + configuration.commandTimeout
+        var replies = try await onDedicatedConnection { try await send($0, timeout) }
+        guard let confirmationReply = replies.popLast() else {
+            throw RedisError.protocolError("no reply to the replica confirmation")
+        }
+        replies = droppingAsking(replies)
+        if RedisClusterRedirect.allRedirected(replies) == nil {
+            try confirmation.check(confirmationReply, endpoint: "\(configuration.endpoint)")
+        }
         return replies
-    }
-
-    /// Checks the confirmation's reply, unless every reply is a cluster redirect (nothing ran, so nothing needs a
-    /// replica, and the redirect must reach the router).
-    private func check(
-        _ confirmationReply: Result<RedisValue, RedisError>, of replies: [Result<RedisValue, RedisError>],
-        _ confirmation: RedisReplicaConfirmation
-    ) throws(RedisError) {
-        guard RedisClusterRedirect.allRedirected(replies) == nil else { return }
-        try confirmation.check(confirmationReply, endpoint: "\(configuration.endpoint)")
-    }
-
-    private static func removingLast(
-        _ replies: inout [Result<RedisValue, RedisError>]
-    ) throws(RedisError) -> Result<RedisValue, RedisError> {
-        guard let last = replies.popLast() else { throw .protocolError("no reply to the replica confirmation") }
-        return last
     }
 
     /// Opens a connection of its own, outside the pools, with the connector's backoff and connect timeout.

@@ -21,17 +21,22 @@ struct ReplicaConfirmationTests {
     /// A primary that sends its first full sync at once (not after the default 5 s of waiting for more replicas).
     static let primaryArguments = ["--repl-diskless-sync-delay", "0"]
 
-    /// A primary and a replica of it, once the replica is in sync.
-    private func startPair() async throws -> (primary: RedisServerProcess, replica: RedisServerProcess) {
-        let primary = try RedisServerProcess(arguments: Self.primaryArguments)
+    /// A primary and a replica of it, both with `arguments`, once the replica is in sync (both stopped if it never is).
+    private func startPair(arguments: [String] = []) async throws -> (primary: RedisServerProcess, replica: RedisServerProcess) {
+        let primary = try RedisServerProcess(arguments: Self.primaryArguments + arguments)
         let replica: RedisServerProcess
         do {
-            replica = try RedisServerProcess(arguments: ["--replicaof", "127.0.0.1", "\(primary.port)"])
+            replica = try RedisServerProcess(arguments: arguments + ["--replicaof", "127.0.0.1", "\(primary.port)"])
         } catch {
             primary.stopAndRemove()
             throw error
         }
-        try await waitUntilInSync(primary)
+        do {
+            try await waitUntilInSync(primary)
+        } catch {
+            stop(primary, replica)
+            throw error
+        }
         return (primary, replica)
     }
 
@@ -151,10 +156,8 @@ struct ReplicaConfirmationTests {
 
     @Test("WAITAOF: confirmed with appendonly on Redis 7.2+, a clear server error on older servers")
     func appendOnlyFileConfirmation() async throws {
-        let primary = try RedisServerProcess(arguments: Self.primaryArguments + ["--appendonly", "yes"])
-        let replica = try RedisServerProcess(arguments: ["--appendonly", "yes", "--replicaof", "127.0.0.1", "\(primary.port)"])
+        let (primary, replica) = try await startPair(arguments: ["--appendonly", "yes"])
         defer { stop(primary, replica) }
-        try await waitUntilInSync(primary)
         let hasWaitAOF: Bool
         if case .array(let entries) = rawCommand(port: primary.port, ["COMMAND", "INFO", "WAITAOF"]), case .array = entries.first {
             hasWaitAOF = true
