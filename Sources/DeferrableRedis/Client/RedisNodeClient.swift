@@ -95,9 +95,9 @@ final class RedisNodeClient: Sendable {
         var wait = confirmation.command.encoded
         request.writeBuffer(&wait)
         let sent = request
-        return try await afterConfirmation(by: confirmation, droppingAsking: { asking ? Array($0.dropFirst()) : $0 }) {
-            try await $0.pipeline(encoded: sent, count: total + 1, operation: operation, timeout: $1)
-        }
+        return try await afterConfirmation(
+            by: confirmation, droppingAsking: { asking ? Array($0.dropFirst()) : $0 },
+            send: { try await $0.pipeline(encoded: sent, count: total + 1, operation: operation, timeout: $1) })
     }
 
     /// Sends `commands`, the first of which blocks, with one write on a dedicated connection (see
@@ -126,9 +126,9 @@ final class RedisNodeClient: Sendable {
         _ commands: [RedisCommand], asking: Bool, _ confirmation: RedisReplicaConfirmation
     ) async throws -> [Result<RedisValue, RedisError>] {
         let sent = (asking ? Self.asking(commands) : commands) + [confirmation.command]
-        return try await afterConfirmation(by: confirmation, droppingAsking: { asking ? Self.droppingAsking($0) : $0 }) {
-            try await $0.pipeline(sent, timeout: $1)
-        }
+        return try await afterConfirmation(
+            by: confirmation, droppingAsking: { asking ? Self.droppingAsking($0) : $0 },
+            send: { try await $0.pipeline(sent, timeout: $1) })
     }
 
     /// Runs `send` (a write that ends with the confirmation's command) on a dedicated connection with the command
@@ -138,7 +138,7 @@ final class RedisNodeClient: Sendable {
     private func afterConfirmation(
         by confirmation: RedisReplicaConfirmation,
         droppingAsking: ([Result<RedisValue, RedisError>]) -> [Result<RedisValue, RedisError>],
-        _ send: (RedisConnection, Duration) async throws -> [Result<RedisValue, RedisError>]
+        send: (RedisConnection, Duration) async throws -> [Result<RedisValue, RedisError>]
     ) async throws -> [Result<RedisValue, RedisError>] {
         let timeout = confirmation.timeout + configuration.commandTimeout
         var replies = try await onDedicatedConnection { try await send($0, timeout) }
