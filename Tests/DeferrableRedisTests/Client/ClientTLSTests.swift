@@ -56,7 +56,8 @@ struct ClientTLSTests {
         }
     }
 
-    /// Expects `url` to fail with a TLS error of kind `failure`, and within the connect timeout.
+    /// Expects `url` to fail with a TLS error of kind `failure`, and in about the connect timeout: the bound leaves
+    /// room for a loaded machine (TLS context set-up, the client's close) but not for a retry or a hang.
     private func expectTLSFailure(_ url: String, _ failure: RedisTLSFailure) async throws {
         let started = ContinuousClock.now
         do {
@@ -67,7 +68,7 @@ struct ClientTLSTests {
         } catch {
             Issue.record("expected a TLS error (\(failure)), got \(error)")
         }
-        #expect(started.duration(to: .now) < Self.connectTimeout + .seconds(1))
+        #expect(started.duration(to: .now) < Self.connectTimeout * 2 + .seconds(1))
     }
 
     @Test("a certificate signed by the given CA works, by host name and by IP address, for the whole backend")
