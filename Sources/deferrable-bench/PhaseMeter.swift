@@ -23,6 +23,9 @@ struct PhaseMeter {
         /// Peak RSS of the process at the end of the section, in bytes.
         var peakRSSBytes: Int
 
+        /// Nothing measured yet.
+        static let zero = Reading(seconds: 0, cpuSeconds: 0, peakRSSBytes: 0)
+
         /// Adds another section's times (and keeps the higher peak RSS).
         mutating func add(_ other: Reading) {
             seconds += other.seconds

@@ -4,8 +4,9 @@ import Foundation
 /// The Redis round-trip ceiling on this machine, measured in the same run through the library's own client, configured
 /// as the backend's: `PING` and `LPUSH` loops without pipelining (one command in flight at a time), and `LPUSH`
 /// pipelined in batches of 1000.
-/// If `redis-benchmark` is on PATH, its `-t lpush -n 100000 -q` figure for 1 client and for its default
-/// 50 clients is added (it writes the key `mylist`).
+/// The same `LPUSH` loop through a minimal SwiftNIO program (``MinimalNIOPush``) follows for plain URLs. If
+/// `redis-benchmark` is on PATH, its `-t lpush -n 100000 -q` figure for 1 client and for its default 50 clients is
+/// added (``RedisBenchmarkTool``; it writes the key `mylist`).
 struct ReferenceBenchmark {
     /// The Redis URL.
     let url: String
@@ -44,9 +45,10 @@ struct ReferenceBenchmark {
             _ = try await client.send(RedisCommand("DEL", key))
             results.append(try await barePush(client: client, key: key))
             let ceiling = lpush.jobsPerSecond
-            if runsRedisBenchmark, let tool = Self.redisBenchmarkPath() {
+            if let minimal = try await minimalNIOPush(configuration, key: key + ":nio") { results.append(minimal) }
+            if runsRedisBenchmark, let tool = try RedisBenchmarkTool(configuration: configuration) {
                 for clients in [1, 50] {
-                    results.append(try redisBenchmark(tool: tool, endpoint: configuration, clients: clients))
+                    results.append(try redisBenchmark(tool, clients: clients))
                 }
             }
             for index in results.indices {
@@ -80,6 +82,19 @@ struct ReferenceBenchmark {
         return result
     }
 
+    /// The same unpipelined `LPUSH` as `reference-lpush`, sent by ``MinimalNIOPush`` (no library client), when the
+    /// URL is a plain one; otherwise no row.
+    private func minimalNIOPush(_ configuration: RedisConfiguration, key: String) async throws -> PhaseResult? {
+        guard let push = try await MinimalNIOPush.connect(configuration, key: key) else { return nil }
+        let meter = PhaseMeter()
+        for _ in 0..<n {
+            try await push.send()
+        }
+        let reading = meter.stop()
+        try await push.close()
+        return row("reference-nio-minimal-lpush", backend: "redis", n: n, concurrency: 1, reading: reading)
+    }
+
     private func pipelined(client: RedisClient, key: String) async throws -> PhaseResult {
         let batch = 1000
         let meter = PhaseMeter()
@@ -105,66 +120,13 @@ struct ReferenceBenchmark {
             peakRSSBytes: reading.peakRSSBytes, ratioToReference: nil)
     }
 
-    // MARK: - redis-benchmark
-
-    private static func redisBenchmarkPath() -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for directory in path.split(separator: ":") {
-            let candidate = "\(directory)/redis-benchmark"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }
-
-    private func redisBenchmark(tool: String, endpoint configuration: RedisConfiguration, clients: Int) throws -> PhaseResult {
+    private func redisBenchmark(_ tool: RedisBenchmarkTool, clients: Int) throws -> PhaseResult {
         let requests = 100_000
-        var arguments: [String]
-        switch configuration.endpoint {
-        case .tcp(let host, let port): arguments = ["-h", host, "-p", String(port)]
-        case .unixSocket(let path): arguments = ["-s", path]
-        case .sentinel:
-            throw BenchError.reference(
-                "redis-benchmark cannot follow Sentinel: pass --no-redis-benchmark, or the primary's redis:// URL")
-        case .cluster:
-            throw BenchError.reference(
-                "the redis-benchmark reference is measured on one server: pass --no-redis-benchmark, or a node's redis:// URL")
-        }
-        if let tls = configuration.tls {
-            arguments.append("--tls")
-            if let caFile = tls.caFile { arguments += ["--cacert", caFile] }
-            if let certificateFile = tls.certificateFile { arguments += ["--cert", certificateFile] }
-            if let privateKeyFile = tls.privateKeyFile { arguments += ["--key", privateKeyFile] }
-            if let serverName = tls.serverName { arguments += ["--sni", serverName] }
-            if !tls.verifiesHostname { arguments.append("--insecure") }
-        }
-        if let username = configuration.username { arguments += ["--user", username] }
-        if let password = configuration.password { arguments += ["-a", password] }
-        if configuration.database != 0 { arguments += ["--dbnum", String(configuration.database)] }
-        arguments += ["-t", "lpush", "-n", String(requests), "-c", String(clients), "-q"]
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        let started = ContinuousClock.now
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let elapsed = started.duration(to: .now).seconds
-        let text = String(decoding: data, as: UTF8.self)
-        // `-q` prints progress lines separated by "\r" and ends with "LPUSH: 18656.72 requests per second, ...".
-        let line = text.split(whereSeparator: { $0 == "\r" || $0 == "\n" }).last { $0.contains("requests per second") }
-        guard process.terminationStatus == 0, let line,
-            let figure = line.split(separator: ":").dropFirst().first?.split(separator: " ").first,
-            let opsPerSecond = Double(figure)
-        else {
-            throw BenchError.reference("could not read redis-benchmark's output: \(text.suffix(200))")
-        }
+        let measured = try tool.lpush(requests: requests, clients: clients)
         return PhaseResult(
             phase: "redis-benchmark-lpush-c\(clients)", backend: "redis-benchmark", job: "-", n: requests,
-            concurrency: clients, seconds: Double(requests) / opsPerSecond, jobsPerSecond: opsPerSecond, latency: nil,
-            cpuSeconds: nil, peakRSSBytes: ResourceUsage.now().peakRSSBytes, ratioToReference: nil,
-            extra: [("tool_wall_seconds", .double(elapsed))])
+            concurrency: clients, seconds: Double(requests) / measured.opsPerSecond, jobsPerSecond: measured.opsPerSecond,
+            latency: nil, cpuSeconds: nil, peakRSSBytes: ResourceUsage.now().peakRSSBytes, ratioToReference: nil,
+            extra: [("tool_wall_seconds", .double(measured.wallSeconds))])
     }
 }

@@ -13,7 +13,6 @@ final class RedisNodeClient: Sendable {
     private let connector: RedisConnector
     private let shared: [RedisSharedConnection]
     private let blocking: RedisBlockingConnectionPool
-    private let nextShared = Atomic<Int>(0)
 
     /// Creates the connections (none is opened until the first call). `configuration.endpoint` is the server's.
     init(configuration: RedisConfiguration, logger: Logger, eventLoopGroup: any EventLoopGroup) {
@@ -201,10 +200,12 @@ final class RedisNodeClient: Sendable {
     /// was written, once more on a fresh one (retrying cannot run the commands twice).
     private func onSharedConnection<T>(_ body: (RedisConnection) async throws -> T) async throws -> T {
         let slot = nextSlot()
-        do {
-            return try await body(slot.connection())
-        } catch let error as RedisChannelHandler.NotSent {
-            return try await retryingOnce(notSent: error) { try await body(slot.connection()) }
+        return try await slot.using {
+            do {
+                return try await body(slot.connection())
+            } catch let error as RedisChannelHandler.NotSent {
+                return try await retryingOnce(notSent: error) { try await body(slot.connection()) }
+            }
         }
     }
 
@@ -245,15 +246,22 @@ final class RedisNodeClient: Sendable {
     }
 
     /// The connection to use: one on the caller's own event loop if the caller runs on one (no thread hop), else
-    /// the next one round-robin.
+    /// the one with the fewest calls in flight, the first on a tie. One caller at a time therefore stays on one
+    /// connection, whose event loop thread is still warm from its last reply (moving between event loops at each
+    /// call costs a cold thread's wake-up every round trip), and concurrent callers spread over every connection.
     private func nextSlot() -> RedisSharedConnection {
         if let current = MultiThreadedEventLoopGroup.currentEventLoop,
             let local = shared.first(where: { $0.eventLoop === current })
         {
             return local
         }
-        let index = nextShared.wrappingAdd(1, ordering: .relaxed).oldValue
-        return shared[Int(UInt(bitPattern: index) % UInt(shared.count))]
+        var chosen = shared[0]
+        var lowest = chosen.load
+        for slot in shared.dropFirst() where lowest > 0 {
+            let load = slot.load
+            if load < lowest { (chosen, lowest) = (slot, load) }
+        }
+        return chosen
     }
 
     private func retryingOnce<T>(notSent: RedisChannelHandler.NotSent, _ operation: () async throws -> T) async throws -> T {

@@ -21,6 +21,7 @@ final class RedisSharedConnection: Sendable {
     }
 
     private let state = Mutex(State.disconnected)
+    private let inFlight = Atomic<Int>(0)
     private let connector: RedisConnector
     /// The event loop every connection of this slot lives on.
     let eventLoop: any EventLoop
@@ -31,6 +32,16 @@ final class RedisSharedConnection: Sendable {
         self.connector = connector
         self.eventLoop = eventLoop
         self.onFirstConnect = onFirstConnect
+    }
+
+    /// How many calls are using this slot now (see ``using(_:)``).
+    var load: Int { inFlight.load(ordering: .relaxed) }
+
+    /// Runs `body`, counted in ``load`` while it runs.
+    func using<T>(_ body: () async throws -> T) async throws -> T {
+        inFlight.add(1, ordering: .relaxed)
+        defer { inFlight.subtract(1, ordering: .relaxed) }
+        return try await body()
     }
 
     /// A live connection, connecting (or reconnecting) if needed.
