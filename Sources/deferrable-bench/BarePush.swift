@@ -15,10 +15,14 @@ struct BarePush: Sendable {
 
     /// Sends the push once and checks the reply.
     func send(on client: RedisClient) async throws {
-        // A new id each time, as for real jobs.
+        _ = try await client.send(RedisCommand("LPUSH", next()))
+    }
+
+    /// The arguments after `LPUSH` of the next push: the list and an element with a new id, as for real jobs.
+    func next() -> [[UInt8]] {
         let hex = String(counter.take(), radix: 16)
         let id = "00000000-0000-4000-8000-" + String(repeating: "0", count: max(0, 12 - hex.count)) + hex
-        _ = try await client.send(RedisCommand("LPUSH", [ready, RedisReadyEntry.inlineElement(id: id, payload: payload)]))
+        return [ready, RedisReadyEntry.inlineElement(id: id, payload: payload)]
     }
 
     /// Deletes the list written.

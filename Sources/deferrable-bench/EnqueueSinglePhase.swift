@@ -5,8 +5,8 @@ import DeferrableRedis
 ///
 /// On Redis the phase is paired with its references: the N jobs are sent in ``rounds`` rounds, and each round also
 /// runs as many unpipelined `LPUSH`es through the backend's own client, as many bare pushes (``BarePush``, the
-/// floor under `later()`), as many `LPUSH`es through a minimal SwiftNIO program (``MinimalNIOPush``, plain URLs
-/// only) and one `redis-benchmark -c 1 -t lpush` of as many requests (at least 1000; when it is on PATH and not
+/// floor under `later()`), as many `LPUSH key xxx` and as many bare pushes through a minimal SwiftNIO program
+/// (``MinimalNIOPush``, plain URLs only) and one `redis-benchmark -c 1 -t lpush` of as many requests (at least 1000; when it is on PATH and not
 /// turned off), in an order that rotates from round to round. A machine's loopback round trip can drift within
 /// seconds, so a ratio to a reference measured earlier moves with that drift; interleaved, every side sees the same
 /// drift. The row's `ratio_to_reference` is `later()` over the paired `LPUSH`; `later_to_<side>_ratio` compares it
@@ -36,7 +36,7 @@ enum EnqueueSinglePhase {
 
     /// One side of the paired rounds.
     private enum Side: Int, CaseIterable {
-        case lpush, barePush, minimalNIO, redisBenchmark, later
+        case lpush, barePush, minimalNIO, minimalNIOBarePush, redisBenchmark, later
     }
 
     /// Alternates rounds of `LPUSH`, bare pushes, the minimal SwiftNIO `LPUSH`, `redis-benchmark -c 1` and
@@ -52,7 +52,7 @@ enum EnqueueSinglePhase {
         let minimal = try await MinimalNIOPush.connect(configuration, key: key + ":nio")
         let tool = context.settings.runsRedisBenchmark ? try RedisBenchmarkTool(configuration: configuration) : nil
         var sides = Side.allCases
-        if minimal == nil { sides.removeAll { $0 == .minimalNIO } }
+        if minimal == nil { sides.removeAll { $0 == .minimalNIO || $0 == .minimalNIOBarePush } }
         if tool == nil { sides.removeAll { $0 == .redisBenchmark } }
         // Each round runs every side, in an order that rotates from round to round, so no side always follows
         // another. redis-benchmark reports its own rate; its seconds are its requests over that rate.
@@ -69,6 +69,7 @@ enum EnqueueSinglePhase {
                 case .lpush: for _ in jobs { _ = try await client.send(lpushCommand) }
                 case .barePush: for _ in jobs { try await barePush.send(on: client) }
                 case .minimalNIO: for _ in jobs { try await minimal?.send() }
+                case .minimalNIOBarePush: for _ in jobs { try await minimal?.send(lpush: barePush.next()) }
                 case .later: for seq in jobs { try await instance.handle.later(BenchArgs(seq: seq, sentAt: 0)) }
                 case .redisBenchmark:
                     count = max(jobs.count, 1000)
@@ -97,7 +98,8 @@ enum EnqueueSinglePhase {
             ("producer_cpu_us_per_job", .double(later.cpuSeconds / Double(n) * 1e6)),
         ]
         let compared: [(Side, String)] = [
-            (.barePush, "bare_push"), (.minimalNIO, "minimal_nio"), (.redisBenchmark, "redis_benchmark_c1"),
+            (.barePush, "bare_push"), (.minimalNIO, "minimal_nio"), (.minimalNIOBarePush, "minimal_nio_bare_push"),
+            (.redisBenchmark, "redis_benchmark_c1"),
         ]
         if let lpush = readings[.lpush] { extra.append(("lpush_cpu_us_per_op", .double(lpush.cpuSeconds / Double(n) * 1e6))) }
         for (side, name) in compared {

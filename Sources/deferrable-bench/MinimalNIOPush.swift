@@ -5,7 +5,7 @@ import NIOPosix
 /// The floor of one unpipelined command awaited from an async task over SwiftNIO, with nothing of the library in
 /// between: one NIO channel to the server whose only handler succeeds the oldest waiting promise at each reply line,
 /// awaited with `EventLoopFuture.get()` as async SwiftNIO code does. It sends the same `LPUSH key xxx` as
-/// `reference-lpush`, so the two differ only in the client. Plain TCP or a Unix socket, with `AUTH` when the URL has a
+/// `reference-lpush`, or the same `LPUSH` as a bare push (``BarePush``), so each pair differs only in the client. Plain TCP or a Unix socket, with `AUTH` when the URL has a
 /// password; it has no TLS and follows no Sentinel or Cluster.
 final class MinimalNIOPush: Sendable {
     private let channel: any Channel
@@ -46,6 +46,18 @@ final class MinimalNIOPush: Sendable {
     /// Sends the `LPUSH` once and waits for its reply.
     func send() async throws {
         try await round(request)
+    }
+
+    /// Sends `LPUSH` with `arguments` (a list and its elements) once and waits for its reply.
+    func send(lpush arguments: [[UInt8]]) async throws {
+        var buffer = ByteBuffer()
+        buffer.writeString("*\(arguments.count + 1)\r\n$5\r\nLPUSH\r\n")
+        for argument in arguments {
+            buffer.writeString("$\(argument.count)\r\n")
+            buffer.writeBytes(argument)
+            buffer.writeString("\r\n")
+        }
+        try await round(buffer)
     }
 
     /// Deletes the list written and closes the connection.

@@ -7,8 +7,9 @@ import Synchronization
 /// A Redis client: a few shared pipelined connections plus a pool of dedicated connections for blocking commands,
 /// to one server or, for a ``RedisEndpoint/cluster(_:)`` endpoint, to each primary of a Redis Cluster.
 ///
-/// - ``send(_:)`` and ``pipeline(_:)`` use `poolSize` shared connections round-robin; many commands are in flight on
-///   each connection at once. Connections open lazily and reconnect transparently on the next call after a failure
+/// - ``send(_:)`` and ``pipeline(_:)`` use `poolSize` shared connections, each call the one with the fewest calls in
+///   flight (the first on a tie, so a lone caller stays on one connection); many commands are in flight on each
+///   connection at once. Connections open lazily and reconnect transparently on the next call after a failure
 ///   (with capped exponential backoff between failed attempts; during the backoff calls fail fast).
 /// - ``sendBlocking(_:blockFor:)`` runs on a dedicated connection so a consumer waiting on an empty list never stalls
 ///   other callers.

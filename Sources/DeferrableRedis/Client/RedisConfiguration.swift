@@ -18,7 +18,8 @@ public struct RedisConfiguration: Sendable, Equatable {
     public var connectTimeout: Duration
     /// Upper bound for waiting for a reply (blocking commands add their block time).
     public var commandTimeout: Duration
-    /// Number of shared, pipelined connections used round-robin by ``RedisClient/send(_:)``.
+    /// Number of shared, pipelined connections of ``RedisClient/send(_:)`` and ``RedisClient/pipeline(_:)``: a call
+    /// takes the one with the fewest calls in flight (the first on a tie), or the one on its own event loop.
     public var poolSize: Int
     /// Maximum number of dedicated connections used concurrently for blocking commands.
     public var maxBlockingConnections: Int
