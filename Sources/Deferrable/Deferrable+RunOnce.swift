@@ -109,6 +109,16 @@ extension Deferrable {
             fence: JobFence(attempt: attempt, leaseToken: leased.leaseToken), baseLogger: logger)
         let timeLimit = envelope.timeLimitMillis.map { Duration.milliseconds($0) } ?? registration.options.timeLimit ?? defaultTimeLimit
         let returned = registration.returnsValue ? ResultSlot() : nil
+        let breaker = registration.options.circuitBreaker
+        var permit: CircuitPermit?
+        if let breaker {
+            do {
+                permit = try await breaker.acquire()
+            } catch {
+                return try await waitOnCircuit(
+                    error, of: breaker, started: started, hold: hold, envelope: envelope, attempt: attempt, tally: tally(.rescheduled))
+            }
+        }
         let bodyStart = ContinuousClock.now
         do {
             try await hold.cancellingOnLoss {
@@ -120,10 +130,16 @@ extension Deferrable {
                 }
             }
         } catch {
+            if let breaker, let permit {
+                // A run cut short by a shutdown or a lost lease says nothing about the downstream.
+                let counts = !Task.isCancelled && hold.loss == nil && breaker.failures.countsAsFailure(error)
+                await breaker.record(permit, outcome: counts ? .failure : .ignored)
+            }
             return try await settleFailure(
                 error, started: started, hold: hold, envelope: envelope, registration: registration, attempt: attempt,
                 tally: { tally($0, ranSince: bodyStart) })
         }
+        if let breaker, let permit { await breaker.record(permit, outcome: breaker.outcome(ranFor: bodyStart.duration(to: .now))) }
         // A consumer whose job returns nothing still answers a producer that waits for a value (a rolling deploy).
         let result = storedResult(for: envelope, .completed, value: returned?.value ?? .nothing)
         guard try await settle(hold, .complete(result: result), tally: tally(.succeeded, ranSince: bodyStart)) else {
@@ -191,6 +207,26 @@ extension Deferrable {
         return try await deadLetter(
             started: started, hold, ref: ref, envelope: envelope, type: String(describing: type(of: error)),
             message: String(describing: error), attempts: attempt, thrown: error, tally: tally(.failed))
+    }
+
+    /// Reschedules a job whose circuit breaker refused the run, without using an attempt: to when the circuit may
+    /// admit a call (the break duration while it is held open or its store refuses), plus up to a tenth of that
+    /// (at least 100 ms, at most 10 s) of jitter, so waiting jobs do not all come back at once.
+    private func waitOnCircuit(
+        _ refusal: CircuitOpen, of breaker: CircuitBreaker, started: ContinuousClock.Instant, hold: LeaseHold, envelope: JobEnvelope,
+        attempt: Int,
+        tally: TaskTally
+    ) async throws -> RunOutcome {
+        let ref = envelope.ref
+        let wait = refusal.retryAfter ?? breaker.policy.breakDuration
+        let spread = min(max(wait / 10, .milliseconds(100)), .seconds(10)).wholeMilliseconds
+        let delay = min(wait + .milliseconds(Int64.random(in: 0...spread)), EnvelopeBounds.longestDuration)
+        let next = requeued(envelope, attempts: attempt - 1, delay: delay)
+        guard try await settle(hold, .requeue(payload: EnvelopeCodec.encode(next), delay: delay), tally: tally) else {
+            return await leaseLost(ref, started: started)
+        }
+        await emit(DeferrableEvent(kind: .circuitWait, job: ref, envelope: next))
+        return await completeEvent(started: started, .waitedOnCircuit(ref, breaker: refusal.breaker, delay: delay), envelope: next)
     }
 
     /// The leased job's envelope: kept as a value by the queue (its size was checked at push), or decoded.

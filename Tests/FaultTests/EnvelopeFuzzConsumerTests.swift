@@ -139,7 +139,7 @@ struct EnvelopeFuzzConsumerTests {
                 if input.accepted == reason.hasPrefix("MalformedEnvelope") {
                     unexpected.append("\(input.id): decoder and consumer disagree (accepted: \(input.accepted), \(reason))")
                 }
-            case .empty, .handedBack, .leaseLost:
+            case .empty, .handedBack, .leaseLost, .waitedOnCircuit:
                 unexpected.append("\(input.id): ended \(outcome)")
             }
         }
@@ -184,7 +184,7 @@ extension RunOutcome {
     fileprivate var isFinal: Bool {
         switch self {
         case .completed, .expired, .discarded, .failed: true
-        case .empty, .retried, .rescheduled, .handedBack, .leaseLost: false
+        case .empty, .retried, .rescheduled, .waitedOnCircuit, .handedBack, .leaseLost: false
         }
     }
 }

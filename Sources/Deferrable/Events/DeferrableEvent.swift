@@ -2,7 +2,7 @@
 ///
 /// Event order per outcome: success `pop, complete`; expired `pop, expire, complete`; retry
 /// `pop, retry, complete`; error queue `pop, error, complete`; discard `pop, discard, complete`;
-/// reschedule `pop, reschedule, complete`; handed back `pop, handBack`; lease lost or settlement failed
+/// reschedule `pop, reschedule, complete`; circuit open `pop, circuitWait, complete`; handed back `pop, handBack`; lease lost or settlement failed
 /// `pop, abandon`; nothing runnable `empty`. A `push` follows every `later()`. Every `pop` is followed by exactly one
 /// of the events that close a run: `complete`, `handBack` or `abandon`.
 public struct DeferrableEvent: Sendable {
@@ -26,6 +26,8 @@ public struct DeferrableEvent: Sendable {
         case discard
         /// The job rescheduled itself.
         case reschedule
+        /// The job's circuit breaker was open: the job was rescheduled without running.
+        case circuitWait
         /// The run was cancelled and the job handed back.
         case handBack
         /// The run ended without a settlement this consumer could confirm: its lease was lost (``outcome`` is

@@ -23,6 +23,10 @@ public struct JobOptions: Sendable {
     /// Error types a future of this job re-raises as themselves (list them on the consumer's and the caller's side);
     /// any other failure arrives as ``JobResultError/failed(jobID:_:)``.
     public var resultErrors: [any CodableJobError.Type]
+    /// A circuit breaker every run of the job goes through: while it is open the job is not run but rescheduled,
+    /// without using an attempt, to when the circuit may admit a call (plus jitter), and the run's failures count
+    /// towards tripping it (see ``CircuitBreaker``).
+    public var circuitBreaker: CircuitBreaker?
 
     /// Creates options. Values are checked when the job is registered (computed durations at each `later()`): one out
     /// of range throws ``DeferrableError/invalidOption(job:reason:)``.
@@ -35,8 +39,10 @@ public struct JobOptions: Sendable {
         timeLimit: Duration? = nil,
         debounce: Debounce? = nil,
         resultTTL: Duration? = nil,
-        resultErrors: [any CodableJobError.Type] = []
+        resultErrors: [any CodableJobError.Type] = [],
+        circuitBreaker: CircuitBreaker? = nil
     ) {
+        self.circuitBreaker = circuitBreaker
         self.maxAttempts = maxAttempts
         self.retry = retry
         self.backoff = backoff

@@ -13,6 +13,7 @@ struct ResolvedJobOptions: Sendable {
     var resultTTL: Duration
     /// The error types its futures re-raise.
     var resultErrors: CodableJobErrorRegistry
+    var circuitBreaker: CircuitBreaker?
 
     init(name: String, options: JobOptions, defaults: JobDefaults) throws(DeferrableError) {
         maxAttempts = options.maxAttempts ?? defaults.maxAttempts
@@ -24,6 +25,7 @@ struct ResolvedJobOptions: Sendable {
         debounce = options.debounce
         resultTTL = options.resultTTL ?? defaults.resultTTL
         resultErrors = CodableJobErrorRegistry(options.resultErrors)
+        circuitBreaker = options.circuitBreaker
         if let problem = OptionBounds.problem(resultTTL: resultTTL) { throw .invalidOption(job: name, reason: problem) }
         if let problem = OptionBounds.problem(maxAttempts: maxAttempts) { throw .invalidOption(job: name, reason: problem) }
         if let timeLimit, let problem = OptionBounds.problem(timeLimit: timeLimit) { throw .invalidOption(job: name, reason: problem) }

@@ -16,6 +16,8 @@ public enum RunOutcome: Sendable, Equatable {
     case discarded(JobRef, reason: String)
     /// The job body rescheduled itself without using an attempt.
     case rescheduled(JobRef, delay: Duration)
+    /// The job's circuit breaker was open, so the job was not run but rescheduled by `delay` without using an attempt.
+    case waitedOnCircuit(JobRef, breaker: String, delay: Duration)
     /// The run was cancelled (e.g. worker shutdown) and the job was handed back, runnable at once.
     case handedBack(JobRef)
     /// The lease was lost while the job ran (it lapsed, or an extension was refused): the run was cancelled and its
@@ -27,13 +29,14 @@ public enum RunOutcome: Sendable, Equatable {
         switch self {
         case .empty: nil
         case .completed(let job), .retried(let job, _, _), .failed(let job, _), .expired(let job),
-            .discarded(let job, _), .rescheduled(let job, _), .handedBack(let job), .leaseLost(let job):
+            .discarded(let job, _), .rescheduled(let job, _), .waitedOnCircuit(let job, _, _), .handedBack(let job),
+            .leaseLost(let job):
             job
         }
     }
 
     /// A short label: `empty`, `completed`, `retried`, `failed`, `expired`, `discarded`, `rescheduled`,
-    /// `handedBack`, `leaseLost` (used as a metrics dimension).
+    /// `waitedOnCircuit`, `handedBack`, `leaseLost` (used as a metrics dimension).
     public var label: String {
         switch self {
         case .empty: "empty"
@@ -43,6 +46,7 @@ public enum RunOutcome: Sendable, Equatable {
         case .expired: "expired"
         case .discarded: "discarded"
         case .rescheduled: "rescheduled"
+        case .waitedOnCircuit: "waitedOnCircuit"
         case .handedBack: "handedBack"
         case .leaseLost: "leaseLost"
         }
