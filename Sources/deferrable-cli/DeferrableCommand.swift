@@ -30,7 +30,7 @@ struct DeferrableCommand: AsyncParsableCommand {
         version: "1.0.0",
         subcommands: [
             StatsCommand.self, TasksCommand.self, WorkersCommand.self, ErrorsCommand.self, PeekCommand.self, ResultCommand.self,
-            FlushCommand.self, WebCommand.self, MigrateCommand.self,
+            FlushCommand.self, WebCommand.self, MigrateCommand.self, BreakersCommand.self,
         ]
     )
 

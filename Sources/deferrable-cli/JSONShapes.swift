@@ -81,6 +81,15 @@ enum JSONShapes {
     }
 
     /// A duration in seconds.
+    static func circuit(_ snapshot: CircuitSnapshot) -> [String: Any] {
+        [
+            "name": snapshot.name, "state": snapshot.phase.rawValue, "hold": snapshot.hold?.rawValue ?? NSNull(),
+            "consecutiveFailures": snapshot.consecutiveFailures, "trips": snapshot.trips, "probesInFlight": snapshot.probesInFlight,
+            "openedAt": snapshot.openedAtMillis.map(Format.timestamp) ?? NSNull(), "openedMillis": snapshot.openedAtMillis ?? NSNull(),
+            "closesAt": snapshot.closesAtMillis.map(Format.timestamp) ?? NSNull(), "closesMillis": snapshot.closesAtMillis ?? NSNull(),
+        ]
+    }
+
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
