@@ -223,6 +223,8 @@ let package = Package(
                 "DeferrablePostgres",
                 "DeferrableRedis",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),

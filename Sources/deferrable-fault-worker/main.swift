@@ -2,7 +2,7 @@
 //
 //   deferrable-fault-worker (--redis URL | --postgres URL [--schema S]) --group G --mode work|crash-every-job|fail-every-job|produce
 //       [--count N] [--concurrency C] [--out FILE] [--lease-ms L] [--sleep-ms S]
-//       [--max-attempts A] [--key-prefix P] [--max-seconds T] [--log-level warning]
+//       [--max-attempts A] [--key-prefix P] [--max-seconds T] [--log-level warning] [--downstream-port PORT]
 //   deferrable-fault-worker --redis URL --group G --mode wait-result --id ID --wait-ms W --out FILE
 //   deferrable-fault-worker --redis URL --group G --mode produce-results --count N --out FILE
 //   deferrable-fault-worker (--redis URL | --postgres URL [--schema S]) --group G --mode worker [--concurrency C] [--heartbeat-ms H]
@@ -25,6 +25,10 @@
 // `n` modulo 5: 0 fails to the error queue (one attempt), 1 throws a retried error on its first attempt and then
 // succeeds, 2 is discarded, 3 and 4 succeed; each run first appends `<outcome> <id>` to FILE (`failed`, `retried`,
 // `discarded`, `succeeded`), so a test can compare the task statistics with what the runs recorded.
+//
+// With --downstream-port (Redis only), every mode also registers `fault-downstream` (FaultDownstream.swift): a job
+// that goes through the circuit breaker `fault-downstream` shared through Redis (3 failures in a row open it for 1 s)
+// and connects to 127.0.0.1:PORT, appending `call <id>` before and `done <id> <attempt>` after a connection.
 //
 // With --postgres the jobs live in PostgreSQL (schema S, default `deferrable`, migrated at start) instead of Redis.
 //
@@ -55,6 +59,7 @@ struct Options {
     var schema = "deferrable"
     var group = ""
     var mode = "work"
+    var downstreamPort = 0
     var count = 0
     var concurrency = 8
     var out: String?
@@ -99,6 +104,7 @@ struct Options {
             case "--max-seconds": options.maxSeconds = max(1, number(flag))
             case "--id": options.id = value(flag)
             case "--wait-ms": options.waitMillis = number(flag)
+            case "--downstream-port": options.downstreamPort = number(flag)
             case "--heartbeat-ms": options.heartbeatMillis = max(1, number(flag))
             case "--log-level":
                 let text = value(flag)
@@ -169,6 +175,7 @@ Thread.detachNewThread {
 
 let output = options.out.map(LineFile.init(path:))
 let factory: any BackendFactory
+var redisFactory: RedisBackendFactory?
 let closeFactory: @Sendable () async -> Void
 let deferrable: Deferrable
 do {
@@ -178,6 +185,7 @@ do {
             settings: RedisBackendSettings(keyPrefix: options.keyPrefix, maxBlock: .milliseconds(500)),
             logger: logger)
         factory = redis
+        redisFactory = redis
         closeFactory = { await redis.close() }
     } else {
         let postgres = try PostgresBackendFactory(
@@ -268,6 +276,16 @@ do {
     }
 } catch {
     fail("\(error)")
+}
+
+if options.downstreamPort > 0 {
+    guard let redisFactory else { fail("--downstream-port needs --redis") }
+    do {
+        try FaultDownstream.register(
+            on: deferrable, store: RedisCircuitBreakerStore(factory: redisFactory), port: options.downstreamPort, output: output)
+    } catch {
+        fail("\(error)")
+    }
 }
 
 /// Waits for the value of the `fault-result` job `--id` through a future rebuilt from the id.
