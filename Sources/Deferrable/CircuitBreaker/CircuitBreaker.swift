@@ -46,11 +46,13 @@ public final class CircuitBreaker: Sendable {
     private let storeIsDown = Atomic<Bool>(false)
     private let stateGauge: Gauge
     private let rejections: Counter
+    private let metrics: any MetricsFactory
 
     /// Creates a breaker.
     ///
     /// - Parameters:
     ///   - name: 1 to 200 of letters, digits, `.`, `_`, `-`, `:`.
+    ///   - metrics: where the metrics go; `nil` (the default) uses the bootstrapped `MetricsSystem.factory`.
     ///   - onTransition: called with each transition this process's calls cause (after it is stored).
     /// - Throws: ``CircuitBreakerError/invalidName(_:)``.
     public init(
@@ -60,6 +62,7 @@ public final class CircuitBreaker: Sendable {
         failures: CircuitFailurePolicy = .allErrors,
         whenStoreUnreachable: StoreUnreachable = .failOpen,
         logger: Logger = Logger(label: "deferrable.circuit"),
+        metrics: (any MetricsFactory)? = nil,
         onTransition: (@Sendable (CircuitTransition) -> Void)? = nil
     ) throws(CircuitBreakerError) {
         guard Self.isValidName(name) else { throw .invalidName(name) }
@@ -70,8 +73,10 @@ public final class CircuitBreaker: Sendable {
         self.whenStoreUnreachable = whenStoreUnreachable
         self.logger = logger
         self.onTransition = onTransition
-        stateGauge = Gauge(label: "deferrable_circuit_state", dimensions: [("breaker", name)])
-        rejections = Counter(label: "deferrable_circuit_rejected_total", dimensions: [("breaker", name)])
+        let metrics = metrics ?? MetricsSystem.factory
+        self.metrics = metrics
+        stateGauge = Gauge(label: "deferrable_circuit_state", dimensions: [("breaker", name)], factory: metrics)
+        rejections = Counter(label: "deferrable_circuit_rejected_total", dimensions: [("breaker", name)], factory: metrics)
     }
 
     /// Runs `body` through the circuit: while it is open, throws ``CircuitOpen`` without calling `body`; otherwise
@@ -162,8 +167,10 @@ public final class CircuitBreaker: Sendable {
     }
 
     private func announce(_ transition: CircuitTransition) {
-        Counter(label: "deferrable_circuit_transitions_total", dimensions: [("breaker", name), ("to", transition.to.rawValue)])
-            .increment()
+        Counter(
+            label: "deferrable_circuit_transitions_total", dimensions: [("breaker", name), ("to", transition.to.rawValue)],
+            factory: metrics
+        ).increment()
         stateGauge.record(Self.gaugeValue(transition.to))
         var metadata: Logger.Metadata = [
             "circuit.name": "\(name)", "circuit.from": "\(transition.from.rawValue)", "circuit.to": "\(transition.to.rawValue)",
