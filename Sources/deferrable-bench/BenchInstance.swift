@@ -32,6 +32,7 @@ struct BenchInstance: Sendable {
     ///   - returnsValues: also registers ``resultJobName`` (throws `DeferrableError.resultsNotSupported` when the
     ///     backend keeps no results).
     ///   - recordsStatistics: the instance's ``JobDefaults/recordsStatistics``.
+    ///   - circuitBreaker: the benchmark job's circuit breaker, if any.
     static func with<T: Sendable>(
         _ context: PhaseContext,
         phase: PhaseName,
@@ -40,6 +41,7 @@ struct BenchInstance: Sendable {
         delay: DurationSetting? = nil,
         returnsValues: Bool = false,
         recordsStatistics: Bool = true,
+        circuitBreaker: CircuitBreaker? = nil,
         _ body: (BenchInstance) async throws -> T
     ) async throws -> T {
         let group = groupName(phase, context)
@@ -52,7 +54,9 @@ struct BenchInstance: Sendable {
                 try await incr.increment()
             }
         }
-        let handle = try deferrable.register(jobName, argumentType: BenchArgs.self, options: JobOptions(delay: delay)) { args, _ in
+        let handle = try deferrable.register(
+            jobName, argumentType: BenchArgs.self, options: JobOptions(delay: delay, circuitBreaker: circuitBreaker)
+        ) { args, _ in
             try await work(args)
         }
         let resultHandle =

@@ -91,6 +91,7 @@ struct BenchRun {
         case .resultLatency: try await ResultLatencyPhase.run(context)
         case .resultRoundtrip: try await ResultRoundtripPhase.run(context)
         case .memoryFootprint: try await MemoryFootprintPhase.run(context)
+        case .breaker: try await BreakerPhase.run(context)
         case .reference: preconditionFailure("the reference is not a per-backend phase")
         }
     }

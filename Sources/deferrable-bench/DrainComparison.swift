@@ -1,3 +1,5 @@
+import Deferrable
+
 /// Two drains of N jobs each compared in one run: a baseline and a variant, each in two halves in the order
 /// baseline, variant, variant, baseline, so that a drift of the machine's speed during the phase weighs on both alike.
 struct DrainComparison {
@@ -7,6 +9,8 @@ struct DrainComparison {
         var returningValues = false
         /// Consumers count their runs in the task statistics.
         var recordsStatistics = true
+        /// The job runs through this circuit breaker.
+        var circuitBreaker: CircuitBreaker?
     }
 
     var baseline = PhaseMeter.Reading(seconds: 0, cpuSeconds: 0, peakRSSBytes: 0)

@@ -22,7 +22,7 @@ enum DrainPhase {
         let probe = JobProbe(expected: count)
         return try await BenchInstance.with(
             context, phase: phase, probe: probe, observesCompletions: true, returnsValues: side.returningValues,
-            recordsStatistics: side.recordsStatistics
+            recordsStatistics: side.recordsStatistics, circuitBreaker: side.circuitBreaker
         ) { instance in
             try await instance.queue(count, batch: settings.batch, returningValues: side.returningValues)
             let meter = PhaseMeter()

@@ -26,6 +26,8 @@ enum PhaseName: String, CaseIterable, Sendable {
     case resultRoundtrip = "result-roundtrip"
     /// Resident memory of 1M queued small jobs in the memory backend.
     case memoryFootprint = "memory-footprint"
+    /// The circuit breaker's overhead: guarded no-op calls, and `drain` with a closed breaker against none.
+    case breaker
 
     /// Parses a comma-separated list (`all` for the default set); `nil` names the first unknown entry.
     static func parseList(_ text: String) -> Result<[PhaseName], UnknownPhase> {

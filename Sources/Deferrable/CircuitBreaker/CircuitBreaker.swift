@@ -126,10 +126,10 @@ public final class CircuitBreaker: Sendable {
         return permit
     }
 
-    /// Reports how a call admitted by ``acquire()`` ended. A store failure here is logged, not thrown: the call's
-    /// own outcome stands.
+    /// Reports how a call admitted by ``acquire()`` ended. A success that would change nothing is not sent (see
+    /// ``CircuitPermit/reportsSuccess``). A store failure here is logged, not thrown: the call's own outcome stands.
     public func record(_ permit: CircuitPermit, outcome: CircuitCallOutcome) async {
-        guard permit.kind != .unguarded else { return }
+        guard permit.kind != .unguarded, outcome != .success || permit.reportsSuccess else { return }
         do {
             if let transition = try await store.record(name, policy: policy, permit: permit, outcome: outcome) {
                 announce(transition)

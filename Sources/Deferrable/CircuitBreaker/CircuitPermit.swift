@@ -36,11 +36,16 @@ public struct CircuitPermit: Sendable, Hashable {
     /// The circuit's generation when admitted (it changes at each transition): an outcome reported for an older
     /// generation is not counted.
     public let generation: Int64
+    /// Whether a success needs reporting: `false` for a call of a closed circuit counted by failures in a row
+    /// with none counted when admitted, whose success would change nothing (so a healthy circuit costs one store
+    /// call per call, not two).
+    public let reportsSuccess: Bool
 
     /// Creates a permit.
-    public init(kind: Kind, generation: Int64) {
+    public init(kind: Kind, generation: Int64, reportsSuccess: Bool = true) {
         self.kind = kind
         self.generation = generation
+        self.reportsSuccess = reportsSuccess
     }
 }
 

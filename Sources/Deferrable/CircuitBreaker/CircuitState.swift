@@ -60,8 +60,11 @@ public struct CircuitState: Sendable, Hashable {
             return CircuitDecision(
                 permit: CircuitPermit(kind: .probe, generation: generation), mayCloseAtMillis: nil, nowMillis: now, transition: transition)
         }
+        let reportsSuccess: Bool
+        if case .consecutiveFailures = policy.trip { reportsSuccess = consecutiveFailures > 0 } else { reportsSuccess = true }
         return CircuitDecision(
-            permit: CircuitPermit(kind: .call, generation: generation), mayCloseAtMillis: nil, nowMillis: now, transition: transition)
+            permit: CircuitPermit(kind: .call, generation: generation, reportsSuccess: reportsSuccess), mayCloseAtMillis: nil,
+            nowMillis: now, transition: transition)
     }
 
     /// Reports the outcome of a call admitted with `permit`; returns the transition it caused, if any. An ignored

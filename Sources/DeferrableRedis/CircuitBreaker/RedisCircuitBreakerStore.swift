@@ -31,8 +31,10 @@ public final class RedisCircuitBreakerStore: CircuitBreakerStore {
         let generation = try field(reply, 5)
         let mayClose = try field(reply, 6)
         let kind = reply[4].string.flatMap(CircuitPermit.Kind.init(rawValue:))
+        let reportsSuccess = reply.count > 7 ? reply[7].int != 0 : true
         return CircuitDecision(
-            permit: kind.map { CircuitPermit(kind: $0, generation: generation) }, mayCloseAtMillis: mayClose >= 0 ? mayClose : nil,
+            permit: kind.map { CircuitPermit(kind: $0, generation: generation, reportsSuccess: reportsSuccess) },
+            mayCloseAtMillis: mayClose >= 0 ? mayClose : nil,
             nowMillis: now, transition: try transition(reply, name: name))
     }
 

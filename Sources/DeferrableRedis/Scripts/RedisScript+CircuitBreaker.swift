@@ -12,7 +12,8 @@ extension RedisScript {
     /// `bk` buckets `second:calls:failures;…`, `trips`, `opened`, `closes`, `probes` expiry times `t,t,…`.
     ///
     /// Every operation returns `{now, transition from or '', transition to or '', closes at or -1, …}`; `acquire`
-    /// adds `{admitted kind or '', generation, may close at or -1 (held: -1 with kind '')}`; `snapshot` adds
+    /// adds `{admitted kind or '', generation, may close at or -1 (held: -1 with kind ''), 1 when a success must be
+    /// reported (only for an admitted call)}`; `snapshot` adds
     /// `{phase, hold, cf, window calls, window failures, trips, opened or -1, closes or -1, probes in flight}`.
     static let circuitBreaker = RedisScript(
         name: "circuit-breaker",
@@ -128,7 +129,9 @@ extension RedisScript {
                     kind = 'probe'
                 end
                 if kind == 'probe' or to ~= '' then save() end
-                return {now, from, to, -1, kind, gen, -1}
+                -- 1 when a success must be reported: anything but a call of a consecutive-failures circuit at 0.
+                local reports = (kind ~= 'call' or trip_kind ~= 'consecutive' or cf > 0) and 1 or 0
+                return {now, from, to, -1, kind, gen, -1, reports}
             elseif op == 'record' then
                 local kind, permit_gen, outcome = ARGV[12], tonumber(ARGV[13]), ARGV[14]
                 if hold ~= '' or permit_gen ~= gen then return {now, '', '', -1} end
