@@ -13,22 +13,18 @@ public struct CircuitFailurePolicy: Sendable {
 
     /// Counts only errors of one of `types`, matched like `is`.
     public static func only(_ types: [any Error.Type]) -> CircuitFailurePolicy {
-        let matchers = types.map { type in Self.matcher(for: type) }
+        let matchers = types.map(errorMatcher(for:))
         return CircuitFailurePolicy { error in matchers.contains { $0(error) } }
     }
 
     /// Counts every error ``allErrors`` counts except those of one of `types`.
     public static func ignoring(_ types: [any Error.Type]) -> CircuitFailurePolicy {
-        let matchers = types.map { type in Self.matcher(for: type) }
+        let matchers = types.map(errorMatcher(for:))
         return CircuitFailurePolicy { error in allErrors.countsAsFailure(error) && !matchers.contains { $0(error) } }
     }
 
     /// Whether `error` counts as a failure.
     public func countsAsFailure(_ error: any Error) -> Bool {
         counts(error)
-    }
-
-    private static func matcher<E: Error>(for type: E.Type) -> @Sendable (any Error) -> Bool {
-        { error in error is E }
     }
 }

@@ -10,7 +10,7 @@ public struct RetryPolicy: Sendable {
 
     /// Retries errors that are of one of `types`, matched like `is` (a subclass matches its superclass).
     public static func on(_ types: [any Error.Type]) -> RetryPolicy {
-        let matchers = types.map { type in Self.matcher(for: type) }
+        let matchers = types.map(errorMatcher(for:))
         return RetryPolicy { error in matchers.contains { $0(error) } }
     }
 
@@ -28,10 +28,6 @@ public struct RetryPolicy: Sendable {
     /// Whether `error` is retriable under this policy.
     public func shouldRetry(_ error: any Error) -> Bool {
         matches(error)
-    }
-
-    private static func matcher<E: Error>(for type: E.Type) -> @Sendable (any Error) -> Bool {
-        { error in error is E }
     }
 
     /// A policy that retries what either policy retries.
