@@ -43,8 +43,8 @@ enum DelayedStartBackend: Sendable, CustomTestStringConvertible {
 
     /// Runs `body` with a factory on a private `redis-server` whose `hz` is 1, stopped afterwards.
     static func withSlowTickingRedis(_ body: (RedisBackendFactory) async throws -> Void) async throws {
-        let server = try RedisServerProcess(arguments: ["--hz", "1"])
-        defer { server.stopAndRemove() }
+        let server = try await RedisServerProcess(arguments: ["--hz", "1"])
+        defer { server.discard() }
         let factory = try RedisBackendFactory(url: server.url, settings: RedisBackendSettings(keyPrefix: "bt"))
         do {
             try await body(factory)

@@ -16,7 +16,7 @@ struct CLIBreakersTests {
         let url = try #require(redisURL)
         let prefix = "cli-\(UUID().uuidString.prefix(8))"
         let cli = CLIRunner(redisURL: url, prefix: prefix)
-        let empty = try cli.run(["breakers"])
+        let empty = try await cli.run(["breakers"])
         #expect(empty.status == 0, "\(empty.stderr)")
         #expect(empty.stdout == "no circuit breakers under prefix '\(prefix)'\n")
 
@@ -25,29 +25,29 @@ struct CLIBreakersTests {
         let breaker = try CircuitBreaker(name: "payments", policy: try CircuitBreakerPolicy(trip: .consecutiveFailures(1)), store: store)
         await #expect(throws: Down.self) { try await breaker.run { throw Down() } }
 
-        let table = try cli.run(["breakers"])
+        let table = try await cli.run(["breakers"])
         #expect(table.status == 0, "\(table.stderr)")
         let lines = table.stdout.split(separator: "\n")
         #expect(lines.first?.hasPrefix("NAME") == true)
         #expect(lines.count == 2 && lines[1].hasPrefix("payments") && lines[1].contains(" open "), "\(table.stdout)")
 
-        let json = try cli.run(["breakers", "--json"])
+        let json = try await cli.run(["breakers", "--json"])
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(rows.count == 1)
         #expect(rows.first?["state"] as? String == "open")
         #expect(rows.first?["trips"] as? Int == 1)
         #expect(rows.first?["closesMillis"] is Int)
 
-        #expect(try cli.run(["breakers", "reset", "payments"]).stdout == "reset circuit 'payments'\n")
+        #expect(try await cli.run(["breakers", "reset", "payments"]).stdout == "reset circuit 'payments'\n")
         #expect(try await breaker.snapshot().phase == .closed)
-        #expect(try cli.run(["breakers", "hold", "payments"]).status == 0)
+        #expect(try await cli.run(["breakers", "hold", "payments"]).status == 0)
         await #expect(throws: CircuitOpen.self) { try await breaker.run { 1 } }
-        #expect(try cli.run(["breakers", "hold", "payments", "--closed"]).status == 0)
+        #expect(try await cli.run(["breakers", "hold", "payments", "--closed"]).status == 0)
         #expect(try await breaker.run { 2 } == 2)
-        #expect(try cli.run(["breakers", "release", "payments"]).stdout == "released circuit 'payments'\n")
+        #expect(try await cli.run(["breakers", "release", "payments"]).stdout == "released circuit 'payments'\n")
         #expect(try await breaker.snapshot().hold == nil)
 
-        let invalid = try cli.run(["breakers", "hold", "no spaces"])
+        let invalid = try await cli.run(["breakers", "hold", "no spaces"])
         #expect(invalid.status == 2, "\(invalid.stderr)")
         _ = try await client.send(RedisCommand("DEL", "\(prefix):circuits", "\(prefix):circuit:{payments}"))
         await client.close()

@@ -56,7 +56,7 @@ struct CLICommandTests {
     func stats() async throws {
         let data = try await Populated.make()
         defer { Task { await data.close() } }
-        let table = try data.cli.run(["stats"])
+        let table = try await data.cli.run(["stats"])
         #expect(table.status == 0, "\(table.stderr)")
         let lines = table.stdout.split(separator: "\n")
         #expect(lines.first?.hasPrefix("GROUP") == true)
@@ -67,7 +67,7 @@ struct CLICommandTests {
         #expect(cells.count > 6 && cells[6] != "-", "the latency of the oldest ready job: \(row)")
         #expect(lines[0].count >= row.count - 4, "columns are aligned")
 
-        let json = try data.cli.run(["stats", "mail", "--json"])
+        let json = try await data.cli.run(["stats", "mail", "--json"])
         #expect(json.status == 0)
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(parsed.count == 1)
@@ -89,7 +89,7 @@ struct CLICommandTests {
         for command in [
             ["stats", "nope"], ["peek", "nope"], ["errors", "list", "nope"], ["flush", "nope", "--yes"], ["result", "nope", "some-id"],
         ] {
-            let result = try data.cli.run(command)
+            let result = try await data.cli.run(command)
             #expect(result.status == 3, "\(command)")
             #expect(result.stderrLines.count == 1)
             #expect(result.stderr.contains("unknown group 'nope' (known: mail)"))
@@ -101,7 +101,7 @@ struct CLICommandTests {
     func errors() async throws {
         let data = try await Populated.make()
         defer { Task { await data.close() } }
-        let list = try data.cli.run(["errors", "list", "mail"])
+        let list = try await data.cli.run(["errors", "list", "mail"])
         #expect(list.status == 0, "\(list.stderr)")
         #expect(list.stdout.contains("ID"))
         #expect(list.stdout.contains("bounce"))
@@ -109,38 +109,38 @@ struct CLICommandTests {
         #expect(list.stdout.contains("showing 1–2 of 2"))
         for id in data.failedIDs { #expect(list.stdout.contains(id)) }
 
-        let listJSON = try data.cli.run(["errors", "list", "mail", "--json", "--limit", "1"])
+        let listJSON = try await data.cli.run(["errors", "list", "mail", "--json", "--limit", "1"])
         let entries = try #require(try JSONSerialization.jsonObject(with: Data(listJSON.stdout.utf8)) as? [[String: Any]])
         #expect(entries.count == 1)
         #expect(entries[0]["id"] as? String == data.failedIDs[0])
         #expect(entries[0]["errorType"] as? String == "Bounce")
 
-        let show = try data.cli.run(["errors", "show", "mail", data.failedIDs[0]])
+        let show = try await data.cli.run(["errors", "show", "mail", data.failedIDs[0]])
         #expect(show.status == 0)
         #expect(show.stdout.contains("bounce"))
         #expect(show.stdout.contains("mailbox full"))
         #expect(show.stdout.contains("\"a@example.com\""))
-        let showJSON = try data.cli.run(["errors", "show", "mail", data.failedIDs[0], "--json"])
+        let showJSON = try await data.cli.run(["errors", "show", "mail", data.failedIDs[0], "--json"])
         let entry = try #require(try JSONSerialization.jsonObject(with: Data(showJSON.stdout.utf8)) as? [String: Any])
         #expect((entry["envelope"] as? [String: Any])?["args"] as? String == "a@example.com")
         #expect((entry["error"] as? [String: Any])?["message"] as? String == "mailbox full")
 
-        let missing = try data.cli.run(["errors", "show", "mail", "no-such-id"])
+        let missing = try await data.cli.run(["errors", "show", "mail", "no-such-id"])
         #expect(missing.status == 3)
         #expect(missing.stderrLines.count == 1)
 
-        let requeue = try data.cli.run(["errors", "requeue", "mail", data.failedIDs[0]])
+        let requeue = try await data.cli.run(["errors", "requeue", "mail", data.failedIDs[0]])
         #expect(requeue.status == 0, "\(requeue.stderr)")
         #expect(try await data.deferrable.stats().errors == 1)
         #expect(try await data.deferrable.stats().available == 4)
-        #expect(try data.cli.run(["errors", "requeue", "mail", data.failedIDs[0]]).status == 3)
-        #expect(try data.cli.run(["errors", "requeue", "mail"]).status == 2)
+        #expect(try await data.cli.run(["errors", "requeue", "mail", data.failedIDs[0]]).status == 3)
+        #expect(try await data.cli.run(["errors", "requeue", "mail"]).status == 2)
 
-        let refused = try data.cli.run(["errors", "purge", "mail"])
+        let refused = try await data.cli.run(["errors", "purge", "mail"])
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("--yes"))
         #expect(try await data.deferrable.stats().errors == 1)
-        let purge = try data.cli.run(["errors", "purge", "mail", "--yes"])
+        let purge = try await data.cli.run(["errors", "purge", "mail", "--yes"])
         #expect(purge.status == 0)
         #expect(purge.stdout.contains("purged 1 error-queue entry"))
         #expect(try await data.deferrable.stats().errors == 0)
@@ -150,7 +150,7 @@ struct CLICommandTests {
     func requeueAll() async throws {
         let data = try await Populated.make()
         defer { Task { await data.close() } }
-        let result = try data.cli.run(["errors", "requeue", "mail", "--all"])
+        let result = try await data.cli.run(["errors", "requeue", "mail", "--all"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("requeued 2 jobs"))
         #expect(try await data.deferrable.stats() == QueueStats(available: 5, inFlight: 0, delayed: 1, errors: 0))
@@ -160,7 +160,7 @@ struct CLICommandTests {
     func peek() async throws {
         let data = try await Populated.make()
         defer { Task { await data.close() } }
-        let result = try data.cli.run(["peek", "mail", "--limit", "2"])
+        let result = try await data.cli.run(["peek", "mail", "--limit", "2"])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.first?.contains("ID") == true && lines.first?.contains("JOB") == true)
@@ -169,7 +169,7 @@ struct CLICommandTests {
         #expect(lines[2].contains(data.readyIDs[1]))
         #expect(result.stdout.contains("showing 2 of 3 ready jobs"))
 
-        let json = try data.cli.run(["peek", "mail", "--json"])
+        let json = try await data.cli.run(["peek", "mail", "--json"])
         let jobs = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(jobs.compactMap { $0["id"] as? String } == data.readyIDs)
         #expect(jobs.first?["args"] as? String == "x@example.com")
@@ -180,26 +180,26 @@ struct CLICommandTests {
     func flush() async throws {
         let data = try await Populated.make()
         defer { Task { await data.close() } }
-        let refused = try data.cli.run(["flush", "mail"])
+        let refused = try await data.cli.run(["flush", "mail"])
         #expect(refused.status == 2)
         #expect(refused.stderrLines.count == 1)
         #expect(try await data.deferrable.stats().available == 3)
-        let result = try data.cli.run(["flush", "mail", "--yes"])
+        let result = try await data.cli.run(["flush", "mail", "--yes"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("removed 3 ready, 1 delayed, 0 in flight"))
         #expect(try await data.deferrable.stats() == QueueStats(available: 0, inFlight: 0, delayed: 0, errors: 2))
     }
 
     @Test("a bad URL or an unreachable Redis exits 1 with one line on stderr")
-    func connectionErrors() throws {
+    func connectionErrors() async throws {
         let cli = CLIRunner(redisURL: redisURL ?? "", prefix: "unused")
-        let bad = try cli.run(["stats"], url: "http://localhost")
+        let bad = try await cli.run(["stats"], url: "http://localhost")
         #expect(bad.status == 1)
         #expect(bad.stderrLines.count == 1)
         #expect(bad.stderr.hasPrefix("deferrable: invalid Redis URL"))
 
         let started = Date()
-        let down = try cli.run(["stats", "--redis", "redis://127.0.0.1:1"])
+        let down = try await cli.run(["stats", "--redis", "redis://127.0.0.1:1"])
         #expect(down.status == 1)
         #expect(down.stderrLines.count == 1)
         #expect(down.stderr.contains("cannot connect to Redis at 127.0.0.1:1"))
@@ -207,16 +207,16 @@ struct CLICommandTests {
     }
 
     @Test("usage errors exit 2; --help shows examples")
-    func usage() throws {
+    func usage() async throws {
         let cli = CLIRunner(redisURL: redisURL ?? "", prefix: "unused")
-        let missing = try cli.run(["peek"], prefixed: false)
+        let missing = try await cli.run(["peek"], prefixed: false)
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("Missing expected argument"))
-        let help = try cli.run(["--help"], prefixed: false)
+        let help = try await cli.run(["--help"], prefixed: false)
         #expect(help.status == 0)
         #expect(help.stdout.contains("Examples:"))
         #expect(help.stdout.contains("deferrable stats"))
-        let statsHelp = try cli.run(["stats", "--help"], prefixed: false)
+        let statsHelp = try await cli.run(["stats", "--help"], prefixed: false)
         #expect(statsHelp.stdout.contains("--watch"))
     }
 }

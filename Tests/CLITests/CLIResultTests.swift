@@ -69,7 +69,7 @@ struct CLIResultTests {
     func terminalStates() async throws {
         let data = try await StoredResults.make()
         defer { Task { await data.close() } }
-        let completed = try data.cli.run(["result", "img", data.completed])
+        let completed = try await data.cli.run(["result", "img", data.completed])
         #expect(completed.status == 0, "\(completed.stderr)")
         let shown = fields(completed.stdout)
         #expect(shown["id"] == data.completed)
@@ -79,18 +79,18 @@ struct CLIResultTests {
         #expect(shown["value"] == "49")
         #expect(shown["finished"]?.hasSuffix("ago)") == true)
 
-        let tooLarge = fields(try data.cli.run(["result", "img", data.tooLarge]).stdout)
+        let tooLarge = fields(try await data.cli.run(["result", "img", data.tooLarge]).stdout)
         #expect(tooLarge["state"] == "completed")
         #expect(tooLarge["value"] == nil)
         #expect(tooLarge["not kept"] == "its value of 102 B was over the limit of 16 B")
 
-        let failed = fields(try data.cli.run(["result", "img", data.failed]).stdout)
+        let failed = fields(try await data.cli.run(["result", "img", data.failed]).stdout)
         #expect(failed["state"] == "failed")
         #expect(failed["error"] == "Bounce")
         #expect(failed["message"] == "mailbox full")
         #expect(failed["attempts"] == "1")
 
-        let discarded = fields(try data.cli.run(["result", "img", data.discarded]).stdout)
+        let discarded = fields(try await data.cli.run(["result", "img", data.discarded]).stdout)
         #expect(discarded["state"] == "discarded")
         #expect(discarded["reason"] == "duplicate webhook")
     }
@@ -99,7 +99,7 @@ struct CLIResultTests {
     func json() async throws {
         let data = try await StoredResults.make()
         defer { Task { await data.close() } }
-        let result = try data.cli.run(["result", "img", data.completed, "--json"])
+        let result = try await data.cli.run(["result", "img", data.completed, "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let stored = try JobResultRecordCodec.decode(Array(result.stdout.trimmingCharacters(in: .newlines).utf8))
         #expect(stored.id == data.completed)
@@ -108,7 +108,7 @@ struct CLIResultTests {
         #expect(stored.state == .completed)
         #expect(stored.valueJSON == Array("49".utf8))
 
-        let failed = try data.cli.run(["result", "img", data.failed, "--json"])
+        let failed = try await data.cli.run(["result", "img", data.failed, "--json"])
         let record = try JobResultRecordCodec.decode(Array(failed.stdout.trimmingCharacters(in: .newlines).utf8))
         #expect(record.state == .failed)
         #expect(record.error?.message == "mailbox full")
@@ -118,20 +118,20 @@ struct CLIResultTests {
     func pendingAndUnknown() async throws {
         let data = try await StoredResults.make()
         defer { Task { await data.close() } }
-        let pending = try data.cli.run(["result", "img", data.pending])
+        let pending = try await data.cli.run(["result", "img", data.pending])
         #expect(pending.status == 0, "\(pending.stderr)")
         #expect(pending.stdout.contains("is pending"))
-        let pendingJSON = try data.cli.run(["result", "img", data.pending, "--json"])
+        let pendingJSON = try await data.cli.run(["result", "img", data.pending, "--json"])
         let pendingObject = try #require(try JSONSerialization.jsonObject(with: Data(pendingJSON.stdout.utf8)) as? [String: Any])
         #expect(pendingObject["state"] as? String == "pending")
         #expect(pendingObject["id"] as? String == data.pending)
 
-        let unknown = try data.cli.run(["result", "img", "no-such-id"])
+        let unknown = try await data.cli.run(["result", "img", "no-such-id"])
         #expect(unknown.status == 3)
         #expect(unknown.stderrLines.count == 1)
         #expect(unknown.stderr.contains("no result for job 'no-such-id' in group 'img'"))
         #expect(unknown.stdout.isEmpty)
-        let unknownJSON = try data.cli.run(["result", "img", "no-such-id", "--json"])
+        let unknownJSON = try await data.cli.run(["result", "img", "no-such-id", "--json"])
         #expect(unknownJSON.status == 3)
         let unknownObject = try #require(try JSONSerialization.jsonObject(with: Data(unknownJSON.stdout.utf8)) as? [String: Any])
         #expect(unknownObject["state"] as? String == "unknown")
@@ -141,11 +141,11 @@ struct CLIResultTests {
     func statsCount() async throws {
         let data = try await StoredResults.make()
         defer { Task { await data.close() } }
-        let json = try data.cli.run(["stats", "img", "--json"])
+        let json = try await data.cli.run(["stats", "img", "--json"])
         #expect(json.status == 0, "\(json.stderr)")
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(rows.first?["results"] as? Int == 4)
-        let table = try data.cli.run(["stats", "img"])
+        let table = try await data.cli.run(["stats", "img"])
         let lines = table.stdout.split(separator: "\n")
         #expect(lines.first?.contains("ERRORS  RESULTS  LATENCY") == true)
         let row = try #require(lines.first { $0.hasPrefix("img ") })
@@ -155,12 +155,12 @@ struct CLIResultTests {
     @Test("result exits 2 for a missing id and 3 for an unknown group")
     func usage() async throws {
         let cli = CLIRunner(redisURL: try #require(redisURL), prefix: "cli-\(UUID().uuidString.prefix(8))")
-        let missing = try cli.run(["result", "img"])
+        let missing = try await cli.run(["result", "img"])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("Missing expected argument"))
-        let empty = try cli.run(["result", "img", ""])
+        let empty = try await cli.run(["result", "img", ""])
         #expect(empty.status == 2)
-        let unknownGroup = try cli.run(["result", "img", "some-id"])
+        let unknownGroup = try await cli.run(["result", "img", "some-id"])
         #expect(unknownGroup.status == 3)
         #expect(unknownGroup.stderrLines.count == 1)
         #expect(unknownGroup.stderr.contains("unknown group 'img'"))

@@ -39,8 +39,13 @@ struct CLIRunner: Sendable {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
 
-    /// Runs `deferrable <arguments>` with `DEFERRABLE_REDIS_URL` set and `--prefix` appended.
-    func run(_ arguments: [String], prefixed: Bool = true, url: String? = nil) throws -> Result {
+    /// Runs `deferrable <arguments>` with `DEFERRABLE_REDIS_URL` set and `--prefix` appended; the wait for it
+    /// happens off the cooperative pool.
+    func run(_ arguments: [String], prefixed: Bool = true, url: String? = nil) async throws -> Result {
+        try await offCooperativePool { try self.runBlocking(arguments, prefixed: prefixed, url: url) }
+    }
+
+    private func runBlocking(_ arguments: [String], prefixed: Bool, url: String?) throws -> Result {
         guard let executable = Self.executable else { throw CLINotBuilt() }
         let process = Process()
         process.executableURL = executable

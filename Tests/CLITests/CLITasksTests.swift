@@ -35,7 +35,7 @@ struct CLITasksTests {
                 await factory.close()
             }
         }
-        let result = try cli.run(["tasks", "mail"])
+        let result = try await cli.run(["tasks", "mail"])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
         #expect(lines.first?.prefix(4) == ["GROUP", "NAME", "RUNNING", "TOTAL"])
@@ -55,7 +55,7 @@ struct CLITasksTests {
                 await factory.close()
             }
         }
-        let result = try cli.run(["tasks", "mail", "--json"])
+        let result = try await cli.run(["tasks", "mail", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
         let send = try #require(rows.first { $0["name"] as? String == "send" })

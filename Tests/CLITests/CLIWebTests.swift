@@ -13,18 +13,18 @@ private let redisURL = ProcessInfo.processInfo.environment["REDIS_URL"]
 @Suite("deferrable web", .enabled(if: redisURL != nil))
 struct CLIWebTests {
     @Test("binding to an address other than loopback without a token is refused with exit 2")
-    func nonLoopbackNeedsToken() throws {
+    func nonLoopbackNeedsToken() async throws {
         let cli = CLIRunner(redisURL: try #require(redisURL), prefix: "cli-web")
-        let result = try cli.run(["web", "--bind", "0.0.0.0", "--port", "0"])
+        let result = try await cli.run(["web", "--bind", "0.0.0.0", "--port", "0"])
         #expect(result.status == 2)
         #expect(
             result.stderrLines.first
                 == "deferrable: refusing to serve the dashboard on 0.0.0.0 without an access token: pass --token, or bind to 127.0.0.1"
         )
-        let short = try cli.run(["web", "--token", "short"])
+        let short = try await cli.run(["web", "--token", "short"])
         #expect(short.status == 2)
         #expect(short.stderrLines.first == "deferrable: invalid dashboard token: it must be 16 to 256 characters long")
-        let port = try cli.run(["web", "--port", "70000"])
+        let port = try await cli.run(["web", "--port", "70000"])
         #expect(port.status == 2)
     }
 

@@ -28,7 +28,7 @@ struct CLIWorkersTests {
             started.withLock { $0 = true }
             await finish.wait()
         }
-        let empty = try cli.run(["workers"])
+        let empty = try await cli.run(["workers"])
         #expect(empty.status == 0, "\(empty.stderr)")
         #expect(empty.stdout == "no live workers under prefix '\(cli.prefix)'\n")
 
@@ -45,7 +45,7 @@ struct CLIWorkersTests {
             Set(try await factory.knownGroups()).isSuperset(of: ["mail", "images"])
         }
 
-        let table = try cli.run(["workers"])
+        let table = try await cli.run(["workers"])
         #expect(table.status == 0, "\(table.stderr)")
         let lines = table.stdout.split(separator: "\n")
         #expect(lines.count == 2, "one row for a worker of two groups: \(table.stdout)")
@@ -59,7 +59,7 @@ struct CLIWorkersTests {
         #expect(cells[2] == Substring(worker.id))
         #expect(Array(cells[4...6]) == ["4", "1", "images,mail"] || Array(cells[4...6]) == ["4", "1", "mail,images"])
 
-        let json = try cli.run(["workers", "mail", "--json"])
+        let json = try await cli.run(["workers", "mail", "--json"])
         #expect(json.status == 0, "\(json.stderr)")
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         try #require(parsed.count == 1, "\(json.stdout)")
@@ -75,10 +75,10 @@ struct CLIWorkersTests {
         finish.open()
         worker.shutdownGracefully()
         try await within(.seconds(5), "the worker to stop") { try await running.value }
-        let after = try cli.run(["workers", "mail"])
+        let after = try await cli.run(["workers", "mail"])
         #expect(after.status == 0)
         #expect(after.stdout == "no live workers in 'mail'\n")
-        let unknown = try cli.run(["workers", "nope"])
+        let unknown = try await cli.run(["workers", "nope"])
         #expect(unknown.status == 3)
         #expect(unknown.stderr.contains("unknown group 'nope'"))
         await factory.close()
@@ -92,24 +92,24 @@ struct CLIWorkersTests {
         let now = try deferrable.register("now") { (_: Int, _: JobContext) in }
         try await later.later(1)
 
-        func latencyCell() throws -> (cell: Substring?, json: Any?) {
-            let table = try cli.run(["stats", "lat"])
+        func latencyCell() async throws -> (cell: Substring?, json: Any?) {
+            let table = try await cli.run(["stats", "lat"])
             let row = table.stdout.split(separator: "\n").first { $0.hasPrefix("lat ") }
-            let json = try cli.run(["stats", "lat", "--json"])
+            let json = try await cli.run(["stats", "lat", "--json"])
             let parsed = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
             return (row?.split(separator: " ", omittingEmptySubsequences: true).last, parsed?.first?["latencySeconds"])
         }
-        let delayedOnly = try latencyCell()
+        let delayedOnly = try await latencyCell()
         #expect(delayedOnly.cell == "-")
         #expect(delayedOnly.json is NSNull)
 
         try await now.later(2)
-        let first = try #require(latencyCell().json as? Double)
+        let first = try await #require(latencyCell().json as? Double)
         let grew = await eventually(within: .seconds(10)) {
-            ((try? latencyCell())?.json as? Double ?? 0) >= first + 1.0
+            await ((try? latencyCell())?.json as? Double ?? 0) >= first + 1.0
         }
         #expect(grew, "the latency grows while the job waits")
-        let cell = try #require(latencyCell().cell)
+        let cell = try await #require(latencyCell().cell)
         #expect(cell.hasSuffix("s") && cell != "-", "a duration such as 1s: \(cell)")
         try? await deferrable.flush()
         await factory.close()

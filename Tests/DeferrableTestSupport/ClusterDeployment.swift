@@ -20,7 +20,7 @@ public final class ClusterDeployment: @unchecked Sendable {
     /// Starts the nodes, joins them and waits (at most 60 s, without blocking a thread) until every node reports
     /// `cluster_state:ok` and every replica has acknowledged a write of its primary.
     public static func start(replicasPerPrimary: Int = 1, tls: Bool = false) async throws -> ClusterDeployment {
-        let deployment = try ClusterDeployment(replicasPerPrimary: replicasPerPrimary, tls: tls)
+        let deployment = try await ClusterDeployment(replicasPerPrimary: replicasPerPrimary, tls: tls)
         do {
             try await deployment.create()
             try await deployment.waitUntilFormed()
@@ -31,9 +31,9 @@ public final class ClusterDeployment: @unchecked Sendable {
         return deployment
     }
 
-    private init(replicasPerPrimary: Int, tls: Bool) throws {
+    private init(replicasPerPrimary: Int, tls: Bool) async throws {
         self.replicasPerPrimary = replicasPerPrimary
-        let certificates = tls ? try TestCertificates() : nil
+        let certificates = tls ? try await TestCertificates() : nil
         var nodes: [RedisServerProcess] = []
         var tlsPorts: [Int] = []
         do {
@@ -50,10 +50,10 @@ public final class ClusterDeployment: @unchecked Sendable {
                         ["--tls-port", "\(tlsPort)", "--tls-cluster", "yes"]
                         + certificates.serverOptions.flatMap { ["--" + $0.0, $0.1] }
                 }
-                nodes.append(try RedisServerProcess(arguments: arguments))
+                nodes.append(try await RedisServerProcess(arguments: arguments))
             }
         } catch {
-            for node in nodes { node.stopAndRemove() }
+            for node in nodes { await node.stopAndRemove() }
             certificates?.remove()
             throw error
         }
@@ -72,9 +72,10 @@ public final class ClusterDeployment: @unchecked Sendable {
             + certificates.caFile
     }
 
-    /// Stops every node (by pid) and removes their directories and certificates.
+    /// Sends every node (by pid) SIGTERM and returns; the waits for their exits and the removal of their
+    /// directories go on in the background (``RedisServerProcess/discard()``). Removes the certificates.
     public func stop() {
-        for node in nodes { node.stopAndRemove() }
+        for node in nodes { node.discard() }
         certificates?.remove()
     }
 
@@ -164,7 +165,7 @@ public final class ClusterDeployment: @unchecked Sendable {
             ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try runWithUnblockedSignals(process)
+        try await launchWithUnblockedSignals(process)
         let deadline = ContinuousClock.now + .seconds(30)
         while process.isRunning {
             guard ContinuousClock.now < deadline else {

@@ -11,7 +11,9 @@ import Darwin
 /// A private `redis-server` on a free loopback port, in a temporary directory of its own.
 ///
 /// Started with `Process`, stopped by its pid only (SIGTERM, then SIGKILL after a deadline), restartable on the
-/// same port and directory (so an append-only file is reloaded). Always call ``stop()`` in a `defer`.
+/// same port and directory (so an append-only file is reloaded). Every wait for the process happens on a thread
+/// of its own (``offCooperativePool(_:)-(()->T)``), never on a thread of the cooperative pool. Always end with
+/// ``stopAndRemove()``, or ``discard()`` in a `defer`.
 public final class RedisServerProcess: @unchecked Sendable {
     public let port: Int
     public let directory: URL
@@ -21,13 +23,13 @@ public final class RedisServerProcess: @unchecked Sendable {
 
     /// Starts a server and waits until it answers `PING` (or `-NOAUTH`), for at most 10 s.
     /// - Parameter arguments: extra `redis-server` arguments, e.g. `["--appendonly", "yes"]`.
-    public init(arguments: [String] = []) throws {
+    public init(arguments: [String] = []) async throws {
         self.port = try freeLoopbackPort()
         self.directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "deferrable-fault-redis-\(UUID().uuidString.prefix(8))")
         self.extraArguments = arguments
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try start()
+        try await start()
     }
 
     /// `redis://127.0.0.1:PORT` (add credentials yourself).
@@ -39,7 +41,36 @@ public final class RedisServerProcess: @unchecked Sendable {
     public static var isAvailable: Bool { executablePath("redis-server") != nil }
 
     /// Starts the server (again) on the same port and directory and waits until it answers.
-    public func start() throws {
+    public func start() async throws {
+        try await offCooperativePool { try self.startBlocking() }
+    }
+
+    /// Stops the server by its pid: SIGTERM (or `signal`), then SIGKILL if it is still running after 10 s.
+    public func stop(signal: Int32 = SIGTERM) async {
+        await offCooperativePool { self.stopBlocking(signal: signal) }
+    }
+
+    /// Stops the server and removes its directory.
+    public func stopAndRemove() async {
+        await offCooperativePool { self.stopAndRemoveBlocking() }
+    }
+
+    /// Stops and starts the server again on the same port and directory.
+    public func restart(signal: Int32 = SIGTERM) async throws {
+        try await offCooperativePool {
+            self.stopBlocking(signal: signal)
+            try self.startBlocking()
+        }
+    }
+
+    /// Sends SIGTERM now and leaves the wait for the exit (SIGKILL after 10 s) and the removal of the directory to
+    /// a thread of its own: the cleanup for a `defer`, which cannot await ``stopAndRemove()``.
+    public func discard() {
+        if let process = lock.withLock({ self.process }), process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        inBackground { self.stopAndRemoveBlocking() }
+    }
+
+    private func startBlocking() throws {
         guard let executable = Self.executablePath("redis-server") else { throw FaultTestError("redis-server is not on PATH") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -59,36 +90,23 @@ public final class RedisServerProcess: @unchecked Sendable {
             if rawPing(port: port) { return }
             Thread.sleep(forTimeInterval: 0.02)
         }
-        stop()
+        stopBlocking(signal: SIGTERM)
         throw FaultTestError("redis-server on port \(port) did not answer PING within 10 s")
     }
 
-    /// Stops the server by its pid: SIGTERM (or `signal`), then SIGKILL if it is still running after 10 s.
-    public func stop(signal: Int32 = SIGTERM) {
+    private func stopBlocking(signal: Int32) {
         guard
             let process = lock.withLock({ () -> Process? in
                 defer { self.process = nil }
                 return self.process
             })
         else { return }
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, signal)
-        if !waitForProcessExit(process, within: .seconds(10)) {
-            kill(process.processIdentifier, SIGKILL)
-            _ = waitForProcessExit(process, within: .seconds(5))
-        }
+        stopProcessBlocking(process, signal: signal)
     }
 
-    /// Stops the server and removes its directory.
-    public func stopAndRemove() {
-        stop()
+    private func stopAndRemoveBlocking() {
+        stopBlocking(signal: SIGTERM)
         try? FileManager.default.removeItem(at: directory)
-    }
-
-    /// Stops and starts the server again on the same port and directory.
-    public func restart(signal: Int32 = SIGTERM) throws {
-        stop(signal: signal)
-        try start()
     }
 
     public static func executablePath(_ name: String) -> String? {
@@ -101,7 +119,7 @@ public final class RedisServerProcess: @unchecked Sendable {
     }
 }
 
-/// Waits up to `limit` for `process` to end; `true` if it did.
+/// Waits up to `limit` for `process` to end; `true` if it did. Blocks its thread: call it off the cooperative pool.
 @discardableResult
 public func waitForProcessExit(_ process: Process, within limit: Duration) -> Bool {
     let deadline = ContinuousClock.now + limit
@@ -112,12 +130,23 @@ public func waitForProcessExit(_ process: Process, within limit: Duration) -> Bo
     return true
 }
 
+/// Sends `signal` to `process` (one this test started) and waits for it to end; SIGKILL when it still runs after
+/// 10 s. Blocks its thread: call it off the cooperative pool.
+public func stopProcessBlocking(_ process: Process, signal: Int32 = SIGTERM) {
+    guard process.isRunning else { return }
+    kill(process.processIdentifier, signal)
+    if !waitForProcessExit(process, within: .seconds(10)) {
+        kill(process.processIdentifier, SIGKILL)
+        _ = waitForProcessExit(process, within: .seconds(5))
+    }
+}
+
 /// Sends `signal` to `pid` (a process this test started).
 public func signalProcess(_ pid: Int32, _ signal: Int32) {
     _ = kill(pid, signal)
 }
 
-/// Starts `process` from a fresh thread whose signal mask is empty.
+/// Starts `process` from a fresh thread whose signal mask is empty, and waits for that thread.
 ///
 /// A child inherits the signal mask of the thread that spawns it, and the threads of Swift concurrency and
 /// Dispatch block most signals: spawned from a test, `redis-server` would ignore SIGTERM until SIGKILLed.

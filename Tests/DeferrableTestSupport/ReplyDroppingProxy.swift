@@ -30,7 +30,7 @@ public final class ReplyDroppingProxy: @unchecked Sendable {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try runWithUnblockedSignals(process)
+        try await launchWithUnblockedSignals(process)
         self.process = process
         // The script prints its port as its first line (or exits).
         let line = await Self.firstLine(of: output.fileHandleForReading)
@@ -59,13 +59,15 @@ public final class ReplyDroppingProxy: @unchecked Sendable {
         try Data().write(to: flag)
     }
 
-    /// Stops the proxy by its pid and removes its flag file.
+    /// Sends the proxy (by its pid) SIGTERM and returns; the wait for its exit (SIGKILL after 10 s) and the removal
+    /// of its flag file go on in the background.
     public func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGTERM)
-            if !waitForProcessExit(process, within: .seconds(5)) { kill(process.processIdentifier, SIGKILL) }
+        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        let (process, flag) = (process, flag)
+        inBackground {
+            stopProcessBlocking(process)
+            try? FileManager.default.removeItem(at: flag)
         }
-        try? FileManager.default.removeItem(at: flag)
     }
 
     private static let script = """

@@ -37,7 +37,7 @@ public final class SentinelDeployment: @unchecked Sendable {
     public static func start(password: String? = nil, sentinelPassword: String? = nil, tls: Bool = false) async throws
         -> SentinelDeployment
     {
-        let deployment = try SentinelDeployment(password: password, sentinelPassword: sentinelPassword, tls: tls)
+        let deployment = try await SentinelDeployment(password: password, sentinelPassword: sentinelPassword, tls: tls)
         do {
             try await deployment.waitUntilFormed()
         } catch {
@@ -47,10 +47,10 @@ public final class SentinelDeployment: @unchecked Sendable {
         return deployment
     }
 
-    private init(password: String?, sentinelPassword: String?, tls: Bool) throws {
+    private init(password: String?, sentinelPassword: String?, tls: Bool) async throws {
         self.password = password
         self.sentinelPassword = sentinelPassword
-        let certificates = tls ? try TestCertificates() : nil
+        let certificates = tls ? try await TestCertificates() : nil
         self.certificates = certificates
         let tlsPorts = try certificates.map { _ in
             (primary: try freeLoopbackPort(), replica: try freeLoopbackPort(), sentinels: try (0..<3).map { _ in try freeLoopbackPort() })
@@ -61,8 +61,8 @@ public final class SentinelDeployment: @unchecked Sendable {
             guard let certificates else { return [] }
             return ["--tls-port", "\(port)"] + certificates.serverOptions.flatMap { ["--" + $0.0, $0.1] }
         }
-        primary = try RedisServerProcess(arguments: auth + tlsArguments(tlsPorts?.primary ?? 0))
-        replica = try RedisServerProcess(
+        primary = try await RedisServerProcess(arguments: auth + tlsArguments(tlsPorts?.primary ?? 0))
+        replica = try await RedisServerProcess(
             arguments: auth + tlsArguments(tlsPorts?.replica ?? 0) + [
                 "--replicaof", "127.0.0.1", "\(tlsPorts?.primary ?? primary.port)",
             ])
@@ -72,7 +72,7 @@ public final class SentinelDeployment: @unchecked Sendable {
         sentinelPorts = try (0..<3).map { _ in try freeLoopbackPort() }
         do {
             for (index, port) in sentinelPorts.enumerated() {
-                try startSentinel(index: index, port: port)
+                try await startSentinel(index: index, port: port)
             }
         } catch {
             stop()
@@ -115,26 +115,25 @@ public final class SentinelDeployment: @unchecked Sendable {
         return offset(replica.port) == primaryOffset
     }
 
-    /// Stops the sentinels and both data nodes (by pid) and removes their directories.
+    /// Sends the sentinels and both data nodes (by pid) SIGTERM and returns; the waits for their exits (SIGKILL
+    /// after 10 s) and the removal of their directories go on in the background.
     public func stop() {
         let running = lock.withLock { () -> [Process] in
             defer { sentinels = [] }
             return sentinels
         }
-        for process in running where process.isRunning {
-            kill(process.processIdentifier, SIGTERM)
-            if !waitForProcessExit(process, within: .seconds(10)) {
-                kill(process.processIdentifier, SIGKILL)
-                _ = waitForProcessExit(process, within: .seconds(5))
-            }
+        for process in running where process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        replica.discard()
+        primary.discard()
+        let (certificates, directory) = (certificates, directory)
+        inBackground {
+            for process in running { stopProcessBlocking(process) }
+            certificates?.remove()
+            try? FileManager.default.removeItem(at: directory)
         }
-        replica.stopAndRemove()
-        primary.stopAndRemove()
-        certificates?.remove()
-        try? FileManager.default.removeItem(at: directory)
     }
 
-    private func startSentinel(index: Int, port: Int) throws {
+    private func startSentinel(index: Int, port: Int) async throws {
         guard let executable = RedisServerProcess.executablePath("redis-sentinel") else {
             throw FaultTestError("redis-sentinel is not on PATH")
         }
@@ -164,7 +163,7 @@ public final class SentinelDeployment: @unchecked Sendable {
         process.arguments = [configuration.path]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try runWithUnblockedSignals(process)
+        try await launchWithUnblockedSignals(process)
         lock.withLock { sentinels.append(process) }
     }
 

@@ -27,8 +27,12 @@ public struct TestCertificates: Sendable {
 
     public static var isAvailable: Bool { RedisServerProcess.executablePath("openssl") != nil }
 
-    /// Creates the certificates (P-256 keys, valid for one day).
-    public init() throws {
+    /// Creates the certificates (P-256 keys, valid for one day), running `openssl` off the cooperative pool.
+    public init() async throws {
+        self = try await offCooperativePool { try TestCertificates(blocking: ()) }
+    }
+
+    private init(blocking: Void) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "deferrable-tls-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

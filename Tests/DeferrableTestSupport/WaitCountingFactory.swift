@@ -31,23 +31,20 @@ public struct WaitCountingFactory: Sendable {
     }
 
     /// A Redis factory on a fresh `redis-server` of its own.
-    ///
-    /// The server is started and stopped on a Dispatch thread: ``RedisServerProcess`` blocks while it waits for the
-    /// process, which must not hold a thread of the cooperative pool that the other tests run on.
     public static func redis(settings: RedisBackendSettings = RedisBackendSettings()) async throws -> WaitCountingFactory {
-        let server = try await offPool { try RedisServerProcess() }
+        let server = try await RedisServerProcess()
         let factory: RedisBackendFactory
         do {
             factory = try RedisBackendFactory(url: server.url, settings: settings)
         } catch {
-            await offPool { server.stopAndRemove() }
+            await server.stopAndRemove()
             throw error
         }
         return WaitCountingFactory(
             factory: factory, count: { _ in try await factory.client.blockedClients() },
             cleanup: {
                 await factory.close()
-                await offPool { server.stopAndRemove() }
+                await server.stopAndRemove()
             })
     }
 
@@ -66,22 +63,5 @@ public struct WaitCountingFactory: Sendable {
     /// Closes the factory and stops its server, if it has one.
     public func close() async {
         await cleanup()
-    }
-}
-
-/// Runs blocking `work` on a Dispatch thread and returns its result.
-private func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
-    }
-}
-
-/// Runs blocking `work` on a Dispatch thread.
-private func offPool(_ work: @escaping @Sendable () -> Void) async {
-    await withCheckedContinuation { continuation in
-        DispatchQueue.global().async {
-            work()
-            continuation.resume()
-        }
     }
 }

@@ -19,24 +19,26 @@ struct CircuitBreakerProcessTests {
         let directory = try makeTemporaryDirectory("breaker")
         defer { try? FileManager.default.removeItem(at: directory) }
         // The downstream: a redis-server on a port of its own, stopped until the recovery (connections are refused).
-        let downstream = try RedisServerProcess()
-        defer { downstream.stopAndRemove() }
-        downstream.stop()
+        let downstream = try await RedisServerProcess()
+        defer { downstream.discard() }
+        await downstream.stop()
         let factory = try makeQuietFactory(prefix: prefix)
         let deferrable = try Deferrable(factory: factory, group: group, logger: quietLogger())
         let handle = try deferrable.register("fault-downstream") { (_: FaultArgs, _: JobContext) in }
         let ids = Set(try await handle.laterMany((0..<jobs).map(FaultArgs.init(n:))).map(\.id))
 
         let outputs = (1...3).map { directory.appendingPathComponent("out\($0).txt") }
-        let workers = try outputs.enumerated().map { index, out in
-            try ProcessRunner(
-                arguments: [
-                    "--redis", FaultEnv.url, "--group", group, "--key-prefix", prefix, "--mode", "work", "--concurrency", "2",
-                    "--downstream-port", "\(downstream.port)", "--out", out.path, "--max-seconds", "150",
-                ],
-                directory: directory, name: "worker\(index + 1)")
+        var workers: [ProcessRunner] = []
+        for (index, out) in outputs.enumerated() {
+            workers.append(
+                try await ProcessRunner(
+                    arguments: [
+                        "--redis", FaultEnv.url, "--group", group, "--key-prefix", prefix, "--mode", "work", "--concurrency", "2",
+                        "--downstream-port", "\(downstream.port)", "--out", out.path, "--max-seconds", "150",
+                    ],
+                    directory: directory, name: "worker\(index + 1)"))
         }
-        defer { for worker in workers { worker.kill() } }
+        defer { for worker in workers { worker.discard() } }
         func lines() -> [String] { outputs.flatMap(readLines) }
         func calls() -> Int { lines().filter { $0.hasPrefix("call ") }.count }
 
@@ -56,7 +58,7 @@ struct CircuitBreakerProcessTests {
         let waits = try await deferrable.stats()
         #expect(waits.errors == 0)
 
-        try downstream.start()
+        try await downstream.start()
         let allDone = await eventually(within: .seconds(60)) {
             Set(lines().filter { $0.hasPrefix("done ") }.map { String($0.split(separator: " ")[1]) }).isSuperset(of: ids)
         }
@@ -88,7 +90,7 @@ struct CircuitBreakerProcessTests {
         report(
             "sharedBreaker",
             ["jobs": jobs, "calls before the trip": callsAtTrip, "calls in 4 s open": callsWhileOpen, "calls in all": calls()])
-        for worker in workers { worker.kill(SIGTERM) }
+        for worker in workers { await worker.kill(SIGTERM) }
         try await deferrable.flush()
         await factory.close()
     }

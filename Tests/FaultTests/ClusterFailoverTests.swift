@@ -54,7 +54,7 @@ struct ClusterFailoverTests {
         let unconfirmed = load.notReplicated.value
         let acknowledgedWhileStopped = load.acknowledged.value.count - beforeKill
         let killedAt = ContinuousClock.now
-        killed.stop(signal: SIGKILL)
+        await killed.stop(signal: SIGKILL)
         signalProcess(replicaPid, SIGCONT)
         try await eventually("the cluster to promote the replica", timeout: .seconds(60)) {
             let owner = deployment.primaryPort(forKey: groupKey, excluding: killedPort)
@@ -63,7 +63,7 @@ struct ClusterFailoverTests {
         let promotedAfter = killedAt.duration(to: .now)
         // The promoted replica has no replica of its own, so confirmed writes to it fail with notReplicated until
         // the killed node, started again, rejoins as its replica (as an orchestrator would restart it).
-        try killed.start()
+        try await killed.start()
         try await eventually("the restarted node to rejoin as a replica", timeout: .seconds(60)) {
             deployment.isSyncedReplica(port: killedPort)
         }

@@ -19,8 +19,8 @@ struct LostSettlementReplyTests {
         let admin: RedisClient
         let deferrable: Deferrable
 
-        init(commandTimeout: Duration, lease: Duration) throws {
-            server = try RedisServerProcess()
+        init(commandTimeout: Duration, lease: Duration) async throws {
+            server = try await RedisServerProcess()
             var configuration = try RedisConfiguration(url: server.url)
             configuration.connectTimeout = .seconds(1)
             configuration.commandTimeout = commandTimeout
@@ -34,7 +34,7 @@ struct LostSettlementReplyTests {
         func close() async {
             await factory.close()
             await admin.close()
-            server.stopAndRemove()
+            await server.stopAndRemove()
         }
 
         /// Nothing is left in the queue or the error queue, and nothing runs again.
@@ -49,7 +49,7 @@ struct LostSettlementReplyTests {
 
     @Test("a settlement that times out under CLIENT PAUSE WRITE is repeated: the job completes once")
     func pausedWrites() async throws {
-        let setup = try Setup(commandTimeout: .milliseconds(300), lease: .seconds(8))
+        let setup = try await Setup(commandTimeout: .milliseconds(300), lease: .seconds(8))
         let runs = Locked(0)
         let job = try setup.deferrable.register("finish-under-pause") { (_: Int, _: JobContext) in
             runs.withLock { $0 += 1 }
@@ -65,7 +65,7 @@ struct LostSettlementReplyTests {
 
     @Test("a settlement whose connection is killed while it waits is repeated: the job completes once")
     func killedConnection() async throws {
-        let setup = try Setup(commandTimeout: .seconds(5), lease: .seconds(8))
+        let setup = try await Setup(commandTimeout: .seconds(5), lease: .seconds(8))
         let runs = Locked(0)
         let job = try setup.deferrable.register("finish-then-kill") { (_: Int, _: JobContext) in
             runs.withLock { $0 += 1 }
@@ -98,7 +98,7 @@ struct LostSettlementReplyTests {
 
     @Test("a run whose lease deadline passes without a confirmed extension is cancelled")
     func unconfirmedLeaseCancels() async throws {
-        let setup = try Setup(commandTimeout: .milliseconds(200), lease: .milliseconds(900))
+        let setup = try await Setup(commandTimeout: .milliseconds(200), lease: .milliseconds(900))
         let probe = CancellationProbe()
         let job = try setup.deferrable.register("outlives-lease") { (_: Int, _: JobContext) in
             _ = try await setup.admin.send(RedisCommand("CLIENT", "PAUSE", "5000", "WRITE"))

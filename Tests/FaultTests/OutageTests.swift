@@ -19,8 +19,8 @@ struct OutageTests {
 
     @Test("Redis stopped: later() throws a typed RedisError within the connect timeout, never hangs")
     func laterFailsFast() async throws {
-        let server = try RedisServerProcess()
-        defer { server.stopAndRemove() }
+        let server = try await RedisServerProcess()
+        defer { server.discard() }
         var configuration = try RedisConfiguration(url: server.url)
         configuration.connectTimeout = .seconds(1)
         configuration.commandTimeout = .seconds(2)
@@ -29,7 +29,7 @@ struct OutageTests {
         let deferrable = try Deferrable(factory: factory, group: uniqueGroup(), logger: quietLogger())
         let job = try deferrable.register("n") { (_: Numbered, _: JobContext) in }
         _ = try await job.later(Numbered(n: 0))
-        server.stop()
+        await server.stop()
 
         let bound = configuration.connectTimeout + .milliseconds(1500)
         var slowest = Duration.zero
@@ -82,8 +82,8 @@ struct OutageTests {
 
     @Test("A Worker rides out a Redis restart and CLIENT KILL without restarting")
     func workerResumes() async throws {
-        let server = try RedisServerProcess()
-        defer { server.stopAndRemove() }
+        let server = try await RedisServerProcess()
+        defer { server.discard() }
         let prefix = uniquePrefix("resume")
         let group = uniqueGroup()
         var configuration = try RedisConfiguration(url: server.url)
@@ -130,9 +130,9 @@ struct OutageTests {
         let start = ContinuousClock.now
         _ = try await pushAndWait(50, label: "before")
         // Redis goes away for a while, then comes back on the same port (empty: no persistence here).
-        server.stop()
+        await server.stop()
         try await Task.sleep(for: .milliseconds(1500))
-        try server.restart()
+        try await server.restart()
         let afterRestart = try await pushAndWait(50, label: "after restart")
 
         // CLIENT KILL of every normal connection (the worker's pipelined and blocking ones) mid-run.

@@ -41,19 +41,19 @@ struct PostgresFaultTests {
         let ids = Set(try await handle.laterMany((0..<jobs).map(FaultArgs.init(n:))).map(\.id))
         let out1 = directory.appendingPathComponent("out1.txt")
         let out2 = directory.appendingPathComponent("out2.txt")
-        let first = try ProcessRunner(
+        let first = try await ProcessRunner(
             arguments: Self.workerArguments(url: url, schema: schema, group: deferrable.group, out: out1, leaseMillis: leaseMillis),
             directory: directory, name: "pg-worker1")
-        defer { first.kill() }
+        defer { first.discard() }
         let third = await eventually(within: .seconds(60)) { readLines(out1).count >= jobs / 3 }
         try #require(third, "the first worker did not complete a third of the jobs: \(first.output)")
         // The second worker runs before the kill, so the recovery time is the backend's, not a process start.
-        let second = try ProcessRunner(
+        let second = try await ProcessRunner(
             arguments: Self.workerArguments(url: url, schema: schema, group: deferrable.group, out: out2, leaseMillis: leaseMillis),
             directory: directory, name: "pg-worker2")
-        defer { second.kill() }
+        defer { second.discard() }
         try #require(await eventually(within: .seconds(30)) { !readLines(out2).isEmpty }, "\(second.output)")
-        first.kill(SIGKILL)
+        await first.kill(SIGKILL)
         let killedAt = ContinuousClock.now
         let inFlightAtKill = try await deferrable.backend.queue.stats().inFlight
         let allDone = await eventually(within: .seconds(60)) {
@@ -64,7 +64,7 @@ struct PostgresFaultTests {
             let stats = try await deferrable.backend.queue.stats()
             return stats.available == 0 && stats.inFlight == 0 && stats.delayed == 0
         }
-        second.kill(SIGTERM)
+        await second.kill(SIGTERM)
         let counts1 = countLines(readLines(out1))
         let counts2 = countLines(readLines(out2))
         #expect(allDone, "\(ids.subtracting(counts1.keys).subtracting(counts2.keys).count) jobs never completed")
@@ -91,12 +91,12 @@ struct PostgresFaultTests {
         var crashes = 0
         var record: ErrorRecord?
         for round in 0..<(maxAttempts + 3) {
-            let worker = try ProcessRunner(
+            let worker = try await ProcessRunner(
                 arguments: Self.workerArguments(
                     url: url, schema: schema, group: deferrable.group, out: out, mode: "crash-every-job", concurrency: 1,
                     leaseMillis: 500),
                 directory: directory, name: "pg-crash-\(round)")
-            defer { worker.kill() }
+            defer { worker.discard() }
             var crashed = false
             let ended = try await eventually(within: .seconds(20)) {
                 if !worker.isRunning {
@@ -133,16 +133,16 @@ struct PostgresFaultTests {
         let produced = directory.appendingPathComponent("produced.txt")
         let done = directory.appendingPathComponent("done.txt")
         let jobs = 600
-        let producer = try ProcessRunner(
+        let producer = try await ProcessRunner(
             arguments: [
                 "--postgres", server.url, "--schema", schema, "--group", deferrable.group, "--mode", "produce",
                 "--count", "\(jobs)", "--out", produced.path, "--max-seconds", "200",
             ], directory: directory, name: "pg-producer")
-        defer { producer.kill() }
-        let worker = try ProcessRunner(
+        defer { producer.discard() }
+        let worker = try await ProcessRunner(
             arguments: Self.workerArguments(url: server.url, schema: schema, group: deferrable.group, out: done, sleepMillis: 5),
             directory: directory, name: "pg-restart-worker")
-        defer { worker.kill() }
+        defer { worker.discard() }
         try #require(await eventually(within: .seconds(60)) { readLines(produced).count >= jobs / 3 }, "\(producer.output)")
         try await server.restart(.fast)
         let producedAll = await eventually(within: .seconds(120)) { !producer.isRunning }

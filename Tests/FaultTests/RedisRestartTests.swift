@@ -17,20 +17,20 @@ struct RedisRestartTests {
     func restartWithAOF() async throws {
         let jobs = FaultEnv.long ? 6000 : 1500
         let restarts = FaultEnv.long ? 3 : 1
-        let server = try RedisServerProcess(arguments: ["--appendonly", "yes", "--appendfsync", "always"])
-        defer { server.stopAndRemove() }
+        let server = try await RedisServerProcess(arguments: ["--appendonly", "yes", "--appendfsync", "always"])
+        defer { server.discard() }
         let directory = try makeTemporaryDirectory("restart")
         defer { try? FileManager.default.removeItem(at: directory) }
         let prefix = uniquePrefix("restart")
         let group = uniqueGroup()
         let (factory, deferrable, handle) = try makeProducer(url: server.url, prefix: prefix, group: group)
         let out = directory.appendingPathComponent("done.txt")
-        let worker = try ProcessRunner(
+        let worker = try await ProcessRunner(
             arguments: [
                 "--redis", server.url, "--group", group, "--key-prefix", prefix, "--mode", "work", "--concurrency", "8",
                 "--lease-ms", "2000", "--sleep-ms", "1", "--out", out.path, "--max-seconds", "400",
             ], directory: directory, name: "worker")
-        defer { worker.kill() }
+        defer { worker.discard() }
 
         // The producer: one later() at a time; ids of the calls that returned.
         let start = ContinuousClock.now
@@ -58,7 +58,7 @@ struct RedisRestartTests {
             try #require(reached, "the producer stalled before restart \(round)")
             let down = ContinuousClock.now
             // Long runs alternate SIGTERM with SIGKILL: with `appendfsync always` neither loses an acknowledged write.
-            try server.restart(signal: FaultEnv.long && round % 2 == 0 ? SIGKILL : SIGTERM)
+            try await server.restart(signal: FaultEnv.long && round % 2 == 0 ? SIGKILL : SIGTERM)
             downtimes.append(down.duration(to: .now))
         }
         await producer.value
@@ -88,7 +88,7 @@ struct RedisRestartTests {
                 "errorQueue": errorIDs.count, "duplicates": duplicates, "ranButLaterThrew": unacknowledged, "lost": lost.count,
                 "restartSeconds": downtimes.map { "\($0)" }.joined(separator: ","), "seconds": start.duration(to: .now),
             ])
-        worker.kill(SIGTERM)
+        await worker.kill(SIGTERM)
         await factory.close()
     }
 }

@@ -26,8 +26,8 @@ struct ResultFaultTests {
 
     @Test("A future rebuilt from the id in a second process gets the value; and a job pushed there is collected here")
     func secondProcess() async throws {
-        let server = try RedisServerProcess()
-        defer { server.stopAndRemove() }
+        let server = try await RedisServerProcess()
+        defer { server.discard() }
         let directory = try makeTemporaryDirectory("result-process")
         defer { try? FileManager.default.removeItem(at: directory) }
         let prefix = uniquePrefix("result")
@@ -38,12 +38,12 @@ struct ResultFaultTests {
         // This process pushes; the other one rebuilds the future from the id and waits.
         let future = try await job.later(FaultArgs(n: 21))
         let waitOut = directory.appendingPathComponent("wait.txt")
-        let waiter = try ProcessRunner(
+        let waiter = try await ProcessRunner(
             arguments: [
                 "--redis", server.url, "--group", group, "--key-prefix", prefix, "--mode", "wait-result", "--id", future.id,
                 "--wait-ms", "60000", "--out", waitOut.path, "--max-seconds", "90",
             ], directory: directory, name: "waiter")
-        defer { waiter.kill() }
+        defer { waiter.discard() }
         let channel = redisKey(prefix: prefix, group: group, "results:done")
         let subscribed = try await eventually(within: .seconds(30)) {
             try await admin.send(RedisCommand("PUBSUB", "NUMSUB", channel)).array?.last?.int == 1
@@ -53,17 +53,17 @@ struct ResultFaultTests {
         let answered = await eventually(within: .seconds(30)) { !readLines(waitOut).isEmpty }
         #expect(answered, "the second process answered; \(waiter.output)")
         #expect(readLines(waitOut) == ["value 42"])
-        #expect(waiter.waitForExit(within: .seconds(30)) == 0)
+        await #expect(waiter.waitForExit(within: .seconds(30)) == 0)
 
         // The other process pushes; this one rebuilds the futures from the ids it printed.
         let pushOut = directory.appendingPathComponent("pushed.txt")
-        let pusher = try ProcessRunner(
+        let pusher = try await ProcessRunner(
             arguments: [
                 "--redis", server.url, "--group", group, "--key-prefix", prefix, "--mode", "produce-results", "--count", "3",
                 "--out", pushOut.path, "--max-seconds", "60",
             ], directory: directory, name: "pusher")
-        defer { pusher.kill() }
-        #expect(pusher.waitForExit(within: .seconds(30)) == 0, "\(pusher.output)")
+        defer { pusher.discard() }
+        await #expect(pusher.waitForExit(within: .seconds(30)) == 0, "\(pusher.output)")
         let ids = readLines(pushOut)
         try #require(ids.count == 3)
         let futures = try ids.map { try deferrable.future(for: $0, as: Int.self) }
@@ -77,17 +77,17 @@ struct ResultFaultTests {
 
     @Test("100 futures waiting through a Redis restart all get their results")
     func restartWhileWaiting() async throws {
-        let server = try RedisServerProcess(arguments: ["--appendonly", "yes", "--appendfsync", "always"])
-        defer { server.stopAndRemove() }
+        let server = try await RedisServerProcess(arguments: ["--appendonly", "yes", "--appendfsync", "always"])
+        defer { server.discard() }
         try await waitersSurvive(server: server, label: "restart") { _ in
-            try server.restart(signal: SIGTERM)
+            try await server.restart(signal: SIGTERM)
         }
     }
 
     @Test("100 futures waiting through CLIENT KILL TYPE pubsub all get their results")
     func clientKillWhileWaiting() async throws {
-        let server = try RedisServerProcess()
-        defer { server.stopAndRemove() }
+        let server = try await RedisServerProcess()
+        defer { server.discard() }
         try await waitersSurvive(server: server, label: "client-kill") { admin in
             let killed = try await admin.send(RedisCommand("CLIENT", "KILL", "TYPE", "pubsub"))
             #expect(killed.int == 1, "the one subscriber connection was killed")
@@ -98,8 +98,8 @@ struct ResultFaultTests {
         "A subscription whose connection hangs (replies lost, no reset) is replaced: the waiter still gets its value",
         .enabled(if: ReplyDroppingProxy.isAvailable, "needs python3"))
     func hungSubscription() async throws {
-        let server = try RedisServerProcess()
-        defer { server.stopAndRemove() }
+        let server = try await RedisServerProcess()
+        defer { server.discard() }
         let proxy = try await ReplyDroppingProxy(upstreamPort: server.port)
         defer { proxy.stop() }
         let prefix = uniquePrefix("hung")
@@ -129,8 +129,8 @@ struct ResultFaultTests {
 
     @Test("A waiter of a job whose envelope cannot be read ends when the job reaches the error queue, not at its deadline")
     func unreadableEnvelope() async throws {
-        let server = try RedisServerProcess()
-        defer { server.stopAndRemove() }
+        let server = try await RedisServerProcess()
+        defer { server.discard() }
         let group = uniqueGroup()
         let (factory, deferrable, _) = try makeResultProducer(url: server.url, prefix: uniquePrefix("garbage"), group: group)
         try await deferrable.backend.queue.push(OutgoingJob(id: "garbage", payload: Array("not json".utf8), keepsResult: true))
@@ -185,8 +185,8 @@ struct ResultFaultTests {
 
     @Test("Many results with a short TTL (a million in the long run): once it passes, no result key remains")
     func millionResultsExpire() async throws {
-        let server = try RedisServerProcess()
-        defer { server.stopAndRemove() }
+        let server = try await RedisServerProcess()
+        defer { server.discard() }
         // A million with DEFERRABLE_LONG_TESTS=1 (minutes in a debug build on 2 cores); 100,000 otherwise.
         let total = FaultEnv.long ? 1_000_000 : 100_000
         let prefix = uniquePrefix("million")

@@ -138,10 +138,10 @@ struct SecurityTests {
         let password = "s3cr3t-Pa55word-4242"
         let alicePassword = "wonderland-7f1c"
         let wrongPassword = "not-the-pa55word-999"
-        let server = try RedisServerProcess(arguments: [
+        let server = try await RedisServerProcess(arguments: [
             "--requirepass", password, "--user", "alice", "on", ">\(alicePassword)", "~*", "&*", "+@all",
         ])
-        defer { server.stopAndRemove() }
+        defer { server.discard() }
         let capture = InMemoryLogHandler()
         var descriptions: [String] = []
         let group = uniqueGroup()

@@ -39,7 +39,7 @@ struct SentinelFailoverTests {
         try await eventually("the replica to catch up", timeout: .seconds(10)) { deployment.replicaCaughtUp() }
         let beforeKill = load.acknowledged.value.count
         let killedAt = ContinuousClock.now
-        deployment.primary.stop(signal: SIGKILL)
+        await deployment.primary.stop(signal: SIGKILL)
         load.paused.withLock { $0 = false }
 
         try await eventually("the sentinels to promote the replica", timeout: .seconds(60)) {

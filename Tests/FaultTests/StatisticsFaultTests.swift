@@ -37,12 +37,15 @@ struct StatisticsFaultTests {
         _ = try await mixed.laterMany((0..<jobs).map(FaultArgs.init(n:)))
 
         let outputs = (0..<4).map { directory.appendingPathComponent("out\($0).txt") }
-        let workers = try outputs.enumerated().map { index, out in
-            try ProcessRunner(
-                arguments: Self.workerArguments(prefix: prefix, group: group, out: out, concurrency: 4, leaseMillis: 5000, sleepMillis: 0),
-                directory: directory, name: "worker\(index)")
+        var workers: [ProcessRunner] = []
+        for (index, out) in outputs.enumerated() {
+            workers.append(
+                try await ProcessRunner(
+                    arguments: Self.workerArguments(
+                        prefix: prefix, group: group, out: out, concurrency: 4, leaseMillis: 5000, sleepMillis: 0),
+                    directory: directory, name: "worker\(index)"))
         }
-        defer { for worker in workers { worker.kill() } }
+        defer { for worker in workers { worker.discard() } }
         // Every job runs once, and the jobs with n % 5 == 1 twice.
         let expectedRuns = jobs + jobs / 5
         let ran = await eventually(within: .seconds(90)) { outputs.reduce(0) { $0 + readLines($1).count } >= expectedRuns }
@@ -50,7 +53,7 @@ struct StatisticsFaultTests {
             let stats = try await deferrable.stats()
             return stats.available == 0 && stats.inFlight == 0 && stats.delayed == 0
         }
-        for worker in workers { worker.kill(SIGTERM) }
+        for worker in workers { await worker.kill(SIGTERM) }
         #expect(ran, "the runs did not finish in 90 s: \(workers[0].output)")
         #expect(drained)
 
@@ -90,12 +93,12 @@ struct StatisticsFaultTests {
         let inflight = redisKey(prefix: prefix, group: group, "inflight")
         let leaseDeadline = { try await factory.client.send(RedisCommand("ZSCORE", inflight, id)).int }
 
-        let worker = try ProcessRunner(
+        let worker = try await ProcessRunner(
             arguments: Self.workerArguments(
                 prefix: prefix, group: group, out: directory.appendingPathComponent("out.txt"), concurrency: 1,
                 leaseMillis: leaseMillis, sleepMillis: 60_000),
             directory: directory, name: "worker")
-        defer { worker.kill() }
+        defer { worker.discard() }
         let started = try await eventually(within: .seconds(30)) {
             try await deferrable.taskStatistics(name: "fault-job").running == 1
         }
@@ -106,7 +109,7 @@ struct StatisticsFaultTests {
         #expect(extended, "the worker never extended its lease")
         #expect(try await deferrable.taskStatistics(name: "fault-job").running == 1)
         let killedAt = ContinuousClock.now
-        worker.kill(SIGKILL)
+        await worker.kill(SIGKILL)
         let stopped = try await eventually(within: .milliseconds(leaseMillis + 1000)) {
             try await deferrable.taskStatistics(name: "fault-job").running == 0
         }

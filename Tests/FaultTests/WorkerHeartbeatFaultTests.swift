@@ -29,18 +29,18 @@ struct WorkerHeartbeatFaultTests {
                 "--heartbeat-ms", "\(Self.intervalMillis)", "--max-seconds", "60",
             ]
         }
-        let doomed = try ProcessRunner(arguments: arguments(), directory: directory, name: "doomed")
-        defer { doomed.kill() }
-        let survivor = try ProcessRunner(arguments: arguments(), directory: directory, name: "survivor")
-        defer { survivor.kill() }
+        let doomed = try await ProcessRunner(arguments: arguments(), directory: directory, name: "doomed")
+        defer { doomed.discard() }
+        let survivor = try await ProcessRunner(arguments: arguments(), directory: directory, name: "survivor")
+        defer { survivor.discard() }
         let bothListed = try await eventually(within: .seconds(30)) {
             Set(try await workers.workers().map(\.pid)) == [doomed.pid, survivor.pid]
         }
         try #require(bothListed, "the two worker processes never both beat: \(doomed.output) \(survivor.output)")
 
-        doomed.kill(SIGKILL)
+        await doomed.kill(SIGKILL)
         let killed = ContinuousClock.now
-        #expect(doomed.waitForExit(within: .seconds(5)) != nil)
+        await #expect(doomed.waitForExit(within: .seconds(5)) != nil)
         let gone = try await eventually(within: .seconds(5)) {
             try await !workers.workers().contains { $0.pid == doomed.pid }
         }
@@ -51,8 +51,8 @@ struct WorkerHeartbeatFaultTests {
         #expect(after <= .milliseconds(3 * Self.intervalMillis), "gone only \(after) after SIGKILL")
         #expect(try await workers.workers().map(\.pid) == [survivor.pid], "the live worker stays listed")
 
-        survivor.kill(SIGTERM)
-        #expect(survivor.waitForExit(within: .seconds(10)) != nil)
+        await survivor.kill(SIGTERM)
+        await #expect(survivor.waitForExit(within: .seconds(10)) != nil)
         await factory.close()
     }
 }

@@ -42,20 +42,20 @@ struct WorkerProcessFaultTests {
         let start = ContinuousClock.now
         let out1 = directory.appendingPathComponent("out1.txt")
         let out2 = directory.appendingPathComponent("out2.txt")
-        let first = try ProcessRunner(
+        let first = try await ProcessRunner(
             arguments: Self.workerArguments(prefix: prefix, group: group, out: out1, concurrency: concurrency, leaseMillis: leaseMillis),
             directory: directory, name: "worker1")
-        defer { first.kill() }
+        defer { first.discard() }
         let third = await eventually(within: .seconds(60)) { readLines(out1).count >= jobs / 3 }
-        first.kill(SIGKILL)
+        await first.kill(SIGKILL)
         try #require(third, "the first worker did not complete a third of the jobs in 60 s: \(first.output)")
         let doneAtKill = readLines(out1).count
         let inFlightAtKill = try await deferrable.backend.queue.stats().inFlight
 
-        let second = try ProcessRunner(
+        let second = try await ProcessRunner(
             arguments: Self.workerArguments(prefix: prefix, group: group, out: out2, concurrency: concurrency, leaseMillis: leaseMillis),
             directory: directory, name: "worker2")
-        defer { second.kill() }
+        defer { second.discard() }
         let allDone = await eventually(within: .seconds(60)) {
             Set(readLines(out1)).union(readLines(out2)).isSuperset(of: ids)
         }
@@ -63,7 +63,7 @@ struct WorkerProcessFaultTests {
             let stats = try await deferrable.backend.queue.stats()
             return stats.available == 0 && stats.inFlight == 0 && stats.delayed == 0
         }
-        second.kill(SIGTERM)
+        await second.kill(SIGTERM)
         let elapsed = start.duration(to: .now)
 
         let counts1 = countLines(readLines(out1))
@@ -106,11 +106,11 @@ struct WorkerProcessFaultTests {
         var crashes = 0
         var record: ErrorRecord?
         for round in 0..<(maxAttempts + 4) {
-            let worker = try ProcessRunner(
+            let worker = try await ProcessRunner(
                 arguments: Self.workerArguments(
                     prefix: prefix, group: group, out: out, mode: "crash-every-job", concurrency: 1, leaseMillis: 500),
                 directory: directory, name: "crash-\(round)")
-            defer { worker.kill() }
+            defer { worker.discard() }
             // Each round ends when the process crashes, or when the job reached the error queue.
             var status: Int32?
             let ended = try await eventually(within: .seconds(15)) {

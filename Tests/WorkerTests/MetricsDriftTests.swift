@@ -47,8 +47,8 @@ struct MetricsDriftTests {
         "a run whose settlement throws leaves the in-flight meter at zero",
         .enabled(if: RedisServerProcess.isAvailable, "needs redis-server on PATH"))
     func settlementThrows() async throws {
-        let server = try RedisServerProcess()
-        defer { server.stopAndRemove() }
+        let server = try await RedisServerProcess()
+        defer { server.discard() }
         var configuration = try RedisConfiguration(url: server.url)
         configuration.connectTimeout = .milliseconds(200)
         configuration.commandTimeout = .milliseconds(200)
@@ -59,7 +59,7 @@ struct MetricsDriftTests {
             factory: factory, group: "drift-throw", defaults: JobDefaults(lease: .milliseconds(600)), logger: Self.quietLogger())
         deferrable.addObserver(MetricsObserver(factory: metrics, clock: deferrable.clock))
         let job = try deferrable.register("server-gone") { (_: Int, _: JobContext) in
-            server.stop()
+            await server.stop()
         }
         _ = try await job.later(1)
         await #expect(throws: (any Error).self) { try await deferrable.runOnce(waitingUpTo: .zero) }

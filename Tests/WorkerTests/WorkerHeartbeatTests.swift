@@ -104,8 +104,8 @@ struct WorkerHeartbeatTests {
         "a failing heartbeat is logged once per outage and does not stop the worker",
         .enabled(if: TestBackend.redisURL != nil && RedisServerProcess.isAvailable), .timeLimit(.minutes(1)))
     func failingBeat() async throws {
-        let server = try RedisServerProcess()
-        defer { server.stopAndRemove() }
+        let server = try await RedisServerProcess()
+        defer { server.discard() }
         let factory = try RedisBackendFactory(url: server.url)
         let deferrable = try Deferrable(factory: factory, group: "beat-outage")
         let runs = RunCounter()
@@ -122,7 +122,7 @@ struct WorkerHeartbeatTests {
         defer { running.cancel() }
         try await eventually("the first heartbeat") { try await directory.workers().map(\.id) == [worker.id] }
 
-        server.stop()
+        await server.stop()
         let failed = "cannot write the worker's heartbeat; the worker keeps running and beats again"
         try await eventually("the failing beat to be logged", timeout: .seconds(10)) {
             !logs.records(failed, level: .warning).isEmpty
@@ -130,7 +130,7 @@ struct WorkerHeartbeatTests {
         try await eventually("further beats to fail", timeout: .seconds(10)) {
             logs.records("the worker's heartbeat still fails", level: .debug).count >= 2
         }
-        try server.start()
+        try await server.start()
         try await eventually("the heartbeat to be written again", timeout: .seconds(10)) {
             !logs.records("the worker's heartbeat is written again", level: .notice).isEmpty
         }

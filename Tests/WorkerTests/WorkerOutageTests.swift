@@ -13,8 +13,8 @@ struct WorkerOutageTests {
         .enabled(if: ProcessInfo.processInfo.environment["REDIS_URL"] != nil && RedisServerProcess.isAvailable),
         .timeLimit(.minutes(1)))
     func survivesRestart() async throws {
-        let server = try RedisServerProcess()
-        defer { server.stopAndRemove() }
+        let server = try await RedisServerProcess()
+        defer { server.discard() }
 
         let factory = try RedisBackendFactory(url: server.url)
         let deferrable = try Deferrable(factory: factory, group: "outage")
@@ -32,14 +32,14 @@ struct WorkerOutageTests {
         try await handle.later(1)
         try await eventually("the first job to run") { runs.count == 1 }
 
-        server.stop()
+        await server.stop()
         try await eventually("the worker to notice the outage", timeout: .seconds(8)) {
             !logs.records("backend unreachable; the worker keeps retrying with backoff", level: .warning).isEmpty
         }
         try await eventually("the worker to retry while Redis is down", timeout: .seconds(8)) {
             logs.records("backend still unreachable", level: .debug).count >= 2
         }
-        try server.start()
+        try await server.start()
 
         try await eventually("a push to succeed after the restart", timeout: .seconds(8)) {
             (try? await handle.later(2)) != nil

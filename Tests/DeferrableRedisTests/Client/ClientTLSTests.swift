@@ -13,10 +13,10 @@ final class TLSRedisServer: Sendable {
 
     /// Starts the server; with `requireClientCertificate`, it refuses clients without a certificate its CA signed.
     /// With `namingOtherHost`, its certificate names only `redis.example.com`.
-    init(requireClientCertificate: Bool, namingOtherHost: Bool = false) throws {
-        certificates = try TestCertificates()
+    init(requireClientCertificate: Bool, namingOtherHost: Bool = false) async throws {
+        certificates = try await TestCertificates()
         tlsPort = try freeLoopbackPort()
-        server = try RedisServerProcess(arguments: [
+        server = try await RedisServerProcess(arguments: [
             "--tls-port", "\(tlsPort)",
             "--tls-cert-file", namingOtherHost ? certificates.otherHostCertificateFile : certificates.serverCertificateFile,
             "--tls-key-file", namingOtherHost ? certificates.otherHostKeyFile : certificates.serverKeyFile,
@@ -29,7 +29,7 @@ final class TLSRedisServer: Sendable {
     var plainPort: Int { server.port }
 
     func stop() {
-        server.stopAndRemove()
+        server.discard()
         certificates.remove()
     }
 }
@@ -73,7 +73,7 @@ struct ClientTLSTests {
 
     @Test("a certificate signed by the given CA works, by host name and by IP address, for the whole backend")
     func goodCertificate() async throws {
-        let server = try TLSRedisServer(requireClientCertificate: false)
+        let server = try await TLSRedisServer(requireClientCertificate: false)
         defer { server.stop() }
         let ca = server.certificates.caFile
         #expect(try await ping("rediss://localhost:\(server.tlsPort)?tls_ca=\(ca)") == .simpleString("PONG"))
@@ -96,7 +96,7 @@ struct ClientTLSTests {
 
     @Test("a server certificate from another CA fails as untrusted")
     func wrongCA() async throws {
-        let server = try TLSRedisServer(requireClientCertificate: false)
+        let server = try await TLSRedisServer(requireClientCertificate: false)
         defer { server.stop() }
         try await expectTLSFailure(
             "rediss://localhost:\(server.tlsPort)?tls_ca=\(server.certificates.otherCAFile)", .untrustedCertificate)
@@ -106,7 +106,7 @@ struct ClientTLSTests {
 
     @Test("a certificate that does not name the server fails as a host name mismatch, unless named or unchecked")
     func wrongHostName() async throws {
-        let server = try TLSRedisServer(requireClientCertificate: false, namingOtherHost: true)
+        let server = try await TLSRedisServer(requireClientCertificate: false, namingOtherHost: true)
         defer { server.stop() }
         let ca = server.certificates.caFile
         try await expectTLSFailure("rediss://localhost:\(server.tlsPort)?tls_ca=\(ca)", .hostnameMismatch)
@@ -119,7 +119,7 @@ struct ClientTLSTests {
 
     @Test("a server that requires a client certificate refuses a client without one and accepts the right one")
     func mutualTLS() async throws {
-        let server = try TLSRedisServer(requireClientCertificate: true)
+        let server = try await TLSRedisServer(requireClientCertificate: true)
         defer { server.stop() }
         let certificates = server.certificates
         let base = "rediss://localhost:\(server.tlsPort)?tls_ca=\(certificates.caFile)"
@@ -130,14 +130,14 @@ struct ClientTLSTests {
 
     @Test("TLS to a plain-text port fails as not TLS")
     func plainPort() async throws {
-        let server = try TLSRedisServer(requireClientCertificate: false)
+        let server = try await TLSRedisServer(requireClientCertificate: false)
         defer { server.stop() }
         try await expectTLSFailure("rediss://localhost:\(server.plainPort)?tls_ca=\(server.certificates.caFile)", .notTLS)
     }
 
     @Test("unusable TLS files fail with invalidTLSConfiguration naming the file")
     func unusableFiles() async throws {
-        let certificates = try TestCertificates()
+        let certificates = try await TestCertificates()
         defer { certificates.remove() }
         let port = try freeLoopbackPort()
         let cases: [(String, String)] = [
@@ -177,7 +177,7 @@ struct ClientTLSTests {
 
     @Test("a CA file that appears after the first attempt is used by the next connection")
     func fileThatAppearsLater() async throws {
-        let server = try TLSRedisServer(requireClientCertificate: false)
+        let server = try await TLSRedisServer(requireClientCertificate: false)
         defer { server.stop() }
         let laterFile = server.certificates.directory.appendingPathComponent("later-ca.crt").path
         var configuration = try RedisConfiguration(url: "rediss://localhost:\(server.tlsPort)?tls_ca=\(laterFile)")

@@ -67,12 +67,12 @@ final class TemporaryRedisServer {
     /// Starts `redis-server` with the extra arguments and waits until it answers.
     init(arguments: [String]) async throws {
         socketPath = "/tmp/client-test-\(UUID().uuidString.prefix(8)).sock"
-        server = try RedisServerProcess(arguments: ["--unixsocket", socketPath, "--unixsocketperm", "700"] + arguments)
+        server = try await RedisServerProcess(arguments: ["--unixsocket", socketPath, "--unixsocketperm", "700"] + arguments)
     }
 
-    /// Stops the server by pid and removes its files.
+    /// Sends the server (by pid) SIGTERM and removes its files; the wait for its exit goes on in the background.
     func stop() {
-        server.stopAndRemove()
+        server.discard()
         try? FileManager.default.removeItem(atPath: socketPath)
     }
 }

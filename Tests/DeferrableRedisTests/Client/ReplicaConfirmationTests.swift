@@ -23,12 +23,12 @@ struct ReplicaConfirmationTests {
 
     /// A primary and a replica of it, both with `arguments`, once the replica is in sync (both stopped if it never is).
     private func startPair(arguments: [String] = []) async throws -> (primary: RedisServerProcess, replica: RedisServerProcess) {
-        let primary = try RedisServerProcess(arguments: Self.primaryArguments + arguments)
+        let primary = try await RedisServerProcess(arguments: Self.primaryArguments + arguments)
         let replica: RedisServerProcess
         do {
-            replica = try RedisServerProcess(arguments: arguments + ["--replicaof", "127.0.0.1", "\(primary.port)"])
+            replica = try await RedisServerProcess(arguments: arguments + ["--replicaof", "127.0.0.1", "\(primary.port)"])
         } catch {
-            primary.stopAndRemove()
+            await primary.stopAndRemove()
             throw error
         }
         do {
@@ -43,8 +43,8 @@ struct ReplicaConfirmationTests {
     /// Continues the replica if it was stopped, then stops both servers.
     private func stop(_ primary: RedisServerProcess, _ replica: RedisServerProcess) {
         if let pid = replica.pid { signalProcess(pid, SIGCONT) }
-        replica.stopAndRemove()
-        primary.stopAndRemove()
+        replica.discard()
+        primary.discard()
     }
 
     /// Waits until the replica has acknowledged a write made after it came online (a replica fresh from its full

@@ -12,13 +12,14 @@ import Darwin
 /// Runs `deferrable-fault-worker` (built next to the test bundle) as a child process.
 ///
 /// Output goes to files in `directory` (never to pipes, which could fill up and stall the child). The
-/// process is stopped by its pid only; call ``kill(_:)`` in a `defer`.
+/// process is stopped by its pid only; call ``discard()`` in a `defer`. Every wait for the process happens off the
+/// cooperative pool.
 final class ProcessRunner: @unchecked Sendable {
     let process: Process
     let logFile: URL
 
     /// Starts the fault worker with `arguments`; its stderr/stdout go to `directory/<name>.log`.
-    init(arguments: [String], directory: URL, name: String) throws {
+    init(arguments: [String], directory: URL, name: String) async throws {
         guard let executable = Self.faultWorkerPath else {
             throw FaultTestError(
                 "deferrable-fault-worker not found next to the test bundle; build with `swift build --build-tests` "
@@ -32,26 +33,30 @@ final class ProcessRunner: @unchecked Sendable {
         let handle = try FileHandle(forWritingTo: logFile)
         process.standardOutput = handle
         process.standardError = handle
-        try runWithUnblockedSignals(process)
+        try await launchWithUnblockedSignals(process)
         try? handle.close()
     }
 
     var pid: Int32 { process.processIdentifier }
     var isRunning: Bool { process.isRunning }
 
-    /// Sends `signal` to this process (by pid) if it still runs and waits up to 10 s for it to end.
-    func kill(_ signal: Int32 = SIGKILL) {
+    /// Sends `signal` to this process (by pid) if it still runs and waits up to 10 s for it to end (then SIGKILL).
+    func kill(_ signal: Int32 = SIGKILL) async {
         guard process.isRunning else { return }
-        signalProcess(process.processIdentifier, signal)
-        if !waitForProcessExit(process, within: .seconds(10)), signal != SIGKILL {
-            signalProcess(process.processIdentifier, SIGKILL)
-            waitForProcessExit(process, within: .seconds(5))
-        }
+        await offCooperativePool { [process] in stopProcessBlocking(process, signal: signal) }
+    }
+
+    /// Sends SIGKILL now if the process still runs; the wait for its exit goes on in the background: the cleanup
+    /// for a `defer`.
+    func discard() {
+        guard process.isRunning else { return }
+        signalProcess(process.processIdentifier, SIGKILL)
+        inBackground { [process] in waitForProcessExit(process, within: .seconds(10)) }
     }
 
     /// Waits up to `limit` for the process to end by itself; its termination status, or `nil` if it still runs.
-    func waitForExit(within limit: Duration) -> Int32? {
-        waitForProcessExit(process, within: limit) ? process.terminationStatus : nil
+    func waitForExit(within limit: Duration) async -> Int32? {
+        await offCooperativePool { [process] in waitForProcessExit(process, within: limit) ? process.terminationStatus : nil }
     }
 
     /// The captured output (for failure messages), last 2,000 characters.
