@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "DeferrableRedis", targets: ["DeferrableRedis"]),
         .library(name: "DeferrableDashboard", targets: ["DeferrableDashboard"]),
         .library(name: "DeferrablePostgres", targets: ["DeferrablePostgres"]),
+        .library(name: "DeferrableSignals", targets: ["DeferrableSignals"]),
         .executable(name: "deferrable-demo", targets: ["deferrable-demo"]),
         .executable(name: "deferrable", targets: ["deferrable-cli"]),
         .executable(name: "deferrable-bench", targets: ["deferrable-bench"]),
@@ -49,6 +50,16 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "DeferrableSignals",
+            dependencies: [
+                "Deferrable",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: strictSettings
         ),
@@ -186,6 +197,16 @@ let package = Package(
         .testTarget(
             name: "DeferrableTests",
             dependencies: ["Deferrable", "DeferrableTestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DeferrableSignalsTests",
+            dependencies: [
+                "Deferrable", "DeferrableSignals", "DeferrableTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
