@@ -87,7 +87,8 @@ public final class ShortTermPool: Sendable {
         return try await withThrowingTaskGroup(of: (Int, T).self) { group in
             for (index, item) in items.enumerated() {
                 let admission = try await admit(submitted: submitted, deadline: deadline)
-                let itemFallback = fallback.map { fallback in { @Sendable (reason: PoolFallbackReason) in try await fallback(item, reason) } }
+                let itemFallback = fallback.map { fallback in { @Sendable (reason: PoolFallbackReason) in try await fallback(item, reason) }
+                }
                 group.addTask { (index, try await self.complete(admission, fallback: itemFallback) { try await body(item) }) }
             }
             var results = [T?](repeating: nil, count: items.count)

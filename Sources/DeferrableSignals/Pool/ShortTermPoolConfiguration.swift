@@ -52,7 +52,9 @@ extension ShortTermPool {
                 ("scaling.interval", scaling.interval),
             ]
             for (name, value) in durations {
-                if let value, value <= .zero || value > Self.longest { return "\(name) must be above zero and at most a day (got \(value))" }
+                if let value, value <= .zero || value > Self.longest {
+                    return "\(name) must be above zero and at most a day (got \(value))"
+                }
             }
             if !(0...1).contains(scaling.shrinkBelow) || !(0...1).contains(scaling.growAbove) || scaling.shrinkBelow >= scaling.growAbove {
                 return "scaling needs 0 ≤ shrinkBelow < growAbove ≤ 1 (got \(scaling.shrinkBelow) and \(scaling.growAbove))"

@@ -23,7 +23,8 @@ final class RunningMeter: Sendable {
 
 /// A pool on a stepped clock, logging nowhere unless a handler is given.
 func makePool(
-    _ configuration: ShortTermPool.Configuration, clock: SteppedClock = SteppedClock(), logger: Logger = Logger(label: "pool-test", factory: { _ in SwiftLogNoOpLogHandler() })
+    _ configuration: ShortTermPool.Configuration, clock: SteppedClock = SteppedClock(),
+    logger: Logger = Logger(label: "pool-test", factory: { _ in SwiftLogNoOpLogHandler() })
 ) throws -> ShortTermPool {
     try ShortTermPool(name: "test", configuration: configuration, clock: clock, logger: logger)
 }
