@@ -130,6 +130,7 @@ let package = Package(
                 "Deferrable",
                 "DeferrableRedis",
                 "DeferrablePostgres",
+                "DeferrableSignals",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

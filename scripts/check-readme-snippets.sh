@@ -57,6 +57,7 @@ let package = Package(
                 .product(name: "Deferrable", package: "$identity"),
                 .product(name: "DeferrableRedis", package: "$identity"),
                 .product(name: "DeferrablePostgres", package: "$identity"),
+                .product(name: "DeferrableSignals", package: "$identity"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         )

@@ -28,6 +28,8 @@ enum PhaseName: String, CaseIterable, Sendable {
     case memoryFootprint = "memory-footprint"
     /// The circuit breaker's overhead: guarded no-op calls, and `drain` with a closed breaker against none.
     case breaker
+    /// The short-term pool's overhead per item, and 100,000 items through a pool of 16 (in process).
+    case pool
 
     /// Parses a comma-separated list (`all` for the default set); `nil` names the first unknown entry.
     static func parseList(_ text: String) -> Result<[PhaseName], UnknownPhase> {

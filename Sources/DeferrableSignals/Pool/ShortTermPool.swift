@@ -84,14 +84,24 @@ public final class ShortTermPool: Sendable {
         let items = Array(items)
         let submitted = clock.now()
         let deadline = submitted + configuration.pickupDeadline
+        // At most as many children as the pool may run: a finished child is collected before the next item enters,
+        // so a large map holds a bounded number of tasks, and results come in (and errors surface) as items end.
+        let children = configuration.maxConcurrency ?? configuration.concurrency
         return try await withThrowingTaskGroup(of: (Int, T).self) { group in
+            var results = [T?](repeating: nil, count: items.count)
+            var running = 0
             for (index, item) in items.enumerated() {
+                if running >= children, let (done, value) = try await group.next() {
+                    results[done] = value
+                    running -= 1
+                }
                 let admission = try await admit(submitted: submitted, deadline: deadline)
-                let itemFallback = fallback.map { fallback in { @Sendable (reason: PoolFallbackReason) in try await fallback(item, reason) }
+                let itemFallback = fallback.map { fallback in
+                    { @Sendable (reason: PoolFallbackReason) in try await fallback(item, reason) }
                 }
                 group.addTask { (index, try await self.complete(admission, fallback: itemFallback) { try await body(item) }) }
+                running += 1
             }
-            var results = [T?](repeating: nil, count: items.count)
             for try await (index, value) in group { results[index] = value }
             return results.map { $0! }
         }
