@@ -155,6 +155,7 @@ let package = Package(
             dependencies: ["DeferrableTestSupport", 
                 "Deferrable",
                 "DeferrableRedis",
+                "DeferrableSignals",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -84,6 +84,21 @@ struct Gateway: Sendable {
 
 let gateway = Gateway()
 
+let redis = factory
+let orders = deferrable
+
+struct Order: Codable, Sendable {
+    let id: Int
+}
+
+struct Payments: Sendable {
+    func charge(_ order: Order) async throws {}
+    func refund(_ order: Order) async throws {}
+}
+
+let payments = Payments()
+let order = Order(id: 1)
+
 func reindexUser(_ userID: Int) async throws {}
 
 enum RequestContext {

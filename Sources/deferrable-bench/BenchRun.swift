@@ -44,7 +44,7 @@ struct BenchRun {
                     let context = PhaseContext(
                         settings: settings, backend: kind, redisFactory: factory, postgresFactory: postgresFactory, incr: incr,
                         referenceOpsPerSecond: backendReference)
-                    for phase in settings.phases where phase != .reference && phase != .memoryFootprint && phase != .pool {
+                    for phase in settings.phases where phase != .reference && phase != .memoryFootprint && !phase.isInProcess {
                         StandardStreams.error("\(phase.rawValue) on \(kind.rawValue)\n")
                         do {
                             report(try await Self.run(phase, context: context))
@@ -64,11 +64,13 @@ struct BenchRun {
                 await factory?.close()
                 await postgresFactory?.close()
             }
-            if settings.phases.contains(.pool), settings.backends.contains(.memory) {
-                StandardStreams.error("pool (in process)\n")
-                let context = PhaseContext(
-                    settings: settings, backend: .memory, redisFactory: nil, incr: incr, referenceOpsPerSecond: nil)
-                report(try await PoolPhase.run(context))
+            if settings.backends.contains(.memory) {
+                for phase in settings.phases where phase.isInProcess {
+                    StandardStreams.error("\(phase.rawValue) (in process)\n")
+                    let context = PhaseContext(
+                        settings: settings, backend: .memory, redisFactory: nil, incr: incr, referenceOpsPerSecond: nil)
+                    report(try await Self.run(phase, context: context))
+                }
             }
             if settings.phases.contains(.memoryFootprint), settings.backends.contains(.memory) {
                 StandardStreams.error("memory-footprint on memory (\(settings.footprintJobs) jobs)\n")
@@ -99,6 +101,7 @@ struct BenchRun {
         case .memoryFootprint: try await MemoryFootprintPhase.run(context)
         case .breaker: try await BreakerPhase.run(context)
         case .pool: try await PoolPhase.run(context)
+        case .signalCollect: try await SignalCollectPhase.run(context)
         case .reference: preconditionFailure("the reference is not a per-backend phase")
         }
     }

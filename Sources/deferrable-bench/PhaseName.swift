@@ -30,6 +30,12 @@ enum PhaseName: String, CaseIterable, Sendable {
     case breaker
     /// The short-term pool's overhead per item, and 100,000 items through a pool of 16 (in process).
     case pool
+    /// A collection from 100 immediate listeners, inline and on a pool of 16 (in process).
+    case signalCollect = "signal-collect"
+
+    /// Phases that measure in-process parts of the library rather than a backend: they run once, reported on the
+    /// memory backend.
+    var isInProcess: Bool { self == .pool || self == .signalCollect }
 
     /// Parses a comma-separated list (`all` for the default set); `nil` names the first unknown entry.
     static func parseList(_ text: String) -> Result<[PhaseName], UnknownPhase> {

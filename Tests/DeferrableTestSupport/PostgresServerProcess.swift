@@ -156,8 +156,11 @@ public final class PostgresServerProcess: Sendable {
         while true {
             let server = try await launchPostmaster()
             postmaster.withLock { $0 = server }
+            // Ready is this postmaster reporting itself ready in its lock file (so a server another test started on
+            // the port meanwhile does not count) and accepting connections.
             let ready = await eventually(within: deadline - ContinuousClock.now) {
-                await isReady() || !server.process.isRunning
+                guard server.process.isRunning else { return true }
+                return reportsReady(pid: server.process.processIdentifier) ? await isReady() : false
             }
             if ready, server.process.isRunning { return }
             await stop(.immediate)
@@ -218,10 +221,18 @@ public final class PostgresServerProcess: Sendable {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// Runs `pg_isready`: `true` when the server accepts connections (5 s at most).
+    /// Runs `pg_isready`: `true` when the server accepts connections (10 s at most for the connection, so that a
+    /// loaded machine does not read as a server that is down).
     public func isReady() async -> Bool {
-        (try? await runTool(asOwner: false, "pg_isready", ["-q", "-h", "127.0.0.1", "-p", "\(port)", "-t", "3"], within: .seconds(5)))
+        (try? await runTool(asOwner: false, "pg_isready", ["-q", "-h", "127.0.0.1", "-p", "\(port)", "-t", "10"], within: .seconds(15)))
             != nil
+    }
+
+    /// `true` when the data directory's `postmaster.pid` names `pid` and says `ready` (its first and last lines).
+    private func reportsReady(pid: Int32) -> Bool {
+        guard let lock = try? String(contentsOfFile: dataDirectory + "/postmaster.pid", encoding: .utf8) else { return false }
+        let lines = lock.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        return lines.first == "\(pid)" && lines.last == "ready"
     }
 
     private func end(with signal: Int32, within limit: Duration) async {

@@ -21,7 +21,7 @@ public final class ShortTermPool: Sendable {
     public let name: String
     /// The settings the pool was made with.
     public let configuration: Configuration
-    let clock: PoolClock
+    let clock: ElapsedClock
     let logger: Logger
     let metrics: PoolMetrics
     let state: Mutex<PoolState>
@@ -38,7 +38,7 @@ public final class ShortTermPool: Sendable {
         if let problem = configuration.problem() { throw InvalidPoolConfiguration(reason: problem) }
         self.name = name
         self.configuration = configuration
-        self.clock = PoolClock(clock)
+        self.clock = ElapsedClock(clock)
         self.logger = logger
         self.metrics = PoolMetrics(pool: name, factory: metrics ?? MetricsSystem.factory)
         self.state = Mutex(PoolState(configuration: configuration, now: self.clock.now()))
