@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "DeferrableDashboard", targets: ["DeferrableDashboard"]),
         .library(name: "DeferrablePostgres", targets: ["DeferrablePostgres"]),
         .library(name: "DeferrableSignals", targets: ["DeferrableSignals"]),
+        .library(name: "DeferrableSQS", targets: ["DeferrableSQS"]),
         .executable(name: "deferrable-demo", targets: ["deferrable-demo"]),
         .executable(name: "deferrable", targets: ["deferrable-cli"]),
         .executable(name: "deferrable-bench", targets: ["deferrable-bench"]),
@@ -40,6 +41,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .target(
@@ -60,6 +62,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "DeferrableSQS",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),
@@ -209,6 +218,11 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DeferrableSQSTests",
+            dependencies: ["DeferrableSQS", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         .testTarget(

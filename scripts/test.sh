@@ -22,7 +22,8 @@
 #      pg_ctl on a free loopback port with its socket in that directory, waits for pg_isready, creates the
 #      database deferrable_test and exports POSTGRES_URL=postgres://postgres@127.0.0.1:PORT/deferrable_test.
 #      If POSTGRES_URL is already set, that server is used instead and nothing is started.
-#   3b. Runs at most 16 tests at a time (SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH, unless set).
+#   3b. Runs at most 16 tests at a time (SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH, unless set), and the
+#      fault suites at most 4 at a time (FAULT_TEST_PARALLELIZATION_WIDTH, unless set).
 #   4. `swift build --build-tests`; fails if the compiler printed a warning for this package's code
 #      (lines about dependencies under .build/checkouts are ignored).
 #   5. `swift test --skip-build` for every suite but FaultTests, CLITests, DashboardTests and DelayedStartTests,
@@ -51,6 +52,9 @@ command -v swift >/dev/null 2>&1 || die "swift is not on PATH (Swift 6.1 or late
 # in 100 ms fires seconds late, and time bounds fail that have nothing to do with the code under test. At most 16
 # tests run at a time (set the variable yourself to change it).
 export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-16}"
+# The fault suites start worker, producer and server processes and bound each fault in time: on two cores, 16 of
+# them at once starve each other's processes past those bounds, so they run at most 4 at a time.
+fault_width="${FAULT_TEST_PARALLELIZATION_WIDTH:-4}"
 install_missing
 
 if [[ -n "${REDIS_URL:-}" ]]; then
@@ -117,12 +121,14 @@ else
     # The CLI, the dashboard and the fault suites that take REDIS_URL, with the cluster as REDIS_URL (the load
     # suites, the 100,000-wait result race and the soak, run on the single server only).
     log "on the Redis Cluster: the CLI, dashboard and fault suites that take REDIS_URL"
-    env -u POSTGRES_URL -u REDIS_CLUSTER_URL REDIS_URL="$REDIS_CLUSTER_URL" swift test --skip-build \
+    env -u POSTGRES_URL -u REDIS_CLUSTER_URL REDIS_URL="$REDIS_CLUSTER_URL" \
+        SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="$fault_width" swift test --skip-build \
         --filter CLITests --filter DashboardRedisTests --filter BadInputTests --filter EnvelopeFuzzConsumerTests \
         --filter SecurityTests --filter StatisticsFaultTests --filter WorkerHeartbeatFaultTests \
         --filter WorkerProcessFaultTests
     log "swift test --skip-build --filter FaultTests"
-    env -u REDIS_CLUSTER_URL swift test --skip-build --filter FaultTests
+    env -u REDIS_CLUSTER_URL SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="$fault_width" \
+        swift test --skip-build --filter FaultTests
     # The demo on Redis, built with its Redis trait in a build directory of its own: to the end, on the server
     # and on the cluster.
     log "swift build --traits Redis --product deferrable-demo --scratch-path .build-demo"
