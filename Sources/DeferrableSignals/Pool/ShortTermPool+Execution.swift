@@ -77,6 +77,13 @@ extension ShortTermPool {
         }
     }
 
+    /// Gives back an admission whose item will not run (its caller no longer wants it): frees its slot.
+    func relinquish(_ admission: PoolAdmission) {
+        guard case .admitted(let waited) = admission else { return }
+        finished(holdsSlot: true, id: nil, waited: waited, started: clock.now(), failed: nil)
+        metrics.count(.cancelled)
+    }
+
     private func execute<T: Sendable>(
         waited: Duration, holdsSlot: Bool, fallback: (@Sendable (PoolFallbackReason) async throws -> T)?,
         _ body: @escaping @Sendable () async throws -> T

@@ -49,6 +49,9 @@ final class SerialGate: Sendable {
         }
     }
 
+    /// The dispatches waiting for the lock now.
+    var waiterCount: Int { state.withLock { $0.waiters.count } }
+
     /// Hands the lock to the oldest waiter, or frees it.
     func release() {
         let next = state.withLock { state -> CheckedContinuation<Void, any Error>? in

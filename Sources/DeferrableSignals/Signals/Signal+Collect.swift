@@ -16,6 +16,7 @@ extension Signal {
         Response
     > {
         if let problem = options.problem() { throw InvalidCollectOptions(reason: problem) }
+        try Task.checkCancellation()
         let entries = snapshot().compactMap(\.immediate)
         let pool: ShortTermPool? =
             switch options.execution {
@@ -24,42 +25,58 @@ extension Signal {
             case .poolAbove(let threshold, let pool): entries.count > threshold ? pool : nil
             }
         var gathering = ResponseGathering(signal: name, entries: entries, options: options)
+        let collection: SignalCollection<Response>
         if pool == nil, options.deadline == nil {
             for (index, entry) in entries.enumerated() where !gathering.isOver {
                 try Task.checkCancellation()
-                if let failure = gathering.add(index, await entry.answer(payload)) { record(failure) }
+                let answer = await entry.answer(payload)
+                // A listener that ended because its caller was cancelled did not fail: the caller is told.
+                try Task.checkCancellation()
+                if let failure = gathering.add(index, answer) { record(failure) }
             }
-        } else if !gathering.isOver {
-            try await gatherConcurrently(payload, from: entries, pool: pool, deadline: options.deadline, into: &gathering)
+            collection = gathering.collection(ranOnPool: false)
+        } else if gathering.isOver {
+            collection = gathering.collection(ranOnPool: pool != nil)
+        } else {
+            let shared = SharedGathering(gathering)
+            try await gatherConcurrently(payload, from: entries, pool: pool, deadline: options.deadline, into: shared)
+            collection = shared.collection(ranOnPool: pool != nil)
         }
-        let collection = gathering.collection(ranOnPool: pool != nil)
         metrics.countCollection(collection.end)
         if options.errors != .collect, !collection.failures.isEmpty { throw SignalCollectionFailed(collection: collection) }
         return collection
     }
 
-    /// An answer arriving in a collection that runs outside the caller's task.
+    /// Why a collection that runs outside the caller's task stops being waited for.
     private enum CollectEvent: Sendable {
-        case answered(Int, Result<Response, any Error>)
+        case ended
         case deadlinePassed
     }
 
-    /// Runs the listeners in a task of their own (on the pool, each in a child task once it holds a slot) and takes
-    /// their answers until the gathering is over or the deadline passes; then cancels what still runs and returns
-    /// without waiting for it, so a listener that ignores its cancellation cannot hold the caller.
+    /// Runs the listeners in a task of their own (on the pool, each in a child task once it holds a slot), each
+    /// answer taken into `gathering` as it arrives, until the gathering is over or the deadline passes; then cancels
+    /// what still runs and returns without waiting for it, so a listener that ignores its cancellation cannot hold
+    /// the caller.
     private func gatherConcurrently(
         _ payload: Payload, from entries: [ImmediateListener<Payload, Response>], pool: ShortTermPool?, deadline: Duration?,
-        into gathering: inout ResponseGathering<Payload, Response>
+        into gathering: SharedGathering<Payload, Response>
     ) async throws {
         let (events, sink) = AsyncStream<CollectEvent>.makeStream()
+        let take: @Sendable (Int, Result<Response, any Error>) -> Void = { index, result in
+            let (failure, isOver) = gathering.add(index, result)
+            if let failure { self.record(failure) }
+            if isOver { sink.yield(.ended) }
+        }
         let runner = Task {
             if let pool {
-                await runOnPool(payload, from: entries, pool: pool) { sink.yield(.answered($0, $1)) }
+                await runOnPool(payload, from: entries, pool: pool, gathering: gathering, take: take)
             } else {
-                for (index, entry) in entries.enumerated() where !Task.isCancelled {
-                    sink.yield(.answered(index, await entry.answer(payload)))
+                for (index, entry) in entries.enumerated() {
+                    guard !Task.isCancelled, !gathering.isOver else { break }
+                    take(index, await entry.answer(payload))
                 }
             }
+            sink.yield(.ended)
         }
         let timer = deadline.map { deadline in
             let due = clock.now() + deadline
@@ -74,44 +91,52 @@ extension Signal {
             sink.finish()
         }
         for await event in events {
-            switch event {
-            case .answered(let index, let result):
-                if let failure = gathering.add(index, result) { record(failure) }
-            case .deadlinePassed:
-                gathering.passDeadline()
-            }
-            if gathering.isOver { break }
+            if case .deadlinePassed = event { gathering.passDeadline() }
+            break
         }
         try Task.checkCancellation()
     }
 
     /// Admits the listeners to `pool` one at a time, in dispatch order, and runs each in a child task once it holds
-    /// a slot (never a task for a listener that waits); `deliver` receives every answer, the pool's refusals included.
+    /// a slot (never a task for a listener that waits, and never more children than the pool may run, even when
+    /// its overload policy runs items in their callers). A listener admitted after the gathering is over gives its
+    /// slot back unstarted; an answer is taken before its slot frees, so the next admission sees the end.
     private func runOnPool(
         _ payload: Payload, from entries: [ImmediateListener<Payload, Response>], pool: ShortTermPool,
-        deliver: @escaping @Sendable (Int, Result<Response, any Error>) -> Void
+        gathering: SharedGathering<Payload, Response>, take: @escaping @Sendable (Int, Result<Response, any Error>) -> Void
     ) async {
         let submitted = pool.clock.now()
         let pickupDeadline = submitted + pool.configuration.pickupDeadline
-        await withDiscardingTaskGroup { group in
+        let children = pool.configuration.maxConcurrency ?? pool.configuration.concurrency
+        await withTaskGroup(of: Void.self) { group in
+            var running = 0
             for (index, entry) in entries.enumerated() {
-                guard !Task.isCancelled else { return }
+                if running >= children, await group.next() != nil { running -= 1 }
+                guard !Task.isCancelled, !gathering.isOver else { return }
                 let admission: PoolAdmission
                 do {
                     admission = try await pool.admit(submitted: submitted, deadline: pickupDeadline)
                 } catch {
-                    deliver(index, .failure(error))
+                    take(index, .failure(error))
                     continue
                 }
                 group.addTask {
-                    let result: Result<Response, any Error>
+                    guard !gathering.isOver else { return pool.relinquish(admission) }
                     do {
-                        result = .success(try await pool.complete(admission, fallback: nil) { try await entry.body(payload) })
+                        _ = try await pool.complete(admission, fallback: nil) {
+                            do {
+                                take(index, .success(try await entry.body(payload)))
+                            } catch {
+                                take(index, .failure(error))
+                                throw error
+                            }
+                        }
                     } catch {
-                        result = .failure(error)
+                        // The pool's own answer (time limit, expiry, cancellation); ignored if the body answered.
+                        take(index, .failure(error))
                     }
-                    deliver(index, result)
                 }
+                running += 1
             }
         }
     }

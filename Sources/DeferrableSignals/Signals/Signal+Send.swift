@@ -21,14 +21,20 @@ extension Signal {
     /// dispatch in progress.
     /// - Returns: the report of the immediate listeners.
     /// - Throws: ``SignalDeliveryFailed`` when a listener failed and `errors` asks for it; `CancellationError` when
-    ///   the caller is cancelled, while it waits for its turn or between two listeners.
+    ///   the caller is cancelled, while it waits for its turn or while a listener runs; ``ReentrantDispatch`` when
+    ///   called from inside a dispatch of this signal (a listener's own task, or a task that inherits its context,
+    ///   such as `Task {}`: start that one with `Task.detached` if it should wait for its turn).
     @discardableResult
     public func dispatchInOrder(_ payload: Payload, errors: SignalErrorPolicy = .collect) async throws -> SignalDelivery<
         Response
     > {
+        let signal = ObjectIdentifier(self)
+        if DispatchContext.signals.contains(signal) { throw ReentrantDispatch(signal: name) }
         try await orderGate.acquire()
         defer { orderGate.release() }
-        return try await deliver(payload, to: snapshot().filter(\.isImmediate), errors: errors)
+        return try await DispatchContext.$signals.withValue(DispatchContext.signals + [signal]) {
+            try await deliver(payload, to: snapshot().filter(\.isImmediate), errors: errors)
+        }
     }
 
     /// Runs or pushes every listener of `entries` in order.
@@ -45,6 +51,8 @@ extension Signal {
             }
             try Task.checkCancellation()
             let outcome = await run(entry, payload)
+            // A listener that ended because its caller was cancelled did not fail: the caller is told.
+            try Task.checkCancellation()
             if case .failed(let failure, _) = outcome {
                 record(failure)
                 stopped = errors == .stopAtFirstFailure

@@ -1,10 +1,26 @@
-import DeferrableSignals
 import DeferrableTestSupport
 import Testing
+
+@testable import DeferrableSignals
 
 /// ``Signal/dispatchInOrder(_:errors:)``: one listener at a time, one dispatch at a time.
 @Suite("Signals: in-order dispatch")
 struct DispatchInOrderTests {
+    /// A signal whose one listener records each dispatch; the first dispatch holds the order until `gate` opens.
+    private func makeHeldSignal() -> (Signal<Int, Void>, gate: AsyncGate, seen: Locked<[Int]>) {
+        let signal = makeSignal(of: (Int.self, Void.self))
+        let gate = AsyncGate()
+        let seen = Locked<[Int]>([])
+        signal.connect("shared") { dispatch in
+            let first = seen.withLock { seen -> Bool in
+                seen.append(dispatch)
+                return seen.count == 1
+            }
+            if first { await gate.wait() }
+        }
+        return (signal, gate, seen)
+    }
+
     @Test("concurrent dispatches never run two listeners at once, and each runs its chain in priority order")
     func oneAtATime() async throws {
         let signal = makeSignal(of: (Int.self, Void.self))
@@ -36,20 +52,11 @@ struct DispatchInOrderTests {
 
     @Test("a dispatch cancelled while it waits for its turn never runs a listener")
     func cancelledWhileWaiting() async throws {
-        let signal = makeSignal(of: (Int.self, Void.self))
-        let gate = AsyncGate()
-        let started = AsyncGate()
-        let seen = Locked<[Int]>([])
-        signal.connect("shared") { dispatch in
-            seen.withLock { $0.append(dispatch) }
-            if dispatch == 1 {
-                started.open()
-                await gate.wait()
-            }
-        }
+        let (signal, gate, seen) = makeHeldSignal()
         let first = Task { try await signal.dispatchInOrder(1) }
-        await started.wait()
+        try await eventually("the first dispatch to hold the order") { seen.value == [1] }
         let second = Task { try await signal.dispatchInOrder(2) }
+        try await eventually("the second dispatch to wait for its turn") { signal.orderGate.waiterCount == 1 }
         second.cancel()
         await #expect(throws: CancellationError.self) { try await second.value }
         gate.open()
@@ -78,5 +85,36 @@ struct DispatchInOrderTests {
         #expect(outcomes == ["one=11", "two failed: two broke", "three not run"])
         // The failure released the order: the next dispatch runs.
         #expect(try await signal.dispatchInOrder(0).responses == [1, 3])
+    }
+
+    @Test("dispatches waiting for their turn run in order of arrival")
+    func orderOfArrival() async throws {
+        let (signal, gate, seen) = makeHeldSignal()
+        let first = Task { try await signal.dispatchInOrder(0) }
+        try await eventually("the first dispatch to hold the order") { seen.value == [0] }
+        var waiting: [Task<SignalDelivery<Void>, any Error>] = []
+        for dispatch in 1...5 {
+            waiting.append(Task { try await signal.dispatchInOrder(dispatch) })
+            try await eventually("dispatch \(dispatch) to wait for its turn") { signal.orderGate.waiterCount == dispatch }
+        }
+        gate.open()
+        _ = try await first.value
+        for task in waiting { _ = try await task.value }
+        #expect(seen.value == [0, 1, 2, 3, 4, 5])
+    }
+
+    @Test("a listener that dispatches its own signal again gets ReentrantDispatch instead of waiting for itself")
+    func reentrantDispatch() async throws {
+        let signal = makeSignal(of: (Int.self, Int.self))
+        signal.connect("again") { [signal] depth in
+            guard depth == 0 else { return depth }
+            return try await signal.dispatchInOrder(depth + 1).responses.count
+        }
+        let delivery = try await within(.seconds(20), "the outer dispatch") { try await signal.dispatchInOrder(0) }
+        let failure = try #require(delivery.failures.first)
+        let reentrant = try #require(failure.error as? ReentrantDispatch)
+        #expect(reentrant.signal == "test")
+        // The order is free again.
+        #expect(try await signal.dispatchInOrder(1).responses == [1])
     }
 }

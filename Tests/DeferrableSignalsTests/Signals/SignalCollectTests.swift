@@ -124,32 +124,42 @@ struct SignalCollectTests {
         #expect(collection.end == .complete)
         #expect(collection.responses.map(\.response).sorted() == Array(100..<112))
         #expect(meter.value.most <= 3)
-        #expect(meter.value.most >= 2)
     }
 
-    @Test("on a pool, reaching the completeness cancels the listeners still running")
+    @Test("on a pool, reaching the completeness cancels the listeners running and never starts those waiting")
     func pooledFirstSuccessCancels() async throws {
+        // Two slow listeners and the quick one fill the three slots; the late ones wait for a slot.
         let pool = try ShortTermPool(name: "collect", configuration: .init(concurrency: 3))
         let signal = makeSignal(of: (Int.self, String.self))
         let probes = [CancellationProbe(), CancellationProbe()]
-        let started = Locked<Set<Int>>([])
+        let running = [AsyncGate(), AsyncGate()]
+        let started = Locked<[String]>([])
         for (index, probe) in probes.enumerated() {
             signal.connect("slow\(index)", priority: 2) { _ in
-                started.withLock { _ = $0.insert(index) }
+                started.withLock { $0.append("slow\(index)") }
+                running[index].open()
                 try await probe.waitForCancellation(upTo: .seconds(60))
                 return "slow"
             }
         }
-        signal.connect("quick", priority: 1) { _ in "quick" }
+        signal.connect("quick", priority: 1) { _ in
+            for gate in running { await gate.wait() }
+            return "quick"
+        }
+        for index in 0..<2 {
+            signal.connect("late\(index)") { _ in
+                started.withLock { $0.append("late\(index)") }
+                return "late"
+            }
+        }
         let collection = try await within(.seconds(20), "the first success") {
             try await signal.collect(1, options: CollectOptions(execution: .pool(pool), completeness: .firstSuccess))
         }
         #expect(collection.ownResponses == ["quick"])
-        #expect(Set(collection.unanswered.map(\.name)) == ["slow0", "slow1"])
-        try await eventually("every started slow listener to be cancelled") {
-            started.value.allSatisfy { probes[$0].cancelledAfter != nil }
-        }
+        #expect(Set(collection.unanswered.map(\.name)) == ["slow0", "slow1", "late0", "late1"])
+        try await eventually("both slow listeners to be cancelled") { probes.allSatisfy { $0.cancelledAfter != nil } }
         try await waitUntil(pool, running: 0, queued: 0)
+        #expect(Set(started.value) == ["slow0", "slow1"])
     }
 
     @Test("poolAbove uses the pool only when more listeners than the threshold are connected")
