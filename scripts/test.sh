@@ -22,6 +22,9 @@
 #      pg_ctl on a free loopback port with its socket in that directory, waits for pg_isready, creates the
 #      database deferrable_test and exports POSTGRES_URL=postgres://postgres@127.0.0.1:PORT/deferrable_test.
 #      If POSTGRES_URL is already set, that server is used instead and nothing is started.
+#   3a. Installs moto's server with pip when moto_server is missing (scripts/requirements-sqs.txt), starts it on a
+#      free loopback port and exports SQS_ENDPOINT=http://127.0.0.1:PORT (the SQS tests' emulator). If SQS_ENDPOINT
+#      is already set, that endpoint is used instead and nothing is started.
 #   3b. Runs at most 16 tests at a time (SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH, unless set), and the
 #      fault suites at most 4 at a time (FAULT_TEST_PARALLELIZATION_WIDTH, unless set).
 #   4. `swift build --build-tests`; fails if the compiler printed a warning for this package's code
@@ -33,7 +36,7 @@
 #      the cluster, then
 #      scripts/browser-test.sh (the dashboard in headless Chromium; with arguments: only
 #      `swift test --skip-build "$@"` instead).
-#   On exit the redis-server, the cluster nodes and the PostgreSQL server it started (those pids only) are stopped and their
+#   On exit the redis-server, the cluster nodes, moto_server and the PostgreSQL server it started (those pids only) are stopped and their
 #   temporary directories removed.
 set -euo pipefail
 
@@ -43,6 +46,8 @@ cd "$(dirname "$0")/.."
 source scripts/lib/redis.sh
 # shellcheck source=lib/postgres.sh
 source scripts/lib/postgres.sh
+# shellcheck source=lib/sqs.sh
+source scripts/lib/sqs.sh
 
 # --- Run ---------------------------------------------------------------------------------------------------
 
@@ -77,6 +82,14 @@ if [[ -n "${POSTGRES_URL:-}" ]]; then
 else
     start_postgres test-postgres
     export POSTGRES_URL="$postgres_url"
+fi
+
+if [[ -n "${SQS_ENDPOINT:-}" ]]; then
+    log "using the SQS endpoint at SQS_ENDPOINT=$SQS_ENDPOINT"
+else
+    install_moto
+    start_moto test-moto
+    export SQS_ENDPOINT="$sqs_endpoint"
 fi
 
 log "swift build --build-tests"

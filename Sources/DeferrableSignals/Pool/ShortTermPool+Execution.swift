@@ -51,7 +51,7 @@ extension ShortTermPool {
     ) async throws -> T {
         switch admission {
         case .admitted(let waited):
-            metrics.wait.recordNanoseconds(waited.nanosecondsSaturated)
+            metrics.wait.recordNanoseconds(waited.wholeNanoseconds)
             return try await execute(waited: waited, holdsSlot: true, fallback: fallback, body)
         case .runInCaller:
             metrics.count(.ranInCaller)
@@ -161,7 +161,7 @@ extension ShortTermPool {
         guard let failed else { return }
         let ran = now - started
         metrics.count(failed ? .failed : .completed)
-        metrics.run.recordNanoseconds(ran.nanosecondsSaturated)
+        metrics.run.recordNanoseconds(ran.wholeNanoseconds)
         if let slow = configuration.slowThreshold, ran > slow {
             metrics.slow.increment()
             logger.warning("slow pool item", metadata: ["pool": "\(name)", "wait": "\(waited)", "run": "\(ran)"])
@@ -192,16 +192,5 @@ extension ShortTermPool {
                 wake = next
             }
         }
-    }
-}
-
-extension Duration {
-    /// The duration in whole nanoseconds, saturated at the limits of `Int64`.
-    var nanosecondsSaturated: Int64 {
-        let (seconds, attoseconds) = components
-        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        guard !overflow else { return seconds < 0 ? .min : .max }
-        let (sum, overflowed) = scaled.addingReportingOverflow(attoseconds / 1_000_000_000)
-        return overflowed ? (seconds < 0 ? .min : .max) : sum
     }
 }

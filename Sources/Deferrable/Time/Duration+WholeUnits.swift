@@ -5,4 +5,11 @@ extension Duration {
         let (seconds, attoseconds) = components
         return seconds.multipliedSaturated(by: 1000).addingSaturated(attoseconds / 1_000_000_000_000_000)
     }
+
+    /// The duration in whole nanoseconds, rounded toward zero; a duration beyond what `Int64` nanoseconds hold
+    /// (about 292 years) is `Int64.max` or `Int64.min`.
+    public var wholeNanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds.multipliedSaturated(by: 1_000_000_000).addingSaturated(attoseconds / 1_000_000_000)
+    }
 }

@@ -1,0 +1,2 @@
+/// The answer of an operation that returns nothing (an empty body, or `{}`).
+struct SQSNoOutput: Decodable, Sendable {}
