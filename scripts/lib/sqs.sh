@@ -28,6 +28,11 @@ install_moto() {
     python3 -m pip install -q --disable-pip-version-check -r scripts/requirements-sqs.txt >/dev/null 2>&1 \
         || python3 -m pip install --disable-pip-version-check -r scripts/requirements-sqs.txt
     hash -r
+    if ! command -v moto_server >/dev/null 2>&1; then
+        # pip put it in this Python's scripts directory, which a version manager's shims may not cover yet.
+        PATH="$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))'):$PATH"
+        export PATH
+    fi
     command -v moto_server >/dev/null 2>&1 || die "moto_server is not on PATH after installing moto[server]"
 }
 
