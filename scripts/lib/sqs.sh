@@ -1,5 +1,6 @@
 # An SQS emulator for the tests (source it; it is not run on its own):
-#   install_moto   installs moto's server (scripts/requirements-sqs.txt) with pip when moto_server is missing
+#   install_moto   installs moto's server (scripts/requirements-sqs.txt) with pip when moto_server is missing or
+#                  the installed moto is not the pinned version
 #   start_moto     starts moto_server on a free loopback port in a temporary directory, waits until it answers,
 #                  sets sqs_endpoint=http://127.0.0.1:PORT; stopped (that pid only) when the script exits
 # shellcheck source=common.sh
@@ -21,8 +22,16 @@ stop_moto() {
 }
 on_exit stop_moto
 
+# moto_version_pinned: true when the installed moto is the version scripts/requirements-sqs.txt pins.
+moto_version_pinned() {
+    local pinned installed
+    pinned=$(sed -n 's/^moto\[server\]==\([0-9.]*\).*/\1/p' scripts/requirements-sqs.txt)
+    installed=$(python3 -c 'import importlib.metadata as m; print(m.version("moto"))' 2>/dev/null) || return 1
+    [[ -n "$pinned" && "$installed" == "$pinned" ]]
+}
+
 install_moto() {
-    command -v moto_server >/dev/null 2>&1 && return 0
+    command -v moto_server >/dev/null 2>&1 && moto_version_pinned && return 0
     command -v python3 >/dev/null 2>&1 || die "missing: python3 (for moto_server, the SQS emulator)"
     log "installing moto_server (pip, scripts/requirements-sqs.txt)"
     python3 -m pip install -q --disable-pip-version-check -r scripts/requirements-sqs.txt >/dev/null 2>&1 \
