@@ -239,12 +239,12 @@ let package = Package(
         ),
         .testTarget(
             name: "DebounceTests",
-            dependencies: ["DeferrableTestSupport", "Deferrable", "DeferrableRedis", "DeferrablePostgres"],
+            dependencies: ["DeferrableTestSupport", "Deferrable", "DeferrableRedis", "DeferrablePostgres", "DeferrableSQS"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "BackendBehaviourTests",
-            dependencies: ["Deferrable", "DeferrableTestSupport", "DeferrableRedis", "DeferrablePostgres"],
+            dependencies: ["Deferrable", "DeferrableTestSupport", "DeferrableRedis", "DeferrablePostgres", "DeferrableSQS"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -271,6 +271,7 @@ let package = Package(
                 "Deferrable",
                 "DeferrablePostgres",
                 "DeferrableRedis",
+                "DeferrableSQS",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -281,7 +282,7 @@ let package = Package(
             name: "FaultTests",
             dependencies: [
                 "Deferrable", "DeferrableTestSupport", "DeferrablePostgres",
-                "DeferrableRedis",
+                "DeferrableRedis", "DeferrableSQS",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),

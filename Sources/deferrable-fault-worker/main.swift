@@ -1,6 +1,6 @@
 // A small worker/producer process for the fault tests (Tests/FaultTests). Not a product.
 //
-//   deferrable-fault-worker (--redis URL | --postgres URL [--schema S]) --group G --mode work|crash-every-job|fail-every-job|produce
+//   deferrable-fault-worker (--redis URL | --postgres URL [--schema S] | --sqs ENDPOINT) --group G --mode work|crash-every-job|fail-every-job|produce
 //       [--count N] [--concurrency C] [--out FILE] [--lease-ms L] [--sleep-ms S]
 //       [--max-attempts A] [--key-prefix P] [--max-seconds T] [--log-level warning] [--downstream-port PORT]
 //   deferrable-fault-worker --redis URL --group G --mode wait-result --id ID --wait-ms W --out FILE
@@ -31,11 +31,14 @@
 // and connects to 127.0.0.1:PORT, appending `call <id>` before and `done <id> <attempt>` after a connection.
 //
 // With --postgres the jobs live in PostgreSQL (schema S, default `deferrable`, migrated at start) instead of Redis.
+// With --sqs they live in the SQS queues of the endpoint ENDPOINT (region us-east-1, the queue prefix is --key-prefix,
+// test credentials: the emulator checks the signature's form only).
 //
 // The process always ends after `--max-seconds` (default 120) so that it can never outlive a test run.
 import Deferrable
 import DeferrablePostgres
 import DeferrableRedis
+import DeferrableSQS
 import Foundation
 import Logging
 import Synchronization
@@ -56,6 +59,7 @@ struct FaultArgs: Codable, Sendable {
 struct Options {
     var redis = ""
     var postgres = ""
+    var sqs = ""
     var schema = "deferrable"
     var group = ""
     var mode = "work"
@@ -91,6 +95,7 @@ struct Options {
             switch flag {
             case "--redis": options.redis = value(flag)
             case "--postgres": options.postgres = value(flag)
+            case "--sqs": options.sqs = value(flag)
             case "--schema": options.schema = value(flag)
             case "--group": options.group = value(flag)
             case "--mode": options.mode = value(flag)
@@ -114,8 +119,9 @@ struct Options {
             }
             index += 1
         }
-        guard options.redis.isEmpty != options.postgres.isEmpty, !options.group.isEmpty else {
-            fail("--group and one of --redis and --postgres are required")
+        let backends = [options.redis, options.postgres, options.sqs].filter { !$0.isEmpty }.count
+        guard backends == 1, !options.group.isEmpty else {
+            fail("--group and one of --redis, --postgres and --sqs are required")
         }
         guard
             ["work", "crash-every-job", "fail-every-job", "produce", "wait-result", "produce-results", "worker"].contains(options.mode)
@@ -179,7 +185,13 @@ var redisFactory: RedisBackendFactory?
 let closeFactory: @Sendable () async -> Void
 let deferrable: Deferrable
 do {
-    if options.postgres.isEmpty {
+    if !options.sqs.isEmpty {
+        let sqs = try SQSBackendFactory(
+            region: "us-east-1", credentials: AWSCredentials(accessKeyID: "AKIDTESTING", secretAccessKey: "testing-secret"),
+            endpoint: options.sqs, queuePrefix: options.keyPrefix)
+        factory = sqs
+        closeFactory = { await sqs.close() }
+    } else if options.postgres.isEmpty {
         let redis = RedisBackendFactory(
             configuration: try RedisConfiguration(url: options.redis),
             settings: RedisBackendSettings(keyPrefix: options.keyPrefix, maxBlock: .milliseconds(500)),
@@ -246,9 +258,12 @@ do {
     fail("\(error)")
 }
 
-let resultJob: ResultJobHandle<FaultArgs, Int>
+/// Registered only on a backend that keeps results (SQS keeps none).
+let resultJob: ResultJobHandle<FaultArgs, Int>?
 do {
-    resultJob = try deferrable.register("fault-result", returning: Int.self) { (args: FaultArgs, _: JobContext) in args.n * 2 }
+    resultJob =
+        deferrable.backend.results == nil
+        ? nil : try deferrable.register("fault-result", returning: Int.self) { (args: FaultArgs, _: JobContext) in args.n * 2 }
 } catch {
     fail("\(error)")
 }
@@ -303,6 +318,7 @@ func waitForResult() async {
 /// Pushes `--count` `fault-result` jobs in one batch and appends their ids.
 func produceResults() async {
     do {
+        guard let resultJob else { fail("--mode produce-results needs a backend that keeps results") }
         let futures = try await resultJob.laterMany((0..<options.count).map { FaultArgs(n: $0) })
         for future in futures { output?.append(future.id) }
     } catch {

@@ -17,13 +17,18 @@ struct CircuitStoreUnderTest: Sendable {
         case .redis(let url), .redisCluster(let url):
             let client = try RedisClient(url: url)
             return CircuitStoreUnderTest(store: RedisCircuitBreakerStore(client: client, keyPrefix: "bt"), close: { await client.close() })
-        case .postgres:
+        case .postgres, .sqs:
             return nil
         }
     }
 
     static var backends: [TestBackend] {
-        TestBackend.all.filter { if case .postgres = $0 { false } else { true } }
+        TestBackend.all.filter {
+            switch $0 {
+            case .postgres, .sqs: false
+            default: true
+            }
+        }
     }
 }
 

@@ -28,9 +28,15 @@ struct ConcurrencyBehaviourTests {
             return try await group.reduce(0, +)
         }
         let runs = runsByID.value
-        #expect(completed == 500)
         #expect(runs.count == 500)
-        #expect(runs.values.allSatisfy { $0 == 1 }, "some job ran more than once")
+        if backend.isSQS {
+            // SQS standard queues deliver at least once: a message may now and then be received twice.
+            #expect(completed >= 500)
+            #expect(runs.values.allSatisfy { $0 >= 1 })
+        } else {
+            #expect(completed == 500)
+            #expect(runs.values.allSatisfy { $0 == 1 }, "some job ran more than once")
+        }
         #expect(Set(runs.keys) == Set(receipts.map(\.id)))
         #expect(try await deferrable.stats() == QueueStats(available: 0, inFlight: 0, delayed: 0, errors: 0))
     }
@@ -46,7 +52,7 @@ struct ConcurrencyBehaviourTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<4 {
                 group.addTask {
-                    let deadline = ContinuousClock.now + patience
+                    let deadline = ContinuousClock.now + backend.patience
                     while runsByN.value.count < total, ContinuousClock.now < deadline {
                         _ = try await deferrable.runOnce(waitingUpTo: .milliseconds(50))
                     }
@@ -59,6 +65,6 @@ struct ConcurrencyBehaviourTests {
         }
         let runs = runsByN.value
         #expect(runs.count == total)
-        #expect(runs.values.allSatisfy { $0 == 1 })
+        #expect(runs.values.allSatisfy { backend.isSQS ? $0 >= 1 : $0 == 1 }, "SQS delivers at least once, the others once")
     }
 }

@@ -160,7 +160,7 @@ struct DeferrableBehaviourTests {
         #expect(try await deferrable.stats() == QueueStats(available: 0, inFlight: 0, delayed: 0, errors: 0))
     }
 
-    @Test("error queue trimming through the public API", arguments: TestBackend.all)
+    @Test("error queue trimming through the public API", arguments: TestBackend.trimmingErrorsByCount)
     func trimming(backend: TestBackend) async throws {
         let deferrable = try await backend.makeDeferrable(errorQueueLimits: ErrorQueueLimits(maxEntries: 3))
         let handle = try deferrable.register("trimmed") { (_: Numbered, _) in throw BoomError() }

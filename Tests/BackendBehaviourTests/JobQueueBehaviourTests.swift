@@ -126,11 +126,15 @@ struct JobQueueBehaviourTests {
         let stale = try #require(try await queue.pop(lease: .milliseconds(200), waitingUpTo: .zero))
         let fresh = try #require(try await popEventually(queue, lease: Self.lease))
         #expect(fresh.id == stale.id)
-        #expect(try await queue.settle(stale, .complete()) == false)
-        #expect(try await queue.settle(stale, .requeue(payload: payload("y"), delay: .zero)) == false)
-        #expect(
-            try await queue.settle(stale, .deadLetter(payload: payload("z"), error: Self.record("Stale"))) == false)
-        #expect(try await queue.extendLease(stale, by: Self.lease) == false)
+        // SQS takes the receipt handle of an earlier receive as a current one (docs/sqs.md): there, the fencing value
+        // in the job context is what tells a stale run apart.
+        if !backend.isSQS {
+            #expect(try await queue.settle(stale, .complete()) == false)
+            #expect(try await queue.settle(stale, .requeue(payload: payload("y"), delay: .zero)) == false)
+            #expect(
+                try await queue.settle(stale, .deadLetter(payload: payload("z"), error: Self.record("Stale"))) == false)
+            #expect(try await queue.extendLease(stale, by: Self.lease) == false)
+        }
         #expect(try await queue.stats() == QueueStats(available: 0, inFlight: 1, delayed: 0, errors: 0))
         #expect(try await queue.settle(fresh, .complete()))
         // Replies of a remote backend can be lost, so Redis and PostgreSQL recognise a repeat with the same token as done;

@@ -8,7 +8,7 @@ import Testing
 struct QueueInspectorBehaviourTests {
     static let lease = Duration.seconds(30)
 
-    @Test("peekReady lists runnable jobs in take order, from the offset, without taking them", arguments: TestBackend.all)
+    @Test("peekReady lists runnable jobs in take order, from the offset, without taking them", arguments: TestBackend.keepingRecords)
     func peekOrder(backend: TestBackend) async throws {
         let queued = try await backend.makeBackend()
         let inspector = try #require(queued.inspector)
@@ -29,7 +29,7 @@ struct QueueInspectorBehaviourTests {
         #expect(try await inspector.peekReady(offset: 0, limit: 2).map(\.id) == Array(ids[1..<3]), "a leased job is not listed")
     }
 
-    @Test("peekReady clamps the limit to 0 ... 1000 and a negative offset to 0", arguments: TestBackend.all)
+    @Test("peekReady clamps the limit to 0 ... 1000 and a negative offset to 0", arguments: TestBackend.keepingRecords)
     func peekClamping(backend: TestBackend) async throws {
         let queued = try await backend.makeBackend()
         let inspector = try #require(queued.inspector)
@@ -43,7 +43,7 @@ struct QueueInspectorBehaviourTests {
         #expect(try await inspector.peekReady(offset: 1000, limit: 1000).map(\.id) == (1000..<1005).map { "b-\($0)" })
     }
 
-    @Test("the oldest runnable age is nil for an empty queue and grows while the job waits", arguments: TestBackend.all)
+    @Test("the oldest runnable age is nil for an empty queue and grows while the job waits", arguments: TestBackend.keepingRecords)
     func latencyGrows(backend: TestBackend) async throws {
         let deferrable = try await backend.makeDeferrable()
         let job = try deferrable.register("wait") { (_: Int, _) in }
@@ -62,7 +62,7 @@ struct QueueInspectorBehaviourTests {
         #expect(try await inspector.oldestRunnableAge() == nil)
     }
 
-    @Test("a runnable job whose payload is not an envelope has a latency too", arguments: TestBackend.all)
+    @Test("a runnable job whose payload is not an envelope has a latency too", arguments: TestBackend.keepingRecords)
     func latencyOfMalformedJob(backend: TestBackend) async throws {
         let queued = try await backend.makeBackend()
         let inspector = try #require(queued.inspector)
@@ -70,7 +70,7 @@ struct QueueInspectorBehaviourTests {
         #expect(try await inspector.oldestRunnableAge() != nil)
     }
 
-    @Test("a delayed job counts for the latency only once it is due, from its due time", arguments: TestBackend.all)
+    @Test("a delayed job counts for the latency only once it is due, from its due time", arguments: TestBackend.keepingRecords)
     func latencyOfDelayedJob(backend: TestBackend) async throws {
         let queued = try await backend.makeBackend()
         let inspector = try #require(queued.inspector)
@@ -87,7 +87,7 @@ struct QueueInspectorBehaviourTests {
         #expect(try await inspector.peekReady(offset: 0, limit: 10).map(\.id) == ["later"])
     }
 
-    @Test("a job whose lease lapsed is listed and counted before any consumer takes it back", arguments: TestBackend.all)
+    @Test("a job whose lease lapsed is listed and counted before any consumer takes it back", arguments: TestBackend.keepingRecords)
     func lapsedLease(backend: TestBackend) async throws {
         let queued = try await backend.makeBackend()
         let inspector = try #require(queued.inspector)

@@ -19,7 +19,7 @@ struct ResultBehaviourTests {
         func run(context: JobContext) async throws -> Int { n * 2 }
     }
 
-    @Test("a completed job's value is read by its future, any number of times", arguments: TestBackend.all)
+    @Test("a completed job's value is read by its future, any number of times", arguments: TestBackend.keepingRecords)
     func completed(backend: TestBackend) async throws {
         let deferrable = try await backend.makeDeferrable()
         let add = try deferrable.register("add", returning: Sum.self) { (args: [Int], _) in Sum(total: args.reduce(0, +)) }
@@ -36,7 +36,7 @@ struct ResultBehaviourTests {
         #expect(try await deferrable.backend.results?.count() == 1)
     }
 
-    @Test("a waiter started before the run is resumed with the value", arguments: TestBackend.all)
+    @Test("a waiter started before the run is resumed with the value", arguments: TestBackend.keepingRecords)
     func waitsForTheRun(backend: TestBackend) async throws {
         let deferrable = try await backend.makeDeferrable()
         let double = try deferrable.register(Double.self)
@@ -72,7 +72,7 @@ struct ResultBehaviourTests {
         return try await within(patience, "the waiter") { try await waiter.value }
     }
 
-    @Test("not done within the wait is its own error, and the future stays usable", arguments: TestBackend.all)
+    @Test("not done within the wait is its own error, and the future stays usable", arguments: TestBackend.keepingRecords)
     func notDone(backend: TestBackend) async throws {
         let deferrable = try await backend.makeDeferrable()
         let double = try deferrable.register(Double.self)
@@ -89,7 +89,7 @@ struct ResultBehaviourTests {
 
     @Test(
         "a failed job's future throws its error record (the last error once every attempt is used)",
-        arguments: TestBackend.all, [1, 2])
+        arguments: TestBackend.keepingRecords, [1, 2])
     func failed(backend: TestBackend, maxAttempts: Int) async throws {
         let deferrable = try await backend.makeDeferrable()
         let options = JobOptions(maxAttempts: maxAttempts, retry: .always, backoff: .fixed(.zero))
@@ -104,7 +104,7 @@ struct ResultBehaviourTests {
         #expect(record?.attempts == maxAttempts)
     }
 
-    @Test("a future follows retries and reschedules until the job completes", arguments: TestBackend.all)
+    @Test("a future follows retries and reschedules until the job completes", arguments: TestBackend.keepingRecords)
     func followsRetries(backend: TestBackend) async throws {
         let deferrable = try await backend.makeDeferrable()
         let runs = Locked(0)
@@ -128,7 +128,7 @@ struct ResultBehaviourTests {
         #expect(try await within(patience, "the waiter") { try await waiter.value } == 3)
     }
 
-    @Test("an expired job's future says it expired", arguments: TestBackend.all)
+    @Test("an expired job's future says it expired", arguments: TestBackend.keepingRecords)
     func expired(backend: TestBackend) async throws {
         let deferrable = try await backend.makeDeferrable()
         let job = try deferrable.register("short-lived", returning: Int.self, options: JobOptions(ttl: .milliseconds(50))) {
@@ -141,7 +141,7 @@ struct ResultBehaviourTests {
         await #expect(throws: JobResultError.expired(jobID: future.id)) { try await future.result(waitingUpTo: .zero) }
     }
 
-    @Test("a discarded job's future gives the reason", arguments: TestBackend.all)
+    @Test("a discarded job's future gives the reason", arguments: TestBackend.keepingRecords)
     func discarded(backend: TestBackend) async throws {
         let deferrable = try await backend.makeDeferrable()
         let job = try deferrable.register("discards", returning: Int.self) { (_: Numbered, _) -> Int in
@@ -154,7 +154,7 @@ struct ResultBehaviourTests {
         }
     }
 
-    @Test("a value over the result limit completes the job with result not kept", arguments: TestBackend.all)
+    @Test("a value over the result limit completes the job with result not kept", arguments: TestBackend.keepingRecords)
     func tooLarge(backend: TestBackend) async throws {
         let deferrable = try await backend.makeDeferrable(defaults: JobDefaults(maxResultBytes: 16))
         let job = try deferrable.register("big", returning: String.self) { (n: Numbered, _) in String(repeating: "x", count: n.n) }
@@ -167,7 +167,7 @@ struct ResultBehaviourTests {
         }
     }
 
-    @Test("no such job: done, and result not kept", arguments: TestBackend.all)
+    @Test("no such job: done, and result not kept", arguments: TestBackend.keepingRecords)
     func missing(backend: TestBackend) async throws {
         let deferrable = try await backend.makeDeferrable()
         let future = try deferrable.future(for: "no-such-job", as: Int.self)
@@ -177,7 +177,7 @@ struct ResultBehaviourTests {
         }
     }
 
-    @Test("a future rebuilt from the id on another instance reads the result", arguments: TestBackend.all)
+    @Test("a future rebuilt from the id on another instance reads the result", arguments: TestBackend.keepingRecords)
     func rebuilt(backend: TestBackend) async throws {
         let all = try await Self.instances(backend, 3)
         let (producer, consumer, collector) = (all[0], all[1], all[2])
@@ -188,7 +188,7 @@ struct ResultBehaviourTests {
         #expect(try await Self.value(of: future, whileRunningOn: consumer) == 10)
     }
 
-    @Test("a job unknown to the consumer fails its future as UnknownJob", arguments: TestBackend.all)
+    @Test("a job unknown to the consumer fails its future as UnknownJob", arguments: TestBackend.keepingRecords)
     func unknownToConsumer(backend: TestBackend) async throws {
         let all = try await Self.instances(backend, 2)
         let (producer, consumer) = (all[0], all[1])
@@ -197,7 +197,7 @@ struct ResultBehaviourTests {
         #expect(await Self.failure(of: future)?.type == "UnknownJob")
     }
 
-    @Test("a consumer whose registration returns nothing completes the future with result not kept", arguments: TestBackend.all)
+    @Test("a consumer whose registration returns nothing completes the future with result not kept", arguments: TestBackend.keepingRecords)
     func consumerReturnsNothing(backend: TestBackend) async throws {
         let all = try await Self.instances(backend, 2)
         let (producer, consumer) = (all[0], all[1])
@@ -209,7 +209,7 @@ struct ResultBehaviourTests {
         }
     }
 
-    @Test("a failed job requeued from the error queue is pending again, then gives its new result", arguments: TestBackend.all)
+    @Test("a failed job requeued from the error queue is pending again, then gives its new result", arguments: TestBackend.keepingRecords)
     func requeued(backend: TestBackend) async throws {
         let deferrable = try await backend.makeDeferrable()
         let fail = Locked(true)
@@ -226,7 +226,7 @@ struct ResultBehaviourTests {
         #expect(try await Self.value(of: future, whileRunningOn: deferrable) == 9)
     }
 
-    @Test("the job's own error type is re-raised only where it is registered", arguments: TestBackend.all)
+    @Test("the job's own error type is re-raised only where it is registered", arguments: TestBackend.keepingRecords)
     func typedErrors(backend: TestBackend) async throws {
         let all = try await Self.instances(backend, 2)
         let (deferrable, other) = (all[0], all[1])
@@ -246,7 +246,7 @@ struct ResultBehaviourTests {
         await #expect(throws: PaymentDeclined(code: "insufficient-funds")) { try await typed.result(waitingUpTo: .zero) }
     }
 
-    @Test("a type the consumer did not register is stored as text only", arguments: TestBackend.all)
+    @Test("a type the consumer did not register is stored as text only", arguments: TestBackend.keepingRecords)
     func typedErrorsNeedTheConsumer(backend: TestBackend) async throws {
         let all = try await Self.instances(backend, 2)
         let (producer, consumer) = (all[0], all[1])
@@ -261,7 +261,7 @@ struct ResultBehaviourTests {
         await #expect(throws: JobResultError.self) { try await future.result(waitingUpTo: .zero) }
     }
 
-    @Test("a waiting task is cancelled promptly", arguments: TestBackend.all)
+    @Test("a waiting task is cancelled promptly", arguments: TestBackend.keepingRecords)
     func cancellation(backend: TestBackend) async throws {
         let deferrable = try await backend.makeDeferrable()
         let future = try await deferrable.register(Double.self).later(Double(n: 1))
@@ -274,7 +274,7 @@ struct ResultBehaviourTests {
         #expect(try await future.result(waitingUpTo: .zero) == 2)
     }
 
-    @Test("a job that returns nothing stores nothing", arguments: TestBackend.all)
+    @Test("a job that returns nothing stores nothing", arguments: TestBackend.keepingRecords)
     func fireAndForget(backend: TestBackend) async throws {
         let deferrable = try await backend.makeDeferrable()
         let plain = try deferrable.register("plain") { (_: Numbered, _) in }
@@ -284,7 +284,7 @@ struct ResultBehaviourTests {
         #expect(try await deferrable.backend.results?.lookup(id: receipt.id) == .unknown)
     }
 
-    @Test("a flush removes the stored results", arguments: TestBackend.all)
+    @Test("a flush removes the stored results", arguments: TestBackend.keepingRecords)
     func flush(backend: TestBackend) async throws {
         let deferrable = try await backend.makeDeferrable()
         let future = try await deferrable.register(Double.self).later(Double(n: 3))
@@ -297,7 +297,7 @@ struct ResultBehaviourTests {
         }
     }
 
-    @Test("many waiters of one job all get the value", arguments: TestBackend.all)
+    @Test("many waiters of one job all get the value", arguments: TestBackend.keepingRecords)
     func manyWaiters(backend: TestBackend) async throws {
         let deferrable = try await backend.makeDeferrable()
         let future = try await deferrable.register(Double.self).later(Double(n: 4))

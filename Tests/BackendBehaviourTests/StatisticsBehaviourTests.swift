@@ -20,7 +20,7 @@ struct StatisticsBehaviourTests {
         }
     }
 
-    @Test("every outcome is counted once under its job name", arguments: TestBackend.all)
+    @Test("every outcome is counted once under its job name", arguments: TestBackend.keepingRecords)
     func outcomes(backend: TestBackend) async throws {
         let deferrable = try await backend.makeDeferrable(defaults: JobDefaults(backoff: .immediate))
         let succeeds = try deferrable.register("ok") { (_: Numbered, _) in }
@@ -59,7 +59,7 @@ struct StatisticsBehaviourTests {
         #expect(try #require(ok.runTime).p50 <= ok.runTime!.p99)
     }
 
-    @Test("an expired job is counted as expired", arguments: TestBackend.all)
+    @Test("an expired job is counted as expired", arguments: TestBackend.keepingRecords)
     func expired(backend: TestBackend) async throws {
         let deferrable = try await backend.makeDeferrable()
         let job = try deferrable.register("short-lived", options: JobOptions(ttl: .milliseconds(50))) { (_: Numbered, _) in }
@@ -72,7 +72,7 @@ struct StatisticsBehaviourTests {
         #expect(row.runTime == nil)
     }
 
-    @Test("names no consumer registered share the unknown row", arguments: TestBackend.all)
+    @Test("names no consumer registered share the unknown row", arguments: TestBackend.keepingRecords)
     func unknownNames(backend: TestBackend) async throws {
         let factory = try await backend.makeFactory()
         let group = TestBackend.uniqueGroup()
@@ -90,7 +90,9 @@ struct StatisticsBehaviourTests {
         #expect(try await consumer.taskStatistics(name: TaskStatistics.unknownName).counts == TaskCounts(failed: 2))
     }
 
-    @Test("running is read from live leases: a job counts while leased, and stops when its lease lapses", arguments: TestBackend.all)
+    @Test(
+        "running is read from live leases: a job counts while leased, and stops when its lease lapses",
+        arguments: TestBackend.keepingRecords)
     func runningFromLeases(backend: TestBackend) async throws {
         let deferrable = try await backend.makeDeferrable()
         let job = try deferrable.register("slow") { (_: Numbered, _) in }
@@ -110,7 +112,7 @@ struct StatisticsBehaviourTests {
         _ = leased
     }
 
-    @Test("a repeated settlement counts once", arguments: TestBackend.all)
+    @Test("a repeated settlement counts once", arguments: TestBackend.keepingRecords)
     func repeatCountsOnce(backend: TestBackend) async throws {
         let deferrable = try await backend.makeDeferrable()
         let job = try deferrable.register("once") { (_: Numbered, _) in }
@@ -124,7 +126,7 @@ struct StatisticsBehaviourTests {
         #expect(try await deferrable.taskStatistics(name: "once").counts == TaskCounts(succeeded: 1))
     }
 
-    @Test("a settlement whose lease was lost counts nothing", arguments: TestBackend.all)
+    @Test("a settlement whose lease was lost counts nothing", arguments: TestBackend.keepingRecords)
     func lostLeaseCountsNothing(backend: TestBackend) async throws {
         let deferrable = try await backend.makeDeferrable()
         let job = try deferrable.register("lost") { (_: Numbered, _) in }
@@ -141,7 +143,7 @@ struct StatisticsBehaviourTests {
         #expect(try await deferrable.taskStatistics(name: "lost").counts == TaskCounts(succeeded: 1))
     }
 
-    @Test("a payload that is not an envelope counts as failed under unknown", arguments: TestBackend.all)
+    @Test("a payload that is not an envelope counts as failed under unknown", arguments: TestBackend.keepingRecords)
     func malformedPayload(backend: TestBackend) async throws {
         let deferrable = try await backend.makeDeferrable()
         _ = try deferrable.register("real") { (_: Numbered, _) in }
@@ -152,7 +154,7 @@ struct StatisticsBehaviourTests {
         #expect(rows.first { $0.name == "real" }?.total == 0)
     }
 
-    @Test("history buckets hold the runs that ended in them, per name and summed", arguments: TestBackend.all)
+    @Test("history buckets hold the runs that ended in them, per name and summed", arguments: TestBackend.keepingRecords)
     func history(backend: TestBackend) async throws {
         let deferrable = try await backend.makeDeferrable()
         let a = try deferrable.register("a") { (_: Numbered, _) in }
@@ -180,7 +182,7 @@ struct StatisticsBehaviourTests {
         #expect(try await deferrable.history(resolution: .day, limit: -5).count == 1)
     }
 
-    @Test("a consumer's registered names have rows before they run, names registered later too", arguments: TestBackend.all)
+    @Test("a consumer's registered names have rows before they run, names registered later too", arguments: TestBackend.keepingRecords)
     func announcedNames(backend: TestBackend) async throws {
         let deferrable = try await backend.makeDeferrable()
         _ = try deferrable.register("first") { (_: Numbered, _) in }
@@ -193,7 +195,7 @@ struct StatisticsBehaviourTests {
         #expect(rows.allSatisfy { $0.total == 0 && $0.runTime == nil && $0.lastSeenMillis == nil })
     }
 
-    @Test("an instance with statistics off counts nothing", arguments: TestBackend.all)
+    @Test("an instance with statistics off counts nothing", arguments: TestBackend.keepingRecords)
     func switchedOff(backend: TestBackend) async throws {
         let deferrable = try await backend.makeDeferrable(defaults: JobDefaults(recordsStatistics: false))
         let job = try deferrable.register("quiet") { (_: Numbered, _) in }
@@ -202,7 +204,7 @@ struct StatisticsBehaviourTests {
         #expect(try await deferrable.taskStatistics(name: "quiet").total == 0)
     }
 
-    @Test("reset removes every counter", arguments: TestBackend.all)
+    @Test("reset removes every counter", arguments: TestBackend.keepingRecords)
     func reset(backend: TestBackend) async throws {
         let deferrable = try await backend.makeDeferrable()
         let job = try deferrable.register("r") { (_: Numbered, _) in }

@@ -15,7 +15,7 @@ struct WorkerDirectoryBehaviourTests {
             jobIDs: jobIDs, beatMillis: SystemClock().nowMillis(), expiresAfterMillis: expiresAfter.wholeMilliseconds)
     }
 
-    @Test("a beat is listed as written; a second beat of the same worker replaces it", arguments: TestBackend.all)
+    @Test("a beat is listed as written; a second beat of the same worker replaces it", arguments: TestBackend.keepingRecords)
     func beatAndReplace(backend: TestBackend) async throws {
         let directory = try #require(try await backend.makeBackend().workers)
         #expect(try await directory.workers().isEmpty)
@@ -27,7 +27,7 @@ struct WorkerDirectoryBehaviourTests {
         #expect(try await directory.workers() == [second])
     }
 
-    @Test("workers are listed by host, then start time", arguments: TestBackend.all)
+    @Test("workers are listed by host, then start time", arguments: TestBackend.keepingRecords)
     func order(backend: TestBackend) async throws {
         let directory = try #require(try await backend.makeBackend().workers)
         let late = Self.heartbeat(id: "w-late", host: "alpha", started: 2_000)
@@ -37,7 +37,7 @@ struct WorkerDirectoryBehaviourTests {
         #expect(try await directory.workers().map(\.id) == ["w-early", "w-late", "w-other"])
     }
 
-    @Test("remove drops a worker at once and leaves the others", arguments: TestBackend.all)
+    @Test("remove drops a worker at once and leaves the others", arguments: TestBackend.keepingRecords)
     func remove(backend: TestBackend) async throws {
         let directory = try #require(try await backend.makeBackend().workers)
         try await directory.beat(Self.heartbeat(id: "w-stays"))
@@ -48,7 +48,7 @@ struct WorkerDirectoryBehaviourTests {
         #expect(try await directory.workers().map(\.id) == ["w-stays"])
     }
 
-    @Test("a heartbeat that is not beaten again disappears once it expires", arguments: TestBackend.all)
+    @Test("a heartbeat that is not beaten again disappears once it expires", arguments: TestBackend.keepingRecords)
     func expiry(backend: TestBackend) async throws {
         let directory = try #require(try await backend.makeBackend().workers)
         try await directory.beat(Self.heartbeat(id: "w-lasting"))
@@ -60,7 +60,7 @@ struct WorkerDirectoryBehaviourTests {
         }
     }
 
-    @Test("a beat again before the expiry keeps the worker listed", arguments: TestBackend.all)
+    @Test("a beat again before the expiry keeps the worker listed", arguments: TestBackend.keepingRecords)
     func beatExtends(backend: TestBackend) async throws {
         let directory = try #require(try await backend.makeBackend().workers)
         let expiresAfter = Duration.milliseconds(400)
@@ -76,7 +76,9 @@ struct WorkerDirectoryBehaviourTests {
         #expect(silentGone)
     }
 
-    @Test("a directory keeps at most maxWorkersPerGroup heartbeats: one more drops the one expiring first", arguments: TestBackend.all)
+    @Test(
+        "a directory keeps at most maxWorkersPerGroup heartbeats: one more drops the one expiring first",
+        arguments: TestBackend.keepingRecords)
     func bounded(backend: TestBackend) async throws {
         let directory = try #require(try await backend.makeBackend().workers)
         try await directory.beat(Self.heartbeat(id: "w-first-to-expire", expiresAfter: .seconds(30)))
@@ -88,7 +90,7 @@ struct WorkerDirectoryBehaviourTests {
         #expect(!listed.contains { $0.id == "w-first-to-expire" })
     }
 
-    @Test("a heartbeat out of bounds is refused and nothing is stored", arguments: TestBackend.all)
+    @Test("a heartbeat out of bounds is refused and nothing is stored", arguments: TestBackend.keepingRecords)
     func validation(backend: TestBackend) async throws {
         let directory = try #require(try await backend.makeBackend().workers)
         var noID = Self.heartbeat(id: "")

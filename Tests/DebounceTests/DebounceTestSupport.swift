@@ -1,6 +1,7 @@
 import Deferrable
 import DeferrablePostgres
 import DeferrableRedis
+import DeferrableSQS
 import Foundation
 import Synchronization
 
@@ -18,17 +19,27 @@ enum DebounceSetup: Sendable, CustomStringConvertible {
     case postgres
     /// Memory backend with the PostgreSQL debouncer (the two-step path).
     case postgresDebouncerMemoryBackend
+    /// SQS backend with the Redis debouncer (the two-step path: SQS cannot postpone a sent message).
+    case sqsBackendRedisDebouncer
 
     static var redisURL: String? { ProcessInfo.processInfo.environment["REDIS_URL"] }
     static var redisClusterURL: String? { ProcessInfo.processInfo.environment["REDIS_CLUSTER_URL"] }
     static var postgresURL: String? { ProcessInfo.processInfo.environment["POSTGRES_URL"] }
+    static var sqsEndpoint: String? { ProcessInfo.processInfo.environment["SQS_ENDPOINT"] }
 
     static var all: [DebounceSetup] {
         var setups: [DebounceSetup] = [.memory]
         if redisURL != nil { setups += [.redis, .redisDebouncerMemoryBackend] }
         if redisClusterURL != nil { setups.append(.redisCluster) }
         if postgresURL != nil { setups += [.postgres, .postgresDebouncerMemoryBackend] }
+        if sqsEndpoint != nil, redisURL != nil { setups.append(.sqsBackendRedisDebouncer) }
         return setups
+    }
+
+    /// The setups whose backend can postpone a queued job, which the `extend` mode needs: all but SQS (a sent message's
+    /// delay cannot change; docs/sqs.md).
+    static var postponing: [DebounceSetup] {
+        all.filter { $0 != .sqsBackendRedisDebouncer }
     }
 
     var description: String {
@@ -39,6 +50,7 @@ enum DebounceSetup: Sendable, CustomStringConvertible {
         case .redisCluster: "redis-cluster"
         case .postgres: "postgres"
         case .postgresDebouncerMemoryBackend: "postgres-debouncer+memory-backend"
+        case .sqsBackendRedisDebouncer: "redis-debouncer+sqs-backend"
         }
     }
 
@@ -60,7 +72,22 @@ enum DebounceSetup: Sendable, CustomStringConvertible {
         case .postgresDebouncerMemoryBackend:
             let factory = try await PostgresDebounceDatabase.migratedFactory()
             return try Deferrable(factory: MemoryBackendFactory(), group: group, debouncer: PostgresDebouncer(factory: factory))
+        case .sqsBackendRedisDebouncer:
+            let client = RedisClient(configuration: try RedisConfiguration(url: Self.redisURL!))
+            return try Deferrable(
+                factory: try SQSDebounceQueues.factory.get(), group: group,
+                debouncer: RedisDebouncer(client: client, keyPrefix: "deb-test"))
         }
+    }
+}
+
+/// The SQS factory the debounce tests share (one connection pool), on the emulator at `SQS_ENDPOINT`.
+enum SQSDebounceQueues {
+    static let factory = Result { () throws -> SQSBackendFactory in
+        // The emulator checks the signature's form, not the key.
+        try SQSBackendFactory(
+            region: "us-east-1", credentials: AWSCredentials(accessKeyID: "AKIDTESTING", secretAccessKey: "testing-secret"),
+            endpoint: DebounceSetup.sqsEndpoint ?? "http://127.0.0.1:1", queuePrefix: "deb")
     }
 }
 

@@ -62,7 +62,7 @@ struct DebounceTimelineTests {
         #expect(log.ids == [first.id])
     }
 
-    @Test("extend: each call pushes the pending run back, bounded by maxWait", arguments: DebounceSetup.all)
+    @Test("extend: each call pushes the pending run back, bounded by maxWait", arguments: DebounceSetup.postponing)
     func extend(setup: DebounceSetup) async throws {
         let deferrable = try await setup.makeDeferrable()
         let log = RunLog()

@@ -53,27 +53,15 @@ struct PostgresFaultTests {
             directory: directory, name: "pg-worker2")
         defer { second.discard() }
         try #require(await eventually(within: .seconds(30)) { !readLines(out2).isEmpty }, "\(second.output)")
-        await first.kill(SIGKILL)
-        let killedAt = ContinuousClock.now
-        let inFlightAtKill = try await deferrable.backend.queue.stats().inFlight
-        let allDone = await eventually(within: .seconds(60)) {
-            Set(readLines(out1)).union(readLines(out2)).isSuperset(of: ids)
-        }
-        let recovery = killedAt.duration(to: .now)
-        let settled = try await eventually(within: .seconds(10)) {
-            let stats = try await deferrable.backend.queue.stats()
-            return stats.available == 0 && stats.inFlight == 0 && stats.delayed == 0
-        }
-        await second.kill(SIGTERM)
-        let counts1 = countLines(readLines(out1))
-        let counts2 = countLines(readLines(out2))
-        #expect(allDone, "\(ids.subtracting(counts1.keys).subtracting(counts2.keys).count) jobs never completed")
-        #expect(settled)
-        #expect(Set(counts1.keys).intersection(counts2.keys).count <= 8, "only the killed worker's held jobs may run twice")
+        let outcome = try await killAndRecover(
+            first, output: out1, survivor: second, output: out2, ids: ids, queue: deferrable.backend.queue)
+        #expect(outcome.allDone, "\(outcome.missing(from: ids).count) jobs never completed")
+        #expect(outcome.settled)
+        #expect(outcome.ranTwice.count <= 8, "only the killed worker's held jobs may run twice")
         // Lease + 1 s, plus the time the second worker needs for the jobs left at the kill (on a loaded machine).
-        #expect(recovery <= .milliseconds(leaseMillis + 1000) + .seconds(3), "recovered after \(recovery)")
+        #expect(outcome.recovery <= .milliseconds(leaseMillis + 1000) + .seconds(3), "recovered after \(outcome.recovery)")
         #expect(try await deferrable.backend.errorQueue.count() == 0)
-        report("postgres-sigkill", ["jobs": jobs, "inFlightAtKill": inFlightAtKill, "recoverySeconds": recovery])
+        report("postgres-sigkill", ["jobs": jobs, "inFlightAtKill": outcome.inFlightAtKill, "recoverySeconds": outcome.recovery])
     }
 
     @Test("A job that kills its worker on every run ends in the error queue after maxAttempts")
@@ -88,37 +76,15 @@ struct PostgresFaultTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let id = try await handle.later(FaultArgs(n: 1)).id
         let out = directory.appendingPathComponent("crashes.txt")
-        var crashes = 0
-        var record: ErrorRecord?
-        for round in 0..<(maxAttempts + 3) {
-            let worker = try await ProcessRunner(
+        try await expectDeadLetteredAfterCrashes(
+            id: id, errorQueue: deferrable.backend.errorQueue, maxAttempts: maxAttempts, output: out
+        ) { round in
+            try await ProcessRunner(
                 arguments: Self.workerArguments(
                     url: url, schema: schema, group: deferrable.group, out: out, mode: "crash-every-job", concurrency: 1,
                     leaseMillis: 500),
                 directory: directory, name: "pg-crash-\(round)")
-            defer { worker.discard() }
-            var crashed = false
-            let ended = try await eventually(within: .seconds(20)) {
-                if !worker.isRunning {
-                    crashed = true
-                    return true
-                }
-                return try await deferrable.backend.errorQueue.entry(id: id) != nil
-            }
-            try #require(ended, "round \(round): the worker neither crashed nor dead-lettered the job: \(worker.output)")
-            if crashed {
-                #expect(worker.process.terminationStatus == 137, "\(worker.output)")
-                crashes += 1
-            } else {
-                record = try await deferrable.backend.errorQueue.entry(id: id)?.error
-                break
-            }
         }
-        let entry = try #require(record, "the job is not in the error queue after \(crashes) crashes")
-        #expect(entry.type == "AttemptsExhausted")
-        #expect(entry.attempts == maxAttempts)
-        #expect(crashes == maxAttempts)
-        #expect(readLines(out).filter { $0 == "crash \(id)" }.count == maxAttempts)
     }
 
     @Test("PostgreSQL restarted (fast shutdown) under load: every job whose later() returned is completed or dead-lettered")

@@ -67,8 +67,7 @@ struct SQSClient: Sendable {
                 failure = error
             }
             guard attempt < retry.maxAttempts, Self.isRetryable(failure) else { throw failure }
-            let ceiling = max(0, retry.ceiling(after: attempt).wholeNanoseconds)
-            try await Task.sleep(for: .nanoseconds(ceiling > 0 ? Int64.random(in: 0...ceiling) : 0))
+            try await retry.pause(after: attempt)
             attempt += 1
         }
     }

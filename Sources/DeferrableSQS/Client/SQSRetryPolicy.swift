@@ -1,3 +1,5 @@
+import Deferrable
+
 /// How a throttled or failed SQS request is retried: up to `maxAttempts` in all, waiting a random time up to
 /// `base × 2^(attempt-1)`, capped at `cap` ("full jitter"), between attempts.
 ///
@@ -20,6 +22,12 @@ public struct SQSRetryPolicy: Sendable, Hashable {
         let doublings = min(max(attempt - 1, 0), 30)
         let grown = base * (1 << doublings)
         return min(grown, cap)
+    }
+
+    /// Sleeps a random time up to ``ceiling(after:)`` of `attempt`.
+    func pause(after attempt: Int) async throws {
+        let ceiling = max(0, ceiling(after: attempt).wholeNanoseconds)
+        try await Task.sleep(for: .nanoseconds(ceiling > 0 ? Int64.random(in: 0...ceiling) : 0))
     }
 
     /// Whether an answer with this status and code is worth another attempt.

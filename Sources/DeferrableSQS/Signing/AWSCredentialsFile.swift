@@ -33,4 +33,20 @@ extension AWSCredentials {
             throw .profileNotFound(profile: profile, reason: error.description)
         }
     }
+
+    /// Credentials found as the AWS command-line tools find them: the environment variables
+    /// (``fromEnvironment(_:)``), else the profile `AWS_PROFILE` (or `default`) of the shared credentials file at
+    /// `AWS_SHARED_CREDENTIALS_FILE` (or `~/.aws/credentials`).
+    /// - Throws: ``AWSCredentialsError/profileNotFound(profile:reason:)`` when neither has credentials.
+    public static func standard(environment: [String: String]) throws(AWSCredentialsError) -> AWSCredentials {
+        if let credentials = fromEnvironment(environment) { return credentials }
+        let profile = environment["AWS_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        let path = environment["AWS_SHARED_CREDENTIALS_FILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "\(home)/.aws/credentials"
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw .profileNotFound(
+                profile: profile, reason: "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set and \(path) cannot be read")
+        }
+        return try fromSharedFile(text, profile: profile)
+    }
 }

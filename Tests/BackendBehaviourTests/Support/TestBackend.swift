@@ -1,6 +1,7 @@
 import Deferrable
 import DeferrablePostgres
 import DeferrableRedis
+import DeferrableSQS
 import DeferrableTestSupport
 import Foundation
 import Synchronization
@@ -20,22 +21,53 @@ enum TestBackend: Sendable, CustomTestStringConvertible {
     case redisCluster(url: String)
     /// A real PostgreSQL server at this URL (from `POSTGRES_URL`), each test on its own group.
     case postgres(url: String)
+    /// An SQS endpoint at this URL (from `SQS_ENDPOINT`: the moto emulator), each test on its own group.
+    case sqs(endpoint: String)
 
     /// Every backend available in this run: memory always, Redis when `REDIS_URL` is set, a Redis Cluster when
-    /// `REDIS_CLUSTER_URL` is, PostgreSQL when `POSTGRES_URL` is.
+    /// `REDIS_CLUSTER_URL` is, PostgreSQL when `POSTGRES_URL` is, SQS when `SQS_ENDPOINT` is.
     static var all: [TestBackend] {
         let environment = ProcessInfo.processInfo.environment
         var backends: [TestBackend] = [.memory]
         if let url = environment["REDIS_URL"] { backends.append(.redis(url: url)) }
         if let url = environment["REDIS_CLUSTER_URL"] { backends.append(.redisCluster(url: url)) }
         if let url = environment["POSTGRES_URL"] { backends.append(.postgres(url: url)) }
+        if let url = environment["SQS_ENDPOINT"] { backends.append(.sqs(endpoint: url)) }
         return backends
     }
 
     /// The backends on which a test can count the consumers waiting in `pop`: all but the shared cluster, whose
-    /// servers count the blocked clients of every test at once.
+    /// servers count the blocked clients of every test at once, and SQS, which does not say who waits.
     static var countingWaits: [TestBackend] {
-        all.filter { if case .redisCluster = $0 { false } else { true } }
+        all.filter {
+            switch $0 {
+            case .redisCluster, .sqs: false
+            default: true
+            }
+        }
+    }
+
+    /// The backends that keep results, task statistics and worker heartbeats and can show their queue: all but SQS.
+    static var keepingRecords: [TestBackend] {
+        all.filter { !$0.isSQS }
+    }
+
+    /// The backends whose error queue keeps at most `maxEntries` entries: all but SQS, which cannot trim a queue by
+    /// count.
+    static var trimmingErrorsByCount: [TestBackend] {
+        all.filter { !$0.isSQS }
+    }
+
+    /// How long a test that drives many jobs through this backend waits for them: SQS is reached through an HTTP
+    /// emulator that takes several round trips per job, so it gets longer.
+    var patience: Duration {
+        isSQS ? .seconds(60) : BackendBehaviourTests.patience
+    }
+
+    /// Whether this is SQS, where a few exact assertions are relaxed (see docs/sqs.md, "What is approximate"): it
+    /// cannot refuse a stale receipt handle, and its counts are approximate.
+    var isSQS: Bool {
+        if case .sqs = self { true } else { false }
     }
 
     var testDescription: String {
@@ -44,6 +76,7 @@ enum TestBackend: Sendable, CustomTestStringConvertible {
         case .redis: "redis"
         case .redisCluster: "redis-cluster"
         case .postgres: "postgres"
+        case .sqs: "sqs"
         }
     }
 
@@ -57,6 +90,8 @@ enum TestBackend: Sendable, CustomTestStringConvertible {
             try RedisBackendFactory(url: url, settings: RedisBackendSettings(keyPrefix: "bt", errorQueueLimits: errorQueueLimits))
         case .postgres(let url):
             try await SharedPostgresFactories.shared.factory(url: url, errorQueueLimits: errorQueueLimits)
+        case .sqs(let endpoint):
+            try await SharedSQSFactories.shared.factory(endpoint: endpoint, errorQueueLimits: errorQueueLimits)
         }
     }
 
@@ -66,6 +101,7 @@ enum TestBackend: Sendable, CustomTestStringConvertible {
         case .memory: .memory()
         case .redis: try await .redis(settings: RedisBackendSettings(keyPrefix: "bt"))
         case .redisCluster: throw NotOnThisBackend(what: "counting waiting consumers on the shared cluster (see countingWaits)")
+        case .sqs: throw NotOnThisBackend(what: "counting waiting consumers on SQS (see countingWaits)")
         case .postgres(let url):
             try await .postgres(SharedPostgresFactories.shared.factory(url: url, errorQueueLimits: ErrorQueueLimits()))
         }

@@ -13,6 +13,8 @@ extension SQSClient {
         let receiveCount: Int
         /// When the message was sent, in milliseconds since 1970 (SQS's clock).
         let sentMilliseconds: Int64?
+        /// Its string message attributes.
+        var attributes: [String: String] = [:]
     }
 
     private struct ReceiveInput: Encodable, Sendable {
@@ -22,6 +24,7 @@ extension SQSClient {
         let WaitTimeSeconds: Int
         let AttributeNames: [String]
         let MessageSystemAttributeNames: [String]
+        let MessageAttributeNames: [String]
     }
 
     private struct ReceiveOutput: Decodable, Sendable {
@@ -30,6 +33,7 @@ extension SQSClient {
             let ReceiptHandle: String
             let Body: String
             var Attributes: [String: String]?
+            var MessageAttributes: [String: AttributeValue]?
         }
 
         var Messages: [Message]?
@@ -52,7 +56,8 @@ extension SQSClient {
         let names = ["ApproximateReceiveCount", "SentTimestamp"]
         let input = ReceiveInput(
             QueueUrl: url, MaxNumberOfMessages: min(max(limit, 1), 10), VisibilityTimeout: visibilitySeconds,
-            WaitTimeSeconds: min(max(waitSeconds, 0), 20), AttributeNames: names, MessageSystemAttributeNames: names)
+            WaitTimeSeconds: min(max(waitSeconds, 0), 20), AttributeNames: names, MessageSystemAttributeNames: names,
+            MessageAttributeNames: ["All"])
         let output = try await call(
             "ReceiveMessage", input, as: ReceiveOutput.self, waiting: .seconds(input.WaitTimeSeconds))
         return try (output.Messages ?? []).map { message in
@@ -63,7 +68,8 @@ extension SQSClient {
             }
             return ReceivedMessage(
                 messageID: message.MessageId, receiptHandle: message.ReceiptHandle, body: message.Body,
-                receiveCount: count, sentMilliseconds: attributes["SentTimestamp"].flatMap { Int64($0) })
+                receiveCount: count, sentMilliseconds: attributes["SentTimestamp"].flatMap { Int64($0) },
+                attributes: (message.MessageAttributes ?? [:]).compactMapValues(\.StringValue))
         }
     }
 

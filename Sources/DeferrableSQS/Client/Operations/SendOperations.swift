@@ -3,10 +3,27 @@
 
 /// `SendMessage` and `SendMessageBatch`.
 extension SQSClient {
-    /// A message to send: its body and the seconds SQS holds it before it can be received (0 to 900).
+    /// A message to send: its body, the seconds SQS holds it before it can be received (0 to 900), and string
+    /// message attributes.
     struct OutgoingMessage: Sendable, Hashable {
         let body: String
         let delaySeconds: Int
+        var attributes: [String: String] = [:]
+    }
+
+    /// A message attribute as the JSON protocol carries it (only the `String` data type is used).
+    struct AttributeValue: Codable, Sendable, Hashable {
+        var DataType: String
+        var StringValue: String?
+
+        init(string: String) {
+            DataType = "String"
+            StringValue = string
+        }
+
+        static func wire(_ attributes: [String: String]) -> [String: AttributeValue]? {
+            attributes.isEmpty ? nil : attributes.mapValues { AttributeValue(string: $0) }
+        }
     }
 
     /// A message of a batch that SQS refused.
@@ -23,6 +40,7 @@ extension SQSClient {
         let QueueUrl: String
         let MessageBody: String
         let DelaySeconds: Int
+        let MessageAttributes: [String: AttributeValue]?
     }
 
     private struct SendOutput: Decodable, Sendable {
@@ -34,6 +52,7 @@ extension SQSClient {
             let Id: String
             let MessageBody: String
             let DelaySeconds: Int
+            let MessageAttributes: [String: AttributeValue]?
         }
 
         let QueueUrl: String
@@ -57,7 +76,9 @@ extension SQSClient {
     /// Sends `message` to the queue at `url`.
     /// - Returns: the message id SQS gave it.
     func send(_ message: OutgoingMessage, to url: String) async throws -> String {
-        let input = SendInput(QueueUrl: url, MessageBody: message.body, DelaySeconds: message.delaySeconds)
+        let input = SendInput(
+            QueueUrl: url, MessageBody: message.body, DelaySeconds: message.delaySeconds,
+            MessageAttributes: AttributeValue.wire(message.attributes))
         return try await call("SendMessage", input, as: SendOutput.self).MessageId
     }
 
@@ -66,7 +87,9 @@ extension SQSClient {
     func send(batch messages: [OutgoingMessage], to url: String) async throws -> [BatchRefusal] {
         precondition(messages.count <= Self.batchLimit, "a batch holds at most \(Self.batchLimit) messages")
         let entries = messages.enumerated().map { index, message in
-            BatchInput.Entry(Id: "m\(index)", MessageBody: message.body, DelaySeconds: message.delaySeconds)
+            BatchInput.Entry(
+                Id: "m\(index)", MessageBody: message.body, DelaySeconds: message.delaySeconds,
+                MessageAttributes: AttributeValue.wire(message.attributes))
         }
         let output = try await call("SendMessageBatch", BatchInput(QueueUrl: url, Entries: entries), as: BatchOutput.self)
         return try (output.Failed ?? []).map { failure in
