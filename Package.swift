@@ -228,7 +228,7 @@ let package = Package(
         .testTarget(
             name: "DeferrableSQSTests",
             dependencies: [
-                "DeferrableSQS", "DeferrableTestSupport",
+                "Deferrable", "DeferrableSQS", "DeferrableTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
