@@ -145,6 +145,7 @@ let package = Package(
                 "DeferrableRedis",
                 "DeferrablePostgres",
                 "DeferrableSignals",
+                "DeferrableSQS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -10,6 +10,8 @@ enum BackendSelection: String, CaseIterable, ExpressibleByArgument, Sendable {
     case both
     /// The PostgreSQL backend only (needs `--postgres`).
     case postgres
+    /// The SQS backend only (`--sqs-endpoint`, or the public endpoint of `--sqs-region`).
+    case sqs
 
     /// The backends this selection expands to, in run order.
     var kinds: [BackendKind] {
@@ -18,6 +20,7 @@ enum BackendSelection: String, CaseIterable, ExpressibleByArgument, Sendable {
         case .redis: [.redis]
         case .both: [.memory, .redis]
         case .postgres: [.postgres]
+        case .sqs: [.sqs]
         }
     }
 }
@@ -30,4 +33,6 @@ enum BackendKind: String, Sendable {
     case redis
     /// `PostgresBackendFactory`.
     case postgres
+    /// `SQSBackendFactory`.
+    case sqs
 }

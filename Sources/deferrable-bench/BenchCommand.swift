@@ -88,10 +88,19 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/postgres (the schema 'deferrable' is migrated).")
     var postgres: String?
 
+    @Option(help: "SQS endpoint URL, e.g. http://127.0.0.1:5000 (an emulator); without it, the public endpoint of --sqs-region.")
+    var sqsEndpoint: String?
+
+    @Option(help: "SQS region (credentials from the AWS environment variables or ~/.aws/credentials).")
+    var sqsRegion = "us-east-1"
+
     @Option(help: "Seconds the pgbench reference runs (PostgreSQL only).")
     var pgbenchSeconds = 5
 
-    @Option(help: "memory, redis, both or postgres (default: both with --redis, postgres with only --postgres, else memory).")
+    @Option(
+        help:
+            "memory, redis, both, postgres or sqs (default: both with --redis, postgres with only --postgres, sqs with only --sqs-endpoint, else memory)."
+    )
     var backend: BackendSelection?
 
     @Option(help: "What runs jobs in drain and the latency phases: worker (a Worker) or tasks (C tasks looping runOnce).")
@@ -159,7 +168,7 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     private func resolve() throws -> BenchSettings {
-        let selection = backend ?? (redis != nil ? .both : postgres != nil ? .postgres : .memory)
+        let selection = backend ?? (redis != nil ? .both : postgres != nil ? .postgres : sqsEndpoint != nil ? .sqs : .memory)
         var selected: [PhaseName]
         if let phases, case .success(let parsed) = PhaseName.parseList(phases) {
             selected = parsed
@@ -180,7 +189,7 @@ struct BenchCommand: AsyncParsableCommand {
             n: n, concurrency: concurrency, rate: rate, batch: batch, latencySeconds: latencySeconds,
             delayedJobs: delayedJobs, roundtrips: roundtrips, footprintJobs: footprintJobs, job: job, driver: driver,
             executor: Self.nioExecutorInstalled.load(ordering: .relaxed) ? .nio : .default, redisURL: redis,
-            postgresURL: postgres, pgbenchSeconds: pgbenchSeconds,
+            postgresURL: postgres, sqsEndpoint: sqsEndpoint, sqsRegion: sqsRegion, pgbenchSeconds: pgbenchSeconds,
             runsRedisBenchmark: redisBenchmark,
             backends: selection.kinds, phases: unique,
             runID: String(UUID().uuidString.prefix(8)).lowercased())

@@ -1,9 +1,11 @@
 import Deferrable
 import DeferrablePostgres
 import DeferrableRedis
+import DeferrableSQS
 
 /// One benchmark run: the Redis reference first (when Redis is measured), then every phase on every backend (on
-/// PostgreSQL after migrating the schema and measuring the `pgbench` reference),
+/// PostgreSQL after migrating the schema and measuring the `pgbench` reference, on SQS after measuring plain
+/// `SendMessage` calls),
 /// `memory-footprint` last (it leaves the process's peak RSS high). Each result is printed as a JSON line as
 /// soon as it is measured. A phase that needs job results on a backend that keeps none is skipped with a line on
 /// standard error (and no JSON line).
@@ -34,6 +36,7 @@ struct BenchRun {
             for kind in settings.backends {
                 let factory = try await makeRedisFactory(kind)
                 let postgresFactory = try await makePostgresFactory(kind)
+                let sqsFactory = try makeSQSFactory(kind)
                 do {
                     var backendReference = reference
                     if postgresFactory != nil {
@@ -41,9 +44,15 @@ struct BenchRun {
                         report(pgbench)
                         backendReference = pgbench.jobsPerSecond
                     }
+                    if let sqsFactory {
+                        StandardStreams.error("reference: plain SendMessage through the library's SQS client\n")
+                        let send = try await SQSSendReference(factory: sqsFactory, n: settings.n, runID: settings.runID).run()
+                        report(send)
+                        backendReference = send.jobsPerSecond
+                    }
                     let context = PhaseContext(
-                        settings: settings, backend: kind, redisFactory: factory, postgresFactory: postgresFactory, incr: incr,
-                        referenceOpsPerSecond: backendReference)
+                        settings: settings, backend: kind, redisFactory: factory, postgresFactory: postgresFactory,
+                        sqsFactory: sqsFactory, incr: incr, referenceOpsPerSecond: backendReference)
                     for phase in settings.phases where phase != .reference && phase != .memoryFootprint && !phase.isInProcess {
                         StandardStreams.error("\(phase.rawValue) on \(kind.rawValue)\n")
                         do {
@@ -59,10 +68,12 @@ struct BenchRun {
                 } catch {
                     await factory?.close()
                     await postgresFactory?.close()
+                    await sqsFactory?.close()
                     throw error
                 }
                 await factory?.close()
                 await postgresFactory?.close()
+                await sqsFactory?.close()
             }
             if settings.backends.contains(.memory) {
                 for phase in settings.phases where phase.isInProcess {
@@ -130,6 +141,11 @@ struct BenchRun {
             throw error
         }
         return factory
+    }
+
+    private func makeSQSFactory(_ kind: BackendKind) throws -> SQSBackendFactory? {
+        guard kind == .sqs else { return nil }
+        return try SQSBackendFactory(region: settings.sqsRegion, endpoint: settings.sqsEndpoint, queuePrefix: "bench")
     }
 
     private func makeIncrTarget() async throws -> IncrTarget? {

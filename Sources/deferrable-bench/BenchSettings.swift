@@ -26,6 +26,10 @@ struct BenchSettings: Sendable {
     var redisURL: String?
     /// The PostgreSQL URL, if any.
     var postgresURL: String?
+    /// The SQS endpoint URL, if any (else the region's public endpoint).
+    var sqsEndpoint: String?
+    /// The SQS region requests are signed for.
+    var sqsRegion: String
     /// Seconds the `pgbench` reference runs.
     var pgbenchSeconds: Int
     /// Whether to also run the external `redis-benchmark` when it is on PATH.

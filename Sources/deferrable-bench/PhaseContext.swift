@@ -1,6 +1,7 @@
 import Deferrable
 import DeferrablePostgres
 import DeferrableRedis
+import DeferrableSQS
 
 /// What a phase needs: the settings, the backend under test, the job body's Redis target and the reference.
 struct PhaseContext: Sendable {
@@ -12,17 +13,21 @@ struct PhaseContext: Sendable {
     let redisFactory: RedisBackendFactory?
     /// The shared PostgreSQL factory (schema migrated) when `backend` is `.postgres`.
     var postgresFactory: PostgresBackendFactory? = nil
+    /// The shared SQS factory when `backend` is `.sqs`.
+    var sqsFactory: SQSBackendFactory? = nil
     /// Where `--job incr` increments.
     let incr: IncrTarget?
     /// The backend's reference, measured earlier in this run: unpipelined LPUSH ops/s through the library client
-    /// for Redis, `pgbench` one-row INSERT transactions/s for PostgreSQL.
+    /// for Redis, `pgbench` one-row INSERT transactions/s for PostgreSQL, one plain `SendMessage` at a time through
+    /// the library's SQS client for SQS.
     let referenceOpsPerSecond: Double?
 
     /// A factory for one phase: a fresh one for memory (so its memory is released afterwards), the shared one
-    /// for Redis and PostgreSQL (their connections are warm).
+    /// for Redis, PostgreSQL and SQS (their connections are warm).
     func makeFactory() -> any BackendFactory {
         if let redisFactory { return redisFactory }
         if let postgresFactory { return postgresFactory }
+        if let sqsFactory { return sqsFactory }
         return MemoryBackendFactory()
     }
 

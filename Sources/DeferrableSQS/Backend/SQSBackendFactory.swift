@@ -20,7 +20,7 @@ public final class SQSBackendFactory: BackendFactory {
     public let settings: SQSBackendSettings
 
     private let http: HTTPClient
-    private let client: SQSClient
+    fileprivate let client: SQSClient
     private let directory: SQSQueueDirectory
     private let settlements = SQSSettlementMemo()
 
@@ -97,5 +97,16 @@ public final class SQSBackendFactory: BackendFactory {
         guard prefix.utf8.count <= maximumQueueNameLength - 2 - errorQueueSuffix.utf8.count else {
             throw .invalidQueueName(prefix, reason: "the prefix leaves no room for a group name within 80 characters")
         }
+    }
+}
+
+extension SQSBackendFactory {
+    /// Sends `body` as a plain message (no attributes, no envelope) to the main queue of `group`: one `SendMessage`,
+    /// the benchmark's reference for the cost of a push.
+    package func sendPlainMessage(_ body: String, group: String) async throws {
+        let backend = try makeBackend(group: group)
+        guard let queue = backend.queue as? SQSJobQueue else { return }
+        _ = try await client.send(
+            SQSClient.OutgoingMessage(body: body, delaySeconds: 0), to: try await queue.group.mainQueue().url)
     }
 }

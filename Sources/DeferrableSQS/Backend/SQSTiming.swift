@@ -23,11 +23,17 @@ enum SQSTiming {
     }
 
     /// The long-polling wait of one receive with `remaining` to wait: its whole seconds, at most 20 s, so a wait
-    /// never outlasts its deadline; 0 (a short poll) when less than a second remains.
+    /// outlasts its deadline by at most ``waitTolerance``; 0 (a short poll) when less than a second (minus the
+    /// tolerance) remains.
     static func waitSeconds(for remaining: Duration) -> Int {
         guard remaining > .zero else { return 0 }
-        return min(maximumWaitSeconds, Int(clamping: remaining.wholeMilliseconds / 1000))
+        let millis = remaining.wholeMilliseconds.addingSaturated(waitTolerance.wholeMilliseconds)
+        return min(maximumWaitSeconds, Int(clamping: millis / 1000))
     }
+
+    /// How much a long poll may outlast its wait: a wait of one second, measured a moment after it was asked for, is
+    /// still one long poll rather than ten short ones.
+    static let waitTolerance = Duration.milliseconds(50)
 
     /// The pause between short polls while less than a second of a wait remains.
     static let shortPollPause = Duration.milliseconds(100)
