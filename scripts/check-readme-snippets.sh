@@ -58,6 +58,7 @@ let package = Package(
                 .product(name: "DeferrableRedis", package: "$identity"),
                 .product(name: "DeferrablePostgres", package: "$identity"),
                 .product(name: "DeferrableSignals", package: "$identity"),
+                .product(name: "DeferrableSQS", package: "$identity"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         )
