@@ -5,9 +5,9 @@ import Synchronization
 /// The producer side: building envelopes and pushing them.
 extension Deferrable {
     /// Pushes one job (`later()`): no arrays on the way, as this is the common call.
-    func pushOne<Args: Encodable & Sendable>(name: String, args: Args) async throws -> JobReceipt {
-        let registration = try registration(forPushing: name)
-        let metadata = await produceMetadata()
+    func pushOne<Args: Encodable & Sendable>(name: String, args: Args, options: PushOptions) async throws -> JobReceipt {
+        let registration = try registration(forPushing: name, options: options)
+        let metadata = try merged(await produceMetadata(), options.metadata, job: name)
         let job = try prepare(
             registration: registration, args: args, metadata: metadata, keepsValues: backend.queue.keepsEnvelopeValues)
         if let debounce = registration.options.debounce, let debouncer {
@@ -18,9 +18,9 @@ extension Deferrable {
     }
 
     /// Pushes a batch (`laterMany()`): all of it or, when one job cannot be encoded, none of it.
-    func push<Args: Encodable & Sendable>(name: String, args: [Args]) async throws -> [JobReceipt] {
-        let registration = try registration(forPushing: name)
-        let metadata = await produceMetadata()
+    func push<Args: Encodable & Sendable>(name: String, args: [Args], options: PushOptions) async throws -> [JobReceipt] {
+        let registration = try registration(forPushing: name, options: options)
+        let metadata = try merged(await produceMetadata(), options.metadata, job: name)
         // Every job is encoded before anything is pushed, so a bad argument fails the whole batch with nothing stored.
         let prepared =
             args.count >= Self.parallelPreparationThreshold && Self.preparationSlices > 1
@@ -73,11 +73,49 @@ extension Deferrable {
         return receipts
     }
 
-    private func registration(forPushing name: String) throws -> JobRegistration {
-        guard let registration = registration(named: name) else {
+    /// The registration of `name` with the options of this push applied.
+    private func registration(forPushing name: String, options push: PushOptions = .none) throws -> JobRegistration {
+        guard var registration = registration(named: name) else {
             throw DeferrableError.invalidOption(job: name, reason: "the job is not registered on this instance")
         }
+        guard !push.isEmpty else { return registration }
+        if push.delay != nil || push.runAt != nil {
+            guard push.delay == nil || push.runAt == nil else {
+                throw DeferrableError.invalidOption(job: name, reason: "give delay or runAt, not both")
+            }
+            guard registration.options.debounce == nil else {
+                throw DeferrableError.invalidOption(job: name, reason: "a debounced job's delay is decided by its debouncer")
+            }
+            let delay =
+                push.delay
+                ?? push.runAt.map { Duration.milliseconds(max(0, Self.epochMillis($0).subtractingSaturated(clock.nowMillis()))) }
+            registration.options.delay = delay.map { .fixed($0) }
+        }
+        if let maxAttempts = push.maxAttempts {
+            if let problem = OptionBounds.problem(maxAttempts: maxAttempts) {
+                throw DeferrableError.invalidOption(job: name, reason: problem)
+            }
+            registration.options.maxAttempts = maxAttempts
+        }
+        if let ttl = push.ttl { registration.options.ttl = .fixed(ttl) }
         return registration
+    }
+
+    /// `date` in epoch milliseconds, clamped to `Int64` (a NaN date is the epoch).
+    static func epochMillis(_ date: Date) -> Int64 {
+        let millis = (date.timeIntervalSince1970 * 1000).rounded(.down)
+        guard !millis.isNaN else { return 0 }
+        if millis >= 9.2e18 { return .max }
+        if millis <= -9.2e18 { return .min }
+        return Int64(millis)
+    }
+
+    /// The providers' metadata with a push's extra entries; a key in both is refused.
+    private func merged(_ provided: [String: String], _ extra: [String: String], job: String) throws -> [String: String] {
+        guard !extra.isEmpty else { return provided }
+        return try provided.merging(extra) { _, _ in
+            throw DeferrableError.invalidOption(job: job, reason: "a metadata key of the push is also a metadata provider's namespace")
+        }
     }
 
     /// Reports a job pushed (not debounced) and makes its receipt.

@@ -41,10 +41,18 @@ extension Deferrable {
         return resolved
     }
 
-    /// Adds a registration under its name.
+    /// Adds a registration under its name. A body replaces a push-only registration of the same name and argument
+    /// type; a push-only registration of a name already registered changes nothing.
     func register(_ registration: JobRegistration) throws {
         try registry.withLock { registry throws(DeferrableError) in
-            guard registry.jobs[registration.name] == nil else { throw .duplicateJobName(registration.name) }
+            if let existing = registry.jobs[registration.name] {
+                if existing.runsHere, registration.runsHere { throw .duplicateJobName(registration.name) }
+                guard existing.argumentType == registration.argumentType else {
+                    throw .invalidOption(
+                        job: registration.name, reason: "the name is already registered on this instance with another argument type")
+                }
+                if !registration.runsHere { return }
+            }
             registry.jobs[registration.name] = registration
             registry.namesAnnounced = false
             namesToAnnounce.store(true, ordering: .releasing)
@@ -53,5 +61,10 @@ extension Deferrable {
 
     func registration(named name: String) -> JobRegistration? {
         registry.withLock { $0.jobs[name] }
+    }
+
+    /// The registration of `name` when this instance runs it (not a push-only one).
+    func runnableRegistration(named name: String) -> JobRegistration? {
+        registration(named: name).flatMap { $0.runsHere ? $0 : nil }
     }
 }

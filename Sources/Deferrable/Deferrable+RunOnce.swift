@@ -58,7 +58,7 @@ extension Deferrable {
         let ref = envelope.ref
         await emit(DeferrableEvent(kind: .pop, job: ref, envelope: envelope))
         let usedAttempts = envelope.attempts.addingSaturated(leased.reclaims)
-        let registration = registration(named: envelope.name)
+        let registration = runnableRegistration(named: envelope.name)
         // Counted under its name only when this consumer runs jobs of that name, so a typo cannot create rows.
         let countedName = registration == nil ? TaskStatistics.unknownName : envelope.name
         // Unknown for a job whose lease lapsed: it became runnable again when the lapse was noticed, which the

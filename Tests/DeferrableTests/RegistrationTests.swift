@@ -172,11 +172,8 @@ struct RegistrationTests {
 
     @Test("a producer and a consumer on the same factory share the group's jobs")
     func producerConsumer() async throws {
-        let clock = ManualClock()
-        let factory = MemoryBackendFactory(clock: clock)
-        let group = uniqueGroup()
-        let producer = try Deferrable(factory: factory, group: group, clock: clock)
-        let consumer = try Deferrable(factory: factory, group: group, clock: clock)
+        let shared = try SharedGroup()
+        let (producer, consumer) = (shared.producer, shared.consumer)
         let seen = Locked<[Int]>([])
         let handle = try producer.register("shared") { (_: Payload, _) in Issue.record("the producer must not run it") }
         try consumer.register("shared") { (args: Payload, _) in seen.append(args.n) }

@@ -9,7 +9,16 @@ public struct JobHandle<Args: Codable & Sendable>: Sendable {
     /// - Throws: ``DeferrableError`` for bad input, or the backend's error if the push failed (nothing was pushed then).
     @discardableResult
     public func later(_ args: Args) async throws -> JobReceipt {
-        try await deferrable.pushOne(name: name, args: args)
+        try await deferrable.pushOne(name: name, args: args, options: .none)
+    }
+
+    /// Pushes the job with `args` and options of this push (delay or run-at date, attempts, TTL, metadata) over the
+    /// registered ones.
+    /// - Throws: ``DeferrableError/invalidOption(job:reason:)`` when an option is out of range, both `delay` and
+    ///   `runAt` are given, a delay is given for a debounced job, or a metadata key is a provider's namespace.
+    @discardableResult
+    public func later(_ args: Args, options: PushOptions) async throws -> JobReceipt {
+        try await deferrable.pushOne(name: name, args: args, options: options)
     }
 
     /// Pushes the job as ``later(_:)`` does, handing it to `push` instead of the backend's queue (a backend module's
@@ -29,8 +38,15 @@ public struct JobHandle<Args: Codable & Sendable>: Sendable {
     /// Pushes one job per element of `args` in one batch (one round trip on Redis).
     @discardableResult
     public func laterMany(_ args: [Args]) async throws -> [JobReceipt] {
+        try await laterMany(args, options: .none)
+    }
+
+    /// Pushes one job per element of `args` in one batch, each with the options of this push (see
+    /// ``later(_:options:)``).
+    @discardableResult
+    public func laterMany(_ args: [Args], options: PushOptions) async throws -> [JobReceipt] {
         guard !args.isEmpty else { return [] }
-        return try await deferrable.push(name: name, args: args)
+        return try await deferrable.push(name: name, args: args, options: options)
     }
 }
 

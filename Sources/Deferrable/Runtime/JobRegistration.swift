@@ -111,9 +111,15 @@ struct JobRegistration: Sendable {
     typealias Prepare = @Sendable ([UInt8]) throws -> @Sendable (JobContext) async throws -> ReturnedValue?
 
     let name: String
-    let options: ResolvedJobOptions
+    /// The options; a push with ``PushOptions`` works on a copy with them applied.
+    var options: ResolvedJobOptions
     /// Whether the body returns a value (its envelopes then carry a result TTL).
     let returnsValue: Bool
+    /// The argument type's identity, so that one name cannot be pushed with two types from one instance.
+    var argumentType: ObjectIdentifier? = nil
+    /// `false` for a job this instance only pushes (``Deferrable/producer(for:)``): a consumer of this instance treats
+    /// it as not registered.
+    var runsHere = true
     let prepare: Prepare
 
     static func make<Args: Codable & Sendable>(
@@ -121,7 +127,7 @@ struct JobRegistration: Sendable {
         options: ResolvedJobOptions,
         body: @escaping @Sendable (Args, JobContext) async throws -> Void
     ) -> JobRegistration {
-        JobRegistration(name: name, options: options, returnsValue: false) { bytes in
+        JobRegistration(name: name, options: options, returnsValue: false, argumentType: ObjectIdentifier(Args.self)) { bytes in
             let args = try ArgumentsDecoder.decode(Args.self, from: bytes)
             return { context in
                 try await body(args, context)
@@ -135,7 +141,7 @@ struct JobRegistration: Sendable {
         options: ResolvedJobOptions,
         returning body: @escaping @Sendable (Args, JobContext) async throws -> Value
     ) -> JobRegistration {
-        JobRegistration(name: name, options: options, returnsValue: true) { bytes in
+        JobRegistration(name: name, options: options, returnsValue: true, argumentType: ObjectIdentifier(Args.self)) { bytes in
             let args = try ArgumentsDecoder.decode(Args.self, from: bytes)
             return { context in
                 let value = try await body(args, context)
@@ -145,6 +151,17 @@ struct JobRegistration: Sendable {
                     return .notEncodable(String(describing: error))
                 }
             }
+        }
+    }
+
+    /// A job pushed from this instance and run elsewhere: no body here.
+    static func pushOnly<Args: Codable & Sendable>(name: String, options: ResolvedJobOptions, argumentType: Args.Type)
+        -> JobRegistration
+    {
+        JobRegistration(
+            name: name, options: options, returnsValue: false, argumentType: ObjectIdentifier(Args.self), runsHere: false
+        ) { _ in
+            throw DeferrableError.invalidOption(job: name, reason: "this instance only pushes the job; its body is registered elsewhere")
         }
     }
 }

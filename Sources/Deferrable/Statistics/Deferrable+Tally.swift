@@ -5,7 +5,7 @@ extension Deferrable {
     func untouchedHandBackTally(_ leased: LeasedJob) -> TaskTally? {
         guard countsStatistics else { return nil }
         let name = leased.envelope?.name ?? JobEnvelope.name(inPrefix: leased.payload.prefix(JobEnvelope.nameHeadBytes))
-        let counted = name.flatMap { registration(named: $0) == nil ? nil : $0 } ?? TaskStatistics.unknownName
+        let counted = name.flatMap { runnableRegistration(named: $0) == nil ? nil : $0 } ?? TaskStatistics.unknownName
         return TaskTally(name: counted, outcome: .handedBack)
     }
 }

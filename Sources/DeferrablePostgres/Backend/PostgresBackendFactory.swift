@@ -12,7 +12,7 @@ import PostgresNIO
 /// try await factory.migrate()
 /// let deferrable = try Deferrable(factory: factory, group: "mail")
 /// ```
-public final class PostgresBackendFactory: BackendFactory, GroupCatalog {
+public final class PostgresBackendFactory: ConnectedBackendFactory, GroupCatalog {
     /// The settings.
     public let settings: PostgresBackendSettings
     /// The schema that holds the tables.

@@ -9,7 +9,7 @@ import Logging
 /// let factory = try RedisBackendFactory(url: "redis://127.0.0.1:6379")
 /// let deferrable = try Deferrable(factory: factory, group: "emails")
 /// ```
-public final class RedisBackendFactory: BackendFactory {
+public final class RedisBackendFactory: ConnectedBackendFactory {
     /// The client every backend of this factory uses.
     public let client: RedisClient
     /// Backend settings.

@@ -8,7 +8,7 @@ import NIOCore
 ///
 /// The factory owns a pool of HTTP connections: call ``close()`` when done with it. Queues are created (or found) on
 /// first use, unless ``SQSBackendSettings/createsQueues`` is off.
-public final class SQSBackendFactory: BackendFactory {
+public final class SQSBackendFactory: ConnectedBackendFactory {
     /// The longest SQS queue name.
     static let maximumQueueNameLength = 80
     static let errorQueueSuffix = "-errors"

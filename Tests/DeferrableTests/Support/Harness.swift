@@ -118,3 +118,17 @@ extension RunOutcome {
         if case .retried = self { true } else { false }
     }
 }
+
+/// A producer and a consumer instance over one group of one memory factory, on one manual clock.
+struct SharedGroup {
+    let clock = ManualClock()
+    let group = uniqueGroup()
+    let producer: Deferrable
+    let consumer: Deferrable
+
+    init() throws {
+        let factory = MemoryBackendFactory(clock: clock)
+        producer = try Deferrable(factory: factory, group: group, clock: clock)
+        consumer = try Deferrable(factory: factory, group: group, clock: clock)
+    }
+}
