@@ -105,7 +105,7 @@ extension Deferrable {
         let attempt = usedAttempts + 1
         let context = JobContext(
             id: ref.id, name: ref.name, group: group, attempt: attempt, maxAttempts: envelope.maxAttempts,
-            firstPushedAt: envelope.firstPushedAt, metadata: envelope.metadata,
+            firstPushedAt: envelope.firstPushedAt, queuedAt: envelope.runnableAt, metadata: envelope.metadata,
             fence: JobFence(attempt: attempt, leaseToken: leased.leaseToken), baseLogger: logger)
         let timeLimit = envelope.timeLimitMillis.map { Duration.milliseconds($0) } ?? registration.options.timeLimit ?? defaultTimeLimit
         let returned = registration.returnsValue ? ResultSlot() : nil

@@ -14,6 +14,9 @@ public struct JobContext: Sendable {
     public let maxAttempts: Int
     /// Time of the first `later()` (epoch ms).
     public let firstPushedAt: Int64
+    /// When this run's job became runnable (epoch ms, the producer's clock): its push, retry, reschedule or hand-back
+    /// plus any delay. The wait in the queue is the pop time minus this.
+    public let queuedAt: Int64
     /// Metadata written at `later()` time, by namespace.
     public let metadata: [String: String]
     /// Identifies this run (its attempt and lease token) for fencing writes to downstream systems: see ``JobFence``.
