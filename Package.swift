@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "DeferrablePostgres", targets: ["DeferrablePostgres"]),
         .library(name: "DeferrableSignals", targets: ["DeferrableSignals"]),
         .library(name: "DeferrableSQS", targets: ["DeferrableSQS"]),
+        .library(name: "DeferrableTesting", targets: ["DeferrableTesting"]),
         .executable(name: "deferrable-demo", targets: ["deferrable-demo"]),
         .executable(name: "deferrable", targets: ["deferrable-cli"]),
         .executable(name: "deferrable-bench", targets: ["deferrable-bench"]),
@@ -54,6 +55,11 @@ let package = Package(
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "DeferrableTesting",
+            dependencies: ["Deferrable"],
             swiftSettings: strictSettings
         ),
         .target(
@@ -224,6 +230,11 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DeferrableTestingTests",
+            dependencies: ["Deferrable", "DeferrableTesting", "DeferrableTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -127,7 +127,7 @@ else
     env -u REDIS_CLUSTER_URL swift test --skip-build --filter DelayedStartTests
     # The shared behaviour, debounce and worker suites with the cluster as their only server backend.
     log "on the Redis Cluster: swift test --skip-build --filter BackendBehaviourTests --filter DebounceTests --filter WorkerTests --filter ClusterClientTests"
-    env -u REDIS_URL -u POSTGRES_URL swift test --skip-build --filter BackendBehaviourTests --filter DebounceTests \
+    env -u REDIS_URL -u POSTGRES_URL -u SQS_ENDPOINT swift test --skip-build --filter BackendBehaviourTests --filter DebounceTests \
         --filter WorkerTests --filter ClusterClientTests --skip DelayedStartTests
     log "swift test --skip-build --filter CLITests --filter DashboardTests"
     env -u REDIS_CLUSTER_URL swift test --skip-build --filter CLITests --filter DashboardTests
