@@ -8,12 +8,16 @@ extension Deferrable {
     func pushOne<Args: Encodable & Sendable>(name: String, args: Args, options: PushOptions) async throws -> JobReceipt {
         let registration = try registration(forPushing: name, options: options)
         let metadata = try merged(await produceMetadata(), options.metadata, job: name)
+        let middlewares = self.middlewares
         let job = try prepare(
-            registration: registration, args: args, metadata: metadata, keepsValues: backend.queue.keepsEnvelopeValues)
+            registration: registration, args: args, metadata: metadata, keepsValues: backend.queue.keepsEnvelopeValues,
+            middlewares: middlewares)
         if let debounce = registration.options.debounce, let debouncer {
-            return try await pushDebounced(job, debounce: debounce, debouncer: debouncer, ttl: registration.options.ttl)
+            return try await pushing([job], middlewares: middlewares) {
+                try await pushDebounced(job, debounce: debounce, debouncer: debouncer, ttl: registration.options.ttl)
+            }
         }
-        try await backend.queue.push(job.outgoing)
+        try await pushing([job], middlewares: middlewares) { try await backend.queue.push(job.outgoing) }
         return await published(job)
     }
 
@@ -21,22 +25,28 @@ extension Deferrable {
     func push<Args: Encodable & Sendable>(name: String, args: [Args], options: PushOptions) async throws -> [JobReceipt] {
         let registration = try registration(forPushing: name, options: options)
         let metadata = try merged(await produceMetadata(), options.metadata, job: name)
+        let middlewares = self.middlewares
         // Every job is encoded before anything is pushed, so a bad argument fails the whole batch with nothing stored.
         let prepared =
             args.count >= Self.parallelPreparationThreshold && Self.preparationSlices > 1
-            ? try await prepareInParallel(registration: registration, args: args, metadata: metadata)
-            : try prepareSlice(registration: registration, args: args[...], metadata: metadata)
+            ? try await prepareInParallel(registration: registration, args: args, metadata: metadata, middlewares: middlewares)
+            : try prepareSlice(registration: registration, args: args[...], metadata: metadata, middlewares: middlewares)
         if let debounce = registration.options.debounce, let debouncer {
             var receipts: [JobReceipt] = []
             for job in prepared {
-                receipts.append(try await pushDebounced(job, debounce: debounce, debouncer: debouncer, ttl: registration.options.ttl))
+                receipts.append(
+                    try await pushing([job], middlewares: middlewares) {
+                        try await pushDebounced(job, debounce: debounce, debouncer: debouncer, ttl: registration.options.ttl)
+                    })
             }
             return receipts
         }
-        if prepared.count == 1 {
-            try await backend.queue.push(prepared[0].outgoing)
-        } else {
-            try await backend.queue.pushBatch(prepared.map(\.outgoing))
+        try await pushing(prepared, middlewares: middlewares) {
+            if prepared.count == 1 {
+                try await backend.queue.push(prepared[0].outgoing)
+            } else {
+                try await backend.queue.pushBatch(prepared.map(\.outgoing))
+            }
         }
         var receipts: [JobReceipt] = []
         receipts.reserveCapacity(prepared.count)
@@ -64,9 +74,10 @@ extension Deferrable {
                 job: name, reason: "a debounced job cannot be pushed inside a transaction: its debouncer decides outside it")
         }
         let metadata = await produceMetadata()
-        let prepared = try prepareSlice(registration: registration, args: args[...], metadata: metadata)
+        let middlewares = self.middlewares
+        let prepared = try prepareSlice(registration: registration, args: args[...], metadata: metadata, middlewares: middlewares)
         guard !prepared.isEmpty else { return [] }
-        try await push(prepared.map(\.outgoing))
+        try await pushing(prepared, middlewares: middlewares) { try await push(prepared.map(\.outgoing)) }
         var receipts: [JobReceipt] = []
         receipts.reserveCapacity(prepared.count)
         for job in prepared { receipts.append(await published(job)) }
@@ -118,6 +129,19 @@ extension Deferrable {
         }
     }
 
+    /// Runs `push` and tells `middlewares` how it went for each of `jobs`.
+    private func pushing<T>(_ jobs: [PreparedJob], middlewares: [any JobMiddleware], _ push: () async throws -> T) async throws -> T {
+        guard !middlewares.isEmpty else { return try await push() }
+        do {
+            let value = try await push()
+            await notifyPushed(jobs.map(\.envelope), error: nil, middlewares: middlewares)
+            return value
+        } catch {
+            await notifyPushed(jobs.map(\.envelope), error: error, middlewares: middlewares)
+            throw error
+        }
+    }
+
     /// Reports a job pushed (not debounced) and makes its receipt.
     private func published(_ job: PreparedJob) async -> JobReceipt {
         await emit(DeferrableEvent(kind: .push, job: job.envelope.ref, envelope: job.envelope))
@@ -141,14 +165,19 @@ extension Deferrable {
     /// Encodes a large batch in one slice per core (up to 4), concurrently; the first error in batch order is the one
     /// thrown.
     private func prepareInParallel<Args: Encodable & Sendable>(
-        registration: JobRegistration, args: [Args], metadata: [String: String]
+        registration: JobRegistration, args: [Args], metadata: [String: String], middlewares: [any JobMiddleware]
     ) async throws -> [PreparedJob] {
         let size = (args.count + Self.preparationSlices - 1) / Self.preparationSlices
         let results = await withTaskGroup(of: (Int, Result<[PreparedJob], any Error>).self) { group in
             for (index, start) in stride(from: 0, to: args.count, by: size).enumerated() {
                 let slice = args[start..<min(start + size, args.count)]
                 group.addTask {
-                    (index, Result { try self.prepareSlice(registration: registration, args: slice, metadata: metadata) })
+                    (
+                        index,
+                        Result {
+                            try self.prepareSlice(registration: registration, args: slice, metadata: metadata, middlewares: middlewares)
+                        }
+                    )
                 }
             }
             var results: [(Int, Result<[PreparedJob], any Error>)] = []
@@ -162,13 +191,15 @@ extension Deferrable {
     }
 
     private func prepareSlice<Args: Encodable>(
-        registration: JobRegistration, args: ArraySlice<Args>, metadata: [String: String]
+        registration: JobRegistration, args: ArraySlice<Args>, metadata: [String: String], middlewares: [any JobMiddleware]
     ) throws -> [PreparedJob] {
         let keepsValues = backend.queue.keepsEnvelopeValues
         var prepared: [PreparedJob] = []
         prepared.reserveCapacity(args.count)
         for value in args {
-            prepared.append(try prepare(registration: registration, args: value, metadata: metadata, keepsValues: keepsValues))
+            prepared.append(
+                try prepare(registration: registration, args: value, metadata: metadata, keepsValues: keepsValues, middlewares: middlewares)
+            )
         }
         return prepared
     }
@@ -183,9 +214,11 @@ extension Deferrable {
         registration: JobRegistration,
         args: Args,
         metadata: [String: String],
-        keepsValues: Bool
+        keepsValues: Bool,
+        middlewares: [any JobMiddleware]
     ) throws -> PreparedJob {
-        let (envelope, delay) = try makeEnvelope(registration: registration, args: args, metadata: metadata)
+        var (envelope, delay) = try makeEnvelope(registration: registration, args: args, metadata: metadata)
+        for middleware in middlewares { try middleware.willPush(&envelope) }
         if keepsValues, EnvelopeCodec.maximumEncodedSize(envelope) <= defaults.maxEnvelopeBytes {
             return PreparedJob(envelope: envelope, outgoing: OutgoingJob(envelope: envelope, delay: delay))
         }

@@ -30,7 +30,13 @@ extension Deferrable {
         let started = ContinuousClock.now
         return try await leaseKeeper.holding(leased) { hold in
             do {
-                return try await process(hold, started: started, defaultTimeLimit: defaultTimeLimit)
+                let middlewares = self.middlewares
+                let outcome = try await process(hold, started: started, defaultTimeLimit: defaultTimeLimit, middlewares: middlewares)
+                if !middlewares.isEmpty {
+                    let envelope = try? self.envelope(of: leased)
+                    for middleware in middlewares { await middleware.didSettle(envelope, outcome: outcome) }
+                }
+                return outcome
             } catch {
                 let ref = (try? envelope(of: leased))?.ref ?? JobRef(id: leased.id, name: "?", group: group)
                 let record = ErrorRecord(
@@ -42,7 +48,9 @@ extension Deferrable {
         }
     }
 
-    private func process(_ hold: LeaseHold, started: ContinuousClock.Instant, defaultTimeLimit: Duration?) async throws -> RunOutcome {
+    private func process(
+        _ hold: LeaseHold, started: ContinuousClock.Instant, defaultTimeLimit: Duration?, middlewares: [any JobMiddleware]
+    ) async throws -> RunOutcome {
         let leased = hold.job
         let envelope: JobEnvelope
         do {
@@ -57,6 +65,7 @@ extension Deferrable {
         }
         let ref = envelope.ref
         await emit(DeferrableEvent(kind: .pop, job: ref, envelope: envelope))
+        for middleware in middlewares { await middleware.didPop(envelope) }
         let usedAttempts = envelope.attempts.addingSaturated(leased.reclaims)
         let registration = runnableRegistration(named: envelope.name)
         // Counted under its name only when this consumer runs jobs of that name, so a typo cannot create rows.
@@ -124,8 +133,10 @@ extension Deferrable {
             try await hold.cancellingOnLoss {
                 try await self.runWithMetadata(envelope.metadata) {
                     try await withTimeLimit(timeLimit) {
-                        let value = try await run(context)
-                        returned?.store(value)
+                        try await self.runThrough(middlewares[...], envelope: envelope, context: context) {
+                            let value = try await run(context)
+                            returned?.store(value)
+                        }
                     }
                 }
             }

@@ -17,6 +17,7 @@ public final class Deferrable: Sendable {
         var jobs: [String: JobRegistration] = [:]
         var observers: [any DeferrableObserver] = []
         var metadataProviders: [any MetadataProvider] = []
+        var middlewares: [any JobMiddleware] = []
         /// Whether the job names registered now were announced to the task statistics (``announceNamesIfNeeded()``).
         var namesAnnounced = false
         /// No announcement is tried before this instant (set after a failed one).
