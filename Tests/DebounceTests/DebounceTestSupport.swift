@@ -74,9 +74,12 @@ enum DebounceSetup: Sendable, CustomStringConvertible {
             return try Deferrable(factory: MemoryBackendFactory(), group: group, debouncer: PostgresDebouncer(factory: factory))
         case .sqsBackendRedisDebouncer:
             let client = RedisClient(configuration: try RedisConfiguration(url: Self.redisURL!))
-            return try Deferrable(
+            let deferrable = try Deferrable(
                 factory: try SQSDebounceQueues.factory.get(), group: group,
                 debouncer: RedisDebouncer(client: client, keyPrefix: "deb-test"))
+            // Creates the group's queues now, so that the first push of a timeline is one request, not three.
+            _ = try await deferrable.stats()
+            return deferrable
         }
     }
 }
