@@ -22,7 +22,6 @@ public final class SQSBackendFactory: ConnectedBackendFactory {
     private let http: HTTPClient
     fileprivate let client: SQSClient
     private let directory: SQSQueueDirectory
-    private let settlements = SQSSettlementMemo()
 
     /// Creates a factory.
     /// - Parameters:
@@ -46,7 +45,7 @@ public final class SQSBackendFactory: ConnectedBackendFactory {
             throw SQSBackendError.invalidSettings("the request and connect timeouts must be positive")
         }
         if let limit = settings.maximumMessageBytes, !SQSQueueDirectory.messageSizeRange.contains(limit) {
-            throw SQSBackendError.invalidSettings("maximumMessageBytes must be 1024 to 16 MiB (got \(limit))")
+            throw SQSBackendError.invalidSettings("maximumMessageBytes must be 1024 to 1 MiB, SQS's range (got \(limit))")
         }
         let credentials = try credentials ?? AWSCredentials.standard(environment: ProcessInfo.processInfo.environment)
         var configuration = HTTPClient.Configuration()
@@ -79,7 +78,7 @@ public final class SQSBackendFactory: ConnectedBackendFactory {
         return SQSBackend(
             group: SQSGroup(
                 name: group, client: client, settings: settings, directory: directory, mainQueueName: main,
-                errorQueueName: main + Self.errorQueueSuffix, settlements: settlements, clock: SystemClock()))
+                errorQueueName: main + Self.errorQueueSuffix, settlements: SQSSettlementMemo(), clock: SystemClock()))
     }
 
     /// Closes the HTTP connections. Backends made by this factory fail afterwards.

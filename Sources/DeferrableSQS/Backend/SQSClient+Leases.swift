@@ -7,6 +7,12 @@ extension SQSClient {
         return lostLeaseCodes.contains { code.hasSuffix($0) }
     }
 
+    /// Whether `error` is SQS refusing a visibility change that would end more than 12 hours after the message was
+    /// received: the lease is still held, it just cannot be made longer.
+    static func isVisibilityLimit(_ error: any Error) -> Bool {
+        (error as? SQSError)?.code?.hasSuffix("InvalidParameterValue") == true
+    }
+
     private static let lostLeaseCodes = [
         "ReceiptHandleIsInvalid", "InvalidReceiptHandle", "MessageNotInflight", "InvalidParameterValue",
     ]

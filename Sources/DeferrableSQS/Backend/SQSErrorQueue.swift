@@ -28,7 +28,7 @@ struct SQSErrorQueue: ErrorQueue {
     func count() async throws -> Int {
         let counts = try await client.attributes(
             ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"], of: try await group.errorQueue().url)
-        return counts.values.reduce(0) { $0 + max(0, Int($1) ?? 0) }
+        return counts.values.reduce(0) { $0.addingSaturated(max(0, Int($1) ?? 0)) }
     }
 
     /// Sends `job` to the main queue, then deletes the entry (a crash in between leaves both).

@@ -10,7 +10,8 @@ struct SQSGroup: Sendable {
     let mainQueueName: String
     /// `<prefix>-<group>-errors`.
     let errorQueueName: String
-    /// Progress of settlements whose last call failed, so a repeat finishes them instead of doing them twice.
+    /// Progress of settlements whose last call failed, so a repeat finishes them instead of doing them twice; one per
+    /// backend (a consumer repeats a settlement through the backend it popped from).
     let settlements: SQSSettlementMemo
     let clock: any DeferrableClock
 

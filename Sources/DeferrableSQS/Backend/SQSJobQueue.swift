@@ -8,7 +8,7 @@ struct SQSJobQueue: JobQueue {
     private var client: SQSClient { group.client }
 
     func push(_ job: OutgoingJob) async throws {
-        try OutgoingJob.validate(id: job.id)
+        try Self.validate(id: job.id)
         let queue = try await group.mainQueue()
         _ = try await client.send(try message(for: job, limit: queue.maximumMessageBytes), to: queue.url)
     }
@@ -16,7 +16,7 @@ struct SQSJobQueue: JobQueue {
     /// Sends in batches of up to 10 messages within the size limit, in order. Every job is checked before anything is
     /// sent; a batch that fails part-way leaves the jobs of the earlier batches pushed.
     func pushBatch(_ jobs: [OutgoingJob]) async throws {
-        for job in jobs { try OutgoingJob.validate(id: job.id) }
+        for job in jobs { try Self.validate(id: job.id) }
         guard !jobs.isEmpty else { return }
         let queue = try await group.mainQueue()
         let messages = try jobs.map { try message(for: $0, limit: queue.maximumMessageBytes) }
@@ -24,10 +24,23 @@ struct SQSJobQueue: JobQueue {
             .send(messages, to: queue.url, sizeLimit: queue.maximumMessageBytes)
     }
 
+    /// The message of a pushed job; it must leave ``SQSJobMessage/settlementHeadroom`` below the limit for its retries.
     private func message(for job: OutgoingJob, limit: Int) throws(SQSBackendError) -> SQSClient.OutgoingMessage {
-        try SQSJobMessage.message(
+        let message = try SQSJobMessage.message(
             id: job.id, payload: job.payload, reclaims: 0, delay: job.delay, nowMillis: group.clock.nowMillis(),
-            maximumNativeDelaySeconds: group.settings.maximumNativeDelaySeconds, limit: limit)
+            maximumNativeDelaySeconds: group.settings.maximumNativeDelaySeconds, limit: Int.max)
+        let size = SQSJobMessage.size(of: message)
+        let room = limit - SQSJobMessage.settlementHeadroom
+        guard size <= room else { throw .messageTooLarge(id: job.id, size: size, limit: room) }
+        return message
+    }
+
+    /// Ids must be valid in every backend, and carriable as an SQS attribute value.
+    static func validate(id: String) throws(DeferrableError) {
+        try OutgoingJob.validate(id: id)
+        guard SQSJobMessage.isCarriable(id: id) else {
+            throw .invalidJobID(id, reason: "SQS message attributes cannot carry some of its characters")
+        }
     }
 
     /// Receives one message with the lease as its visibility timeout, long-polling in steps of up to 20 s (in short
@@ -71,7 +84,7 @@ struct SQSJobQueue: JobQueue {
         let again = try SQSJobMessage.message(
             id: decoded.id, payload: decoded.payload, reclaims: decoded.reclaimsBefore.addingSaturated(message.receiveCount - 1),
             delay: .milliseconds(due.subtractingSaturated(now)), nowMillis: now,
-            maximumNativeDelaySeconds: group.settings.maximumNativeDelaySeconds, limit: Int.max)
+            maximumNativeDelaySeconds: group.settings.maximumNativeDelaySeconds, limit: queue.maximumMessageBytes)
         _ = try await client.send(again, to: queue.url)
         try await client.deleteIfPresent(message.receiptHandle, in: queue.url)
     }
@@ -101,8 +114,7 @@ struct SQSJobQueue: JobQueue {
             return try await settler.replace(with: message, on: queue.url)
         case .deadLetter(let payload, let error, _):
             let errors = try await group.errorQueue()
-            let message = try SQSJobMessage.deadMessage(
-                id: job.id, payload: payload, error: error, limit: errors.maximumMessageBytes)
+            let message = SQSJobMessage.deadMessage(id: job.id, payload: payload, error: error, limit: errors.maximumMessageBytes)
             return try await settler.replace(with: message, on: errors.url)
         }
     }

@@ -12,7 +12,7 @@ final class SQSQueueDirectory: Sendable {
 
     /// SQS's default and range of `MaximumMessageSize`.
     static let defaultMaximumMessageBytes = 262_144
-    static let messageSizeRange = 1024...(16 << 20)
+    static let messageSizeRange = 1024...1_048_576
     /// The longest retention period SQS allows: 14 days.
     static let maximumRetentionSeconds = 1_209_600
 

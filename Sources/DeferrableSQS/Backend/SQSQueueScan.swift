@@ -18,17 +18,31 @@ struct SQSQueueScan: Sendable {
     let url: String
     let entries: [Entry]
 
-    /// Receives until SQS has no more visible messages for a one-second long poll.
+    /// How long a scan may receive: well within ``holdSeconds``, so the first messages it took are still hidden (and
+    /// their receipt handles current) when it ends.
+    static let maximumScanDuration = Duration.seconds(20)
+
+    /// Receives until SQS has no more visible messages for a one-second long poll, a receive brings only messages
+    /// already taken, ``maximumMessages`` are taken, or ``maximumScanDuration`` has passed.
     static func take(from queue: SQSQueueDirectory.Queue, client: SQSClient) async throws -> SQSQueueScan {
         var entries: [Entry] = []
-        var seen = Set<String>()
-        while entries.count < maximumMessages {
+        var index: [String: Int] = [:]
+        let deadline = ContinuousClock.now + maximumScanDuration
+        while entries.count < maximumMessages, ContinuousClock.now < deadline {
             let received = try await client.receive(
                 from: queue.url, limit: SQSClient.batchLimit, visibilitySeconds: holdSeconds, waitSeconds: 1)
-            if received.isEmpty { break }
-            for message in received where seen.insert(message.messageID).inserted {
-                entries.append(entry(message))
+            var new = false
+            for message in received {
+                if let known = index[message.messageID] {
+                    // Received again: only the newest receipt handle is current.
+                    entries[known] = entry(message)
+                } else {
+                    index[message.messageID] = entries.count
+                    entries.append(entry(message))
+                    new = true
+                }
             }
+            if !new { break }
         }
         return SQSQueueScan(client: client, url: queue.url, entries: entries)
     }

@@ -34,6 +34,8 @@ struct SQSSettler: Sendable {
         if memo.progress(of: receiptHandle) != .sent {
             do {
                 try await client.changeVisibility(of: receiptHandle, in: queue.url, seconds: Self.holdSecondsWhileReplacing)
+            } catch  where SQSClient.isVisibilityLimit(error) {
+                // Near SQS's 12 hours the hold cannot be granted, but the lease is still held: go on.
             } catch  where SQSClient.isLostLease(error) {
                 return false
             }

@@ -29,6 +29,11 @@ struct SQSBackendConfigurationTests {
                 region: "us-east-1", credentials: credentials, endpoint: "http://127.0.0.1:1",
                 settings: SQSBackendSettings(maximumMessageBytes: 10))
         }
+        #expect(throws: SQSBackendError.self, "SQS's largest message is 1 MiB") {
+            try SQSBackendFactory(
+                region: "us-east-1", credentials: credentials, endpoint: "http://127.0.0.1:1",
+                settings: SQSBackendSettings(maximumMessageBytes: 2 << 20))
+        }
         #expect(throws: SQSError.self) {
             try SQSBackendFactory(region: "Not A Region", credentials: credentials)
         }

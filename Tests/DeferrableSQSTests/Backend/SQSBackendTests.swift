@@ -45,7 +45,7 @@ struct SQSBackendTests {
                 return
             }
             #expect(size > 4096)
-            #expect(limit == 2048)
+            #expect(limit == 2048 - SQSJobMessage.settlementHeadroom, "room is left for the job's retries")
             #expect(try await deferrable.stats().available == 0)
             _ = try await job.later(Note(text: "small"))
             #expect(try await deferrable.stats().available == 1)
@@ -144,6 +144,66 @@ struct SQSBackendTests {
                 try await queue.push(OutgoingJob(id: "x", payload: Array("p".utf8)))
             }
             #expect(error.code == "QueueDoesNotExist")
+        }
+    }
+
+    @Test("a job near the size limit still reaches the error queue: its error message is cut to the room left")
+    func largeJobDeadLetters() async throws {
+        var settings = SQSBackendSettings()
+        settings.maximumMessageBytes = 2048
+        try await SQSBackendTestFactory.with(settings: settings) { factory in
+            let backend = try factory.makeBackend(group: "full")
+            let payload = Array(String(repeating: "p", count: 2048 - SQSJobMessage.settlementHeadroom - 40).utf8)
+            try await backend.queue.push(OutgoingJob(id: "big", payload: payload))
+            let held = try #require(try await backend.queue.pop(lease: .seconds(30), waitingUpTo: .seconds(5)))
+            let record = ErrorRecord(type: "Boom", message: String(repeating: "m", count: 4000), attempts: 1, host: "h", at: 1)
+            #expect(try await backend.queue.settle(held, .deadLetter(payload: held.payload, error: record)))
+            let entry = try #require(try await backend.errorQueue.entry(id: "big"))
+            #expect(entry.payload == payload, "the payload is kept whole")
+            #expect(entry.error.type == "Boom")
+            #expect(entry.error.message.count < 4000)
+        }
+    }
+
+    @Test("a foreign message at the size limit reaches the error queue with its payload cut and its full size noted")
+    func oversizedForeignMessage() async throws {
+        var settings = SQSBackendSettings()
+        settings.maximumMessageBytes = 2048
+        try await SQSBackendTestFactory.with(settings: settings) { factory in
+            let deferrable = try Deferrable(factory: factory, group: "foreign-full")
+            _ = try await deferrable.stats()  // creates the queues
+            let client = try SQSTestEndpoint.client()
+            let url = try await client.queueURL("\(factory.queuePrefix)-foreign-full")
+            let body = String(repeating: "z", count: 2040)
+            let messageID = try await client.send(SQSClient.OutgoingMessage(body: body, delaySeconds: 0), to: url)
+            #expect(try await deferrable.runOnce(waitingUpTo: .seconds(5)).label == "failed")
+            let entry = try #require(try await deferrable.backend.errorQueue.entry(id: messageID))
+            #expect(entry.error.type == "MalformedEnvelope")
+            #expect(!entry.payload.isEmpty && entry.payload.count < 2040)
+            #expect(Array(body.utf8).starts(with: entry.payload))
+        }
+    }
+
+    @Test("an empty payload travels (SQS refuses an empty body) and comes back empty")
+    func emptyPayload() async throws {
+        try await SQSBackendTestFactory.with { factory in
+            let queue = try factory.makeBackend(group: "empty").queue
+            try await queue.push(OutgoingJob(id: "nothing", payload: []))
+            let job = try #require(try await queue.pop(lease: .seconds(30), waitingUpTo: .seconds(5)))
+            #expect(job.payload.isEmpty)
+        }
+    }
+
+    @Test("a job id SQS cannot carry as an attribute is refused at the push with a typed error")
+    func uncarriableID() async throws {
+        try await SQSBackendTestFactory.with { factory in
+            let queue = try factory.makeBackend(group: "ids").queue
+            await #expect(throws: DeferrableError.self) {
+                try await queue.pushBatch([
+                    OutgoingJob(id: "fine", payload: Array("p".utf8)), OutgoingJob(id: "bad\u{FFFF}", payload: Array("p".utf8)),
+                ])
+            }
+            #expect(try await queue.pop(lease: .seconds(30), waitingUpTo: .seconds(1)) == nil, "nothing of the batch was sent")
         }
     }
 }
