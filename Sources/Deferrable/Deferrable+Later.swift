@@ -129,15 +129,19 @@ extension Deferrable {
         }
     }
 
-    /// Runs `push` and tells `middlewares` how it went for each of `jobs`.
-    private func pushing<T>(_ jobs: [PreparedJob], middlewares: [any JobMiddleware], _ push: () async throws -> T) async throws -> T {
+    /// Runs `push` and tells `middlewares` how it went for each of `jobs` (evaluated only when there is middleware,
+    /// so a push without any builds no array).
+    private func pushing<T>(
+        _ jobs: @autoclosure () -> [PreparedJob], middlewares: [any JobMiddleware], _ push: () async throws -> T
+    ) async throws -> T {
         guard !middlewares.isEmpty else { return try await push() }
+        let envelopes = jobs().map(\.envelope)
         do {
             let value = try await push()
-            await notifyPushed(jobs.map(\.envelope), error: nil, middlewares: middlewares)
+            await notifyPushed(envelopes, error: nil, middlewares: middlewares)
             return value
         } catch {
-            await notifyPushed(jobs.map(\.envelope), error: error, middlewares: middlewares)
+            await notifyPushed(envelopes, error: error, middlewares: middlewares)
             throw error
         }
     }
