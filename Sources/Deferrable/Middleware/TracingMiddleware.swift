@@ -1,3 +1,4 @@
+import OrderedCollections
 import Synchronization
 import Tracing
 
@@ -90,24 +91,21 @@ public struct TracingMiddleware: JobMiddleware {
 final class OpenPushSpans: Sendable {
     static let capacity = 10_000
 
-    private let spans = Mutex<(byID: [String: any Span], order: [String])>(([:], []))
+    /// In the order the spans began.
+    private let spans = Mutex<OrderedDictionary<String, any Span>>([:])
 
     func add(_ span: any Span, id: String) {
-        let evicted = spans.withLock { state -> [any Span] in
-            state.byID[id] = span
-            state.order.append(id)
+        let evicted = spans.withLock { spans -> [any Span] in
+            spans[id] = span
             var evicted: [any Span] = []
-            while state.byID.count > Self.capacity, !state.order.isEmpty {
-                if let old = state.byID.removeValue(forKey: state.order.removeFirst()) { evicted.append(old) }
-            }
-            if state.order.count > Self.capacity * 2 { state.order.removeAll { state.byID[$0] == nil } }
+            while spans.count > Self.capacity { evicted.append(spans.removeFirst().value) }
             return evicted
         }
         for span in evicted { span.end() }
     }
 
     func remove(id: String) -> (any Span)? {
-        spans.withLock { $0.byID.removeValue(forKey: id) }
+        spans.withLock { $0.removeValue(forKey: id) }
     }
 }
 

@@ -33,7 +33,7 @@ struct SQSErrorQueue: ErrorQueue {
 
     /// Sends `job` to the main queue, then deletes the entry (a crash in between leaves both).
     func requeue(id: String, as job: OutgoingJob) async throws -> Bool {
-        try OutgoingJob.validate(id: job.id)
+        try SQSJobQueue.validate(id: job.id)  // before the scan, which a refused push would waste
         let scan = try await SQSQueueScan.take(from: try await group.errorQueue(), client: client)
         guard let entry = scan.entries.first(where: { $0.job.id == id }) else {
             await scan.release()

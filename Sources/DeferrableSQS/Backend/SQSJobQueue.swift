@@ -26,13 +26,10 @@ struct SQSJobQueue: JobQueue {
 
     /// The message of a pushed job; it must leave ``SQSJobMessage/settlementHeadroom`` below the limit for its retries.
     private func message(for job: OutgoingJob, limit: Int) throws(SQSBackendError) -> SQSClient.OutgoingMessage {
-        let message = try SQSJobMessage.message(
+        try SQSJobMessage.message(
             id: job.id, payload: job.payload, reclaims: 0, delay: job.delay, nowMillis: group.clock.nowMillis(),
-            maximumNativeDelaySeconds: group.settings.maximumNativeDelaySeconds, limit: Int.max)
-        let size = SQSJobMessage.size(of: message)
-        let room = limit - SQSJobMessage.settlementHeadroom
-        guard size <= room else { throw .messageTooLarge(id: job.id, size: size, limit: room) }
-        return message
+            maximumNativeDelaySeconds: group.settings.maximumNativeDelaySeconds,
+            limit: limit - SQSJobMessage.settlementHeadroom)
     }
 
     /// Ids must be valid in every backend, and carriable as an SQS attribute value.
@@ -64,25 +61,25 @@ struct SQSJobQueue: JobQueue {
                 continue
             }
             let decoded = SQSJobMessage.decode(message)
+            let reclaims = decoded.reclaimsBefore.addingSaturated(message.receiveCount - 1)
             let now = group.clock.nowMillis()
             if let due = decoded.dueMillis, due > now {
-                try await sendAgain(decoded, due: due, now: now, replacing: message, on: queue)
+                try await sendAgain(decoded, reclaims: reclaims, due: due, now: now, replacing: message, on: queue)
                 continue
             }
             return LeasedJob(
-                id: decoded.id, payload: decoded.payload,
-                reclaims: decoded.reclaimsBefore.addingSaturated(message.receiveCount - 1),
-                leaseToken: message.receiptHandle, poppedAt: now, leasedAt: leasedAt)
+                id: decoded.id, payload: decoded.payload, reclaims: reclaims, leaseToken: message.receiptHandle, poppedAt: now,
+                leasedAt: leasedAt)
         }
     }
 
     /// Sends a message received before it is due again with the rest of its delay, then deletes it.
     private func sendAgain(
-        _ decoded: SQSJobMessage.Decoded, due: Int64, now: Int64, replacing message: SQSClient.ReceivedMessage,
+        _ decoded: SQSJobMessage.Decoded, reclaims: Int, due: Int64, now: Int64, replacing message: SQSClient.ReceivedMessage,
         on queue: SQSQueueDirectory.Queue
     ) async throws {
         let again = try SQSJobMessage.message(
-            id: decoded.id, payload: decoded.payload, reclaims: decoded.reclaimsBefore.addingSaturated(message.receiveCount - 1),
+            id: decoded.id, payload: decoded.payload, reclaims: reclaims,
             delay: .milliseconds(due.subtractingSaturated(now)), nowMillis: now,
             maximumNativeDelaySeconds: group.settings.maximumNativeDelaySeconds, limit: queue.maximumMessageBytes)
         _ = try await client.send(again, to: queue.url)
