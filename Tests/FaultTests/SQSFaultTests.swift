@@ -35,22 +35,28 @@ struct SQSFaultTests {
         defer { Task { await factory.close() } }
         let directory = try makeTemporaryDirectory("sqs-kill")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let ids = Set(try await handle.laterMany((0..<jobs).map(FaultArgs.init(n:))).map(\.id))
+        let firstHalf = Set(try await handle.laterMany((0..<jobs / 2).map(FaultArgs.init(n:))).map(\.id))
         let out1 = directory.appendingPathComponent("out1.txt")
         let out2 = directory.appendingPathComponent("out2.txt")
         let first = try await ProcessRunner(
-            arguments: Self.workerArguments(endpoint: endpoint, group: deferrable.group, out: out1, leaseMillis: leaseMillis),
+            arguments: Self.workerArguments(
+                endpoint: endpoint, group: deferrable.group, out: out1, leaseMillis: leaseMillis, sleepMillis: 60),
             directory: directory, name: "sqs-worker1")
         defer { first.discard() }
         try #require(
-            await eventually(within: .seconds(60)) { readLines(out1).count >= jobs / 3 },
-            "the first worker did not complete a third of the jobs: \(first.output)")
+            await eventually(within: .seconds(60)) { readLines(out1).count >= jobs / 6 },
+            "the first worker did not complete a third of the first half: \(first.output)")
         // The second worker runs before the kill, so the recovery time is the backend's, not a process start.
-        let second = try await ProcessRunner(
-            arguments: Self.workerArguments(endpoint: endpoint, group: deferrable.group, out: out2, leaseMillis: leaseMillis),
-            directory: directory, name: "sqs-worker2")
+        let (second, secondHalf) = try await startSurvivor(output: out2) {
+            try await ProcessRunner(
+                arguments: Self.workerArguments(
+                    endpoint: endpoint, group: deferrable.group, out: out2, leaseMillis: leaseMillis, sleepMillis: 60),
+                directory: directory, name: "sqs-worker2")
+        } pushMore: {
+            Set(try await handle.laterMany((jobs / 2..<jobs).map(FaultArgs.init(n:))).map(\.id))
+        }
         defer { second.discard() }
-        try #require(await eventually(within: .seconds(30)) { !readLines(out2).isEmpty }, "\(second.output)")
+        let ids = firstHalf.union(secondHalf)
         let outcome = try await killAndRecover(
             first, output: out1, survivor: second, output: out2, ids: ids, queue: deferrable.backend.queue)
         #expect(outcome.allDone, "\(outcome.missing(from: ids).count) jobs never completed")

@@ -1,6 +1,7 @@
 import Deferrable
 import DeferrableTestSupport
 import Foundation
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -25,6 +26,25 @@ struct KillRecovery {
     var ranTwice: Set<String> { Set(killedRuns.keys).intersection(survivorRuns.keys) }
     /// The jobs neither ran.
     func missing(from ids: Set<String>) -> Set<String> { ids.subtracting(killedRuns.keys).subtracting(survivorRuns.keys) }
+}
+
+/// Starts the survivor of a kill test beside a running worker and returns once it has run a job: when its process is
+/// up, `pushMore` pushes the rest of the jobs, which the two workers then share, so the first worker cannot have
+/// drained the queue before the survivor got there. Returns the survivor and the ids `pushMore` pushed.
+func startSurvivor(
+    output: URL, start: () async throws -> ProcessRunner, pushMore: () async throws -> Set<String>
+) async throws -> (survivor: ProcessRunner, pushed: Set<String>) {
+    let survivor = try await start()
+    do {
+        try #require(
+            await eventually(within: .seconds(30)) { survivor.output.contains(" ready") }, "\(survivor.output)")
+        let pushed = try await pushMore()
+        try #require(await eventually(within: .seconds(30)) { !readLines(output).isEmpty }, "\(survivor.output)")
+        return (survivor, pushed)
+    } catch {
+        survivor.discard()
+        throw error
+    }
 }
 
 /// SIGKILLs `killed` and waits until the survivor has run every job of `ids` and `queue` is empty, then stops the
