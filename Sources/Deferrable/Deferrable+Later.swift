@@ -17,6 +17,12 @@ extension Deferrable {
                 try await pushDebounced(job, debounce: debounce, debouncer: debouncer, ttl: registration.options.ttl)
             }
         }
+        if registration.options.claimsID {
+            let pushed = try await pushing([job], middlewares: middlewares) {
+                try await pushIfAbsent([job], hold: registration.options.unique?.period)
+            }
+            return await receipt(for: job, pushed: pushed[0])
+        }
         try await pushing([job], middlewares: middlewares) { try await backend.queue.push(job.outgoing) }
         return await published(job)
     }
@@ -24,6 +30,9 @@ extension Deferrable {
     /// Pushes a batch (`laterMany()`): all of it or, when one job cannot be encoded, none of it.
     func push<Args: Encodable & Sendable>(name: String, args: [Args], options: PushOptions) async throws -> [JobReceipt] {
         let registration = try registration(forPushing: name, options: options)
+        guard options.id == nil || args.count <= 1 else {
+            throw DeferrableError.invalidOption(job: name, reason: "a caller-chosen id names one job: push it with later()")
+        }
         let metadata = try merged(await produceMetadata(), options.metadata, job: name)
         let middlewares = self.middlewares
         // Every job is encoded before anything is pushed, so a bad argument fails the whole batch with nothing stored.
@@ -39,6 +48,15 @@ extension Deferrable {
                         try await pushDebounced(job, debounce: debounce, debouncer: debouncer, ttl: registration.options.ttl)
                     })
             }
+            return receipts
+        }
+        if registration.options.claimsID {
+            let pushed = try await pushing(prepared, middlewares: middlewares) {
+                try await pushIfAbsent(prepared, hold: registration.options.unique?.period)
+            }
+            var receipts: [JobReceipt] = []
+            receipts.reserveCapacity(prepared.count)
+            for (job, pushed) in zip(prepared, pushed) { receipts.append(await receipt(for: job, pushed: pushed)) }
             return receipts
         }
         try await pushing(prepared, middlewares: middlewares) {
@@ -73,6 +91,10 @@ extension Deferrable {
             throw DeferrableError.invalidOption(
                 job: name, reason: "a debounced job cannot be pushed inside a transaction: its debouncer decides outside it")
         }
+        guard registration.options.unique == nil else {
+            throw DeferrableError.invalidOption(
+                job: name, reason: "a unique job cannot be pushed inside a transaction: push it with later()")
+        }
         let metadata = await produceMetadata()
         let middlewares = self.middlewares
         let prepared = try prepareSlice(registration: registration, args: args[...], metadata: metadata, middlewares: middlewares)
@@ -89,7 +111,16 @@ extension Deferrable {
         guard var registration = registration(named: name) else {
             throw DeferrableError.invalidOption(job: name, reason: "the job is not registered on this instance")
         }
-        guard !push.isEmpty else { return registration }
+        if !push.isEmpty { try apply(push, to: &registration) }
+        if registration.options.claimsID, !(backend.queue is any IdempotentJobQueue) {
+            throw DeferrableError.jobIDsNotSupported(group: group)
+        }
+        return registration
+    }
+
+    /// Applies the options of one push to `registration`, checking them.
+    private func apply(_ push: PushOptions, to registration: inout JobRegistration) throws {
+        let name = registration.name
         if push.delay != nil || push.runAt != nil {
             guard push.delay == nil || push.runAt == nil else {
                 throw DeferrableError.invalidOption(job: name, reason: "give delay or runAt, not both")
@@ -109,7 +140,32 @@ extension Deferrable {
             registration.options.maxAttempts = maxAttempts
         }
         if let ttl = push.ttl { registration.options.ttl = .fixed(ttl) }
-        return registration
+        if let unique = push.unique {
+            if let problem = unique.problem { throw DeferrableError.invalidOption(job: name, reason: problem) }
+            registration.options.unique = unique
+        }
+        if let id = push.id {
+            try OutgoingJob.validate(id: id)
+            guard registration.options.unique == nil else {
+                throw DeferrableError.invalidOption(job: name, reason: "give an id or unique, not both (a unique job's id is derived)")
+            }
+            registration.options.jobID = id
+        }
+        if registration.options.claimsID, registration.options.debounce != nil {
+            throw DeferrableError.invalidOption(job: name, reason: "a debounced job's id is decided by its debouncer")
+        }
+    }
+
+    /// Pushes `jobs`, each only if its id is free; whether each was pushed.
+    private func pushIfAbsent(_ jobs: [PreparedJob], hold: Duration?) async throws -> [Bool] {
+        guard let queue = backend.queue as? any IdempotentJobQueue else { throw DeferrableError.jobIDsNotSupported(group: group) }
+        return try await queue.pushIfAbsent(jobs.map(\.outgoing), hold: hold)
+    }
+
+    /// The receipt of a job an idempotent push stored (``published(_:)``) or found taken.
+    private func receipt(for job: PreparedJob, pushed: Bool) async -> JobReceipt {
+        guard pushed else { return receipt(for: job.envelope, disposition: .alreadyQueued) }
+        return await published(job)
     }
 
     /// `date` in epoch milliseconds, clamped to `Int64` (a NaN date is the epoch).
@@ -149,9 +205,12 @@ extension Deferrable {
     /// Reports a job pushed (not debounced) and makes its receipt.
     private func published(_ job: PreparedJob) async -> JobReceipt {
         await emit(DeferrableEvent(kind: .push, job: job.envelope.ref, envelope: job.envelope))
-        return receipt(
-            for: job.envelope, id: job.envelope.id, runnableAt: job.envelope.notBefore ?? job.envelope.firstPushedAt,
-            disposition: job.outgoing.delay > .zero ? .delayed : .pushedNow)
+        return receipt(for: job.envelope, disposition: job.outgoing.delay > .zero ? .delayed : .pushedNow)
+    }
+
+    /// The receipt of `envelope` itself: its id, and when it asked to become runnable.
+    private func receipt(for envelope: JobEnvelope, disposition: JobReceipt.Disposition) -> JobReceipt {
+        receipt(for: envelope, id: envelope.id, runnableAt: envelope.notBefore ?? envelope.firstPushedAt, disposition: disposition)
     }
 
     /// An envelope ready to push.
@@ -300,8 +359,9 @@ extension Deferrable {
         try ResolvedJobOptions.validate(name: name, delay: delay, ttl: ttl)
         let now = clock.nowMillis()
         let delayMillis = delay.wholeMilliseconds
+        let id = options.jobID ?? (options.unique != nil ? Uniqueness.id(group: group, name: name, argsJSON: argsJSON) : JobID.make())
         let envelope = JobEnvelope(
-            id: JobID.make(),
+            id: id,
             name: name,
             group: group,
             argsJSON: argsJSON,

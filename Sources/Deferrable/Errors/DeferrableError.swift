@@ -24,6 +24,9 @@ public enum DeferrableError: Error, Sendable, Equatable, CustomStringConvertible
     case resultsNotSupported(group: String)
     /// The group's backend keeps no task statistics.
     case statisticsNotSupported(group: String)
+    /// The group's backend cannot push a job only if its id is free (its queue is no ``IdempotentJobQueue``), so
+    /// caller-chosen job ids and unique jobs are refused.
+    case jobIDsNotSupported(group: String)
     /// A worker heartbeat given to a ``WorkerDirectory`` is not valid; the message says which field and why.
     case invalidWorkerHeartbeat(id: String, reason: String)
 
@@ -53,6 +56,8 @@ public enum DeferrableError: Error, Sendable, Equatable, CustomStringConvertible
             "the backend of group '\(group)' keeps no job results"
         case .statisticsNotSupported(let group):
             "the backend of group '\(group)' keeps no task statistics"
+        case .jobIDsNotSupported(let group):
+            "the backend of group '\(group)' cannot tell whether a job id is taken: caller-chosen ids and unique jobs need one that can"
         case .invalidWorkerHeartbeat(let id, let reason):
             "invalid heartbeat of worker '\(id)': \(reason)"
         }

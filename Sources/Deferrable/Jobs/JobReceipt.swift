@@ -12,6 +12,10 @@ public struct JobReceipt: Sendable, Equatable {
         case joined
         /// Debounced: pushed the pending copy (the receipt's id) back to ``JobReceipt/runnableAt``.
         case extended
+        /// Nothing was pushed: a job with the receipt's id (chosen with ``PushOptions/id``, or derived from the
+        /// arguments of a unique job) was queued, delayed or running, or a uniqueness period held the id. The
+        /// receipt's ``JobReceipt/runnableAt`` is what this push asked for; the queued copy keeps its own.
+        case alreadyQueued
     }
 
     /// The job id.

@@ -27,9 +27,8 @@ struct MemoryErrorQueue: ErrorQueue {
         try OutgoingJob.validate(id: job.id)
         return store.mutatingAndWaking { state, now in
             guard state.removeError(id: id) else { return false }
-            state.insert(
-                id: job.id, payload: job.content, delayMillis: job.delay.wholeMilliseconds,
-                resultKeeperHash: job.keepsResult ? job.id.hashValue : nil, now: now)
+            // By id, so an idempotent push of the same id sees the requeued job.
+            state.insertByID(id: job.id, payload: job.content, delayMillis: job.delay.wholeMilliseconds, now: now)
             return true
         } wake: {
             $0 ? 1 : 0

@@ -63,6 +63,8 @@ struct MemoryGroupState {
     /// lookup finds them queued without a `jobs` entry per job (small integer keys keep a deep queue cheap). Two ids
     /// with one hash value (1 in 2⁶⁴) make a lookup of the other one answer pending until the queued one is leased.
     var queuedResultKeepers: [Int: Int] = [:]
+    /// Ids kept taken after their jobs left, by idempotent pushes with a hold.
+    var idHolds = MemoryIDHolds()
     /// Stored results and the callers waiting for them.
     var results: MemoryResultState
     /// The task statistics.
@@ -88,9 +90,24 @@ struct MemoryGroupState {
             if let resultKeeperHash { queuedResultKeepers[resultKeeperHash, default: 0] += 1 }
             return
         }
+        insertByID(id: id, payload: payload, delayMillis: delayMillis, now: now)
+    }
+
+    /// Stores a job under its id in ``jobs`` (where idempotent pushes look for it) and makes it ready or delayed.
+    mutating func insertByID(id: String, payload: JobPayload, delayMillis: Int64, now: Int64) {
         // A reused id overwrites the payload; a lease the id holds stays (its consumer can still settle it).
         Self.replacePayload(of: &jobs[id, default: StoredJob(payload: payload, reclaims: 0)], with: payload)
         schedule(id: id, delayMillis: delayMillis, now: now)
+    }
+
+    /// Stores a new job as ``insert(id:payload:delayMillis:resultKeeperHash:now:)`` does unless its id is taken: a job
+    /// with it is ready, delayed or in flight (such jobs are all in ``jobs``: this path never queues a payload in a
+    /// ready item), or a hold on it lasts. Records a hold until `holdUntil` for a job it stores. `true` if it stored it.
+    mutating func insertIfAbsent(id: String, payload: JobPayload, delayMillis: Int64, holdUntil: Int64?, now: Int64) -> Bool {
+        guard jobs[id] == nil, !idHolds.holds(id, now: now) else { return false }
+        insertByID(id: id, payload: payload, delayMillis: delayMillis, now: now)
+        if let holdUntil { idHolds.hold(id, until: holdUntil, now: now) }
+        return true
     }
 
     /// Stores the terminal record of a job that left the queue; its waiters are resumed with it once the lock is
@@ -214,6 +231,7 @@ struct MemoryGroupState {
         leaseDeadlines = Heap()
         endedLeaseDeadlines = 0
         queuedResultKeepers.removeAll()
+        idHolds.removeAll()
         results.removeAllRecords()
         for waiter in results.removeAllWaiters() { resultWakeups.append((waiter, nil)) }
     }

@@ -1,5 +1,5 @@
 /// The in-memory main queue of a group: FIFO, with delays, leases and reclaim of lapsed leases.
-struct MemoryJobQueue: JobQueue {
+struct MemoryJobQueue: IdempotentJobQueue {
     /// The longest single wait of an idle pop before it looks at the queue again.
     static let maxWait = Duration.seconds(1)
 
@@ -29,6 +29,20 @@ struct MemoryJobQueue: JobQueue {
             return jobs.count
         } wake: {
             $0
+        }
+    }
+
+    func pushIfAbsent(_ jobs: [OutgoingJob], hold: Duration?) async throws -> [Bool] {
+        for job in jobs { try OutgoingJob.validate(id: job.id) }
+        let holdMillis = hold.map { max(1, $0.wholeMilliseconds) }
+        return store.mutatingAndWaking { state, now in
+            jobs.map { job in
+                state.insertIfAbsent(
+                    id: job.id, payload: job.content, delayMillis: job.delay.wholeMilliseconds,
+                    holdUntil: holdMillis.map(now.addingSaturated), now: now)
+            }
+        } wake: { pushed in
+            zip(jobs, pushed).count { $0.1 && $0.0.delay <= .zero }
         }
     }
 

@@ -27,6 +27,9 @@ public struct JobOptions: Sendable {
     /// without using an attempt, to when the circuit may admit a call (plus jitter), and the run's failures count
     /// towards tripping it (see ``CircuitBreaker``).
     public var circuitBreaker: CircuitBreaker?
+    /// At most one copy of each identity (name and arguments) in the group (see ``Uniqueness`` for the release point);
+    /// cannot be combined with ``debounce``. Needs a backend whose queue is an ``IdempotentJobQueue``.
+    public var unique: Uniqueness?
 
     /// Creates options. Values are checked when the job is registered (computed durations at each `later()`): one out
     /// of range throws ``DeferrableError/invalidOption(job:reason:)``.
@@ -40,8 +43,10 @@ public struct JobOptions: Sendable {
         debounce: Debounce? = nil,
         resultTTL: Duration? = nil,
         resultErrors: [any CodableJobError.Type] = [],
-        circuitBreaker: CircuitBreaker? = nil
+        circuitBreaker: CircuitBreaker? = nil,
+        unique: Uniqueness? = nil
     ) {
+        self.unique = unique
         self.circuitBreaker = circuitBreaker
         self.maxAttempts = maxAttempts
         self.retry = retry

@@ -14,6 +14,11 @@ struct ResolvedJobOptions: Sendable {
     /// The error types its futures re-raise.
     var resultErrors: CodableJobErrorRegistry
     var circuitBreaker: CircuitBreaker?
+    var unique: Uniqueness?
+    /// The id one push chose (``PushOptions/id``); `nil` in a registration.
+    var jobID: String?
+    /// Whether a push takes its id only if it is free (``IdempotentJobQueue``): a chosen id or a unique job.
+    var claimsID: Bool { jobID != nil || unique != nil }
 
     init(name: String, options: JobOptions, defaults: JobDefaults) throws(DeferrableError) {
         maxAttempts = options.maxAttempts ?? defaults.maxAttempts
@@ -26,6 +31,8 @@ struct ResolvedJobOptions: Sendable {
         resultTTL = options.resultTTL ?? defaults.resultTTL
         resultErrors = CodableJobErrorRegistry(options.resultErrors)
         circuitBreaker = options.circuitBreaker
+        unique = options.unique
+        if let problem = unique?.problem { throw .invalidOption(job: name, reason: problem) }
         if let problem = OptionBounds.problem(resultTTL: resultTTL) { throw .invalidOption(job: name, reason: problem) }
         if let problem = OptionBounds.problem(maxAttempts: maxAttempts) { throw .invalidOption(job: name, reason: problem) }
         if let timeLimit, let problem = OptionBounds.problem(timeLimit: timeLimit) { throw .invalidOption(job: name, reason: problem) }
@@ -33,6 +40,9 @@ struct ResolvedJobOptions: Sendable {
         let fixedTTL = ttl.flatMap { $0.isComputed ? nil : $0.resolve() }
         try Self.validate(name: name, delay: fixedDelay, ttl: fixedTTL)
         if let debounce {
+            guard unique == nil else {
+                throw .invalidOption(job: name, reason: "unique and debounce cannot be combined (debounce decides which copy runs)")
+            }
             guard delay == nil else {
                 throw .invalidOption(job: name, reason: "delay and debounce cannot be combined (debounce decides the delay)")
             }

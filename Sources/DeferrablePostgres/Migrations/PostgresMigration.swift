@@ -16,6 +16,7 @@ struct PostgresMigration: Sendable {
         .workers,
         .debounce,
         .leaseSettlement,
+        .idempotentPush,
     ]
 
     /// The version after every step.

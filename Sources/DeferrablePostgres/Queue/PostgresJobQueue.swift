@@ -6,7 +6,7 @@ import PostgresNIO
 /// The main queue of a group on PostgreSQL. Push, pop and settle are one statement each (functions of migration 1),
 /// so each is atomic; idle consumers wait for a notification (``PostgresNotificationHub``), bounded by the safety
 /// poll and by the time the next delayed job or lease is due.
-struct PostgresJobQueue: JobQueue {
+struct PostgresJobQueue: IdempotentJobQueue {
     let database: PostgresDatabase
     let group: String
     let settings: PostgresBackendSettings
@@ -56,11 +56,53 @@ struct PostgresJobQueue: JobQueue {
     /// The push statement of `jobs` (distinct ids), usable on any connection: on the pool, or inside a caller's
     /// transaction.
     static func pushQuery(schema: String, group: String, jobs: [OutgoingJob]) -> PostgresQuery {
-        let ids = jobs.map(\.id)
-        let payloads = jobs.map { ByteBuffer(bytes: $0.payload) }
-        let delays = jobs.map { max(0, $0.delay.wholeMilliseconds) }
-        let keeps = jobs.map(\.keepsResult)
-        return "SELECT \(unescaped: schema).push(\(group), \(ids), \(payloads), \(delays), \(keeps))"
+        let columns = PushColumns(jobs)
+        return
+            "SELECT \(unescaped: schema).push(\(group), \(columns.ids), \(columns.payloads), \(columns.delays), \(columns.keeps))"
+    }
+
+    /// The arrays the push functions take, one element per job.
+    struct PushColumns {
+        let ids: [String]
+        let payloads: [ByteBuffer]
+        let delays: [Int64]
+        let keeps: [Bool]
+
+        init(_ jobs: [OutgoingJob]) {
+            ids = jobs.map(\.id)
+            payloads = jobs.map { ByteBuffer(bytes: $0.payload) }
+            delays = jobs.map { max(0, $0.delay.wholeMilliseconds) }
+            keeps = jobs.map(\.keepsResult)
+        }
+    }
+
+    func pushIfAbsent(_ jobs: [OutgoingJob], hold: Duration?) async throws -> [Bool] {
+        guard !jobs.isEmpty else { return [] }
+        for job in jobs { try OutgoingJob.validate(id: job.id) }
+        registration.register(group: group, on: database)
+        let holdMillis = hold.map { max(1, $0.wholeMilliseconds) } ?? 0
+        var pushed: [Bool] = []
+        pushed.reserveCapacity(jobs.count)
+        var start = 0
+        while start < jobs.count {
+            let chunk = jobs[start..<min(start + Self.pushChunkSize, jobs.count)]
+            start = chunk.endIndex
+            let query = Self.pushIfAbsentQuery(schema: schema, group: group, jobs: Array(chunk), holdMillis: holdMillis)
+            var stored = Set<String>()
+            for row in try await database.query(query, "push if absent") { stored.formUnion(try row.decode([String].self)) }
+            // The function stores the first job of a repeated id; `remove` marks only that one as pushed.
+            pushed += chunk.map { stored.remove($0.id) != nil }
+        }
+        return pushed
+    }
+
+    /// The push-if-absent statement of `jobs` (ids may repeat).
+    static func pushIfAbsentQuery(schema: String, group: String, jobs: [OutgoingJob], holdMillis: Int64) -> PostgresQuery {
+        let columns = PushColumns(jobs)
+        return """
+            SELECT \(unescaped: schema).push_absent(\(group), \(columns.ids), \(columns.payloads), \(columns.delays), \
+            \(columns.keeps), \(holdMillis))
+            """
     }
 
     func pop(lease: Duration, waitingUpTo wait: Duration) async throws -> LeasedJob? {
@@ -120,7 +162,8 @@ struct PostgresJobQueue: JobQueue {
     func flush() async throws {
         try await database.query(
             """
-            WITH results AS (DELETE FROM \(unescaped: schema).results WHERE grp = \(group))
+            WITH results AS (DELETE FROM \(unescaped: schema).results WHERE grp = \(group)),
+                holds AS (DELETE FROM \(unescaped: schema).id_holds WHERE grp = \(group))
             DELETE FROM \(unescaped: schema).jobs WHERE grp = \(group)
             """, "flush")
     }

@@ -5,7 +5,7 @@ import Synchronization
 /// The main queue of a group on Redis. Every step is atomic: jobs runnable at once go in with one `LPUSH` of inline
 /// elements (``RedisImmediatePush``), everything that touches more than one key is a Lua script. Concurrent pushes, pops and
 /// settles are coalesced into shared calls (``RedisQueueBatching``).
-struct RedisJobQueue: JobQueue {
+struct RedisJobQueue: IdempotentJobQueue {
     let client: RedisClient
     let keys: RedisKeys
     let group: String
@@ -43,6 +43,26 @@ struct RedisJobQueue: JobQueue {
         for result in try await client.evalScriptPipelined(.push, calls: calls, confirmed: true) {
             _ = try result.get()
         }
+    }
+
+    func pushIfAbsent(_ jobs: [OutgoingJob], hold: Duration?) async throws -> [Bool] {
+        guard !jobs.isEmpty else { return [] }
+        for job in jobs { try OutgoingJob.validate(id: job.id) }
+        registerGroup()
+        let holdArgument = Array(String(hold.map { max(1, $0.wholeMilliseconds) } ?? 0).utf8)
+        let chunks = BatchLimit(maxCount: settings.pushChunkSize, maxBytes: RedisQueueBatching.maxBatchBytes)
+            .split(jobs) { $0.payload.count }
+        let calls = chunks.map { (keys: keys.pushIfAbsentKeys, args: [holdArgument] + RedisQueueBatching.pushArguments($0)) }
+        var pushed: [Bool] = []
+        pushed.reserveCapacity(jobs.count)
+        for (chunk, result) in zip(chunks, try await client.evalScriptPipelined(.pushIfAbsent, calls: calls, confirmed: true)) {
+            let reply = try result.get()
+            guard let flags = reply.array?.compactMap(\.int), flags.count == chunk.count else {
+                throw RedisError.protocolError("pushIfAbsent script returned \(reply)")
+            }
+            pushed += flags.map { $0 == 1 }
+        }
+        return pushed
     }
 
     /// The longest time Redis takes to end a blocked command whose timeout passed: one tick at its lowest `hz`, 1.

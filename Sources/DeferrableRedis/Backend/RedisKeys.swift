@@ -17,6 +17,7 @@
 /// | `P:{G}:errors:records` | HASH | id → error record JSON |
 /// | `P:{G}:result:<id>` | STRING | the job's terminal record (``JobResultRecord`` JSON); expires after its result TTL |
 /// | `P:{G}:results` | ZSET | id → expiry of its record (server ms), for counting; expires with its latest member |
+/// | `P:{G}:holds` | ZSET | id → end of its hold (server ms): ids an idempotent push keeps taken after their jobs left |
 /// | `P:{G}:debounce:<sha1>` | HASH | debounce state of one job identity: `at`, `id`, `first` (expires) |
 /// | `P:{G}:stats` | HASH | task counters: `<name> NUL <outcome>` → runs, `<name> NUL first` / `last` → ms |
 /// | `P:{G}:stats:names` | SET | job names consumers registered (other names count as `unknown`) |
@@ -37,6 +38,7 @@ struct RedisKeys: Sendable {
     let inbox: String
     let markers: String
     let settled: String
+    let holds: String
     let errors: String
     let errorPayloads: String
     let errorRecords: String
@@ -65,6 +67,7 @@ struct RedisKeys: Sendable {
         inbox = base + "inbox"
         markers = base + "markers"
         settled = base + "settled"
+        holds = base + "holds"
         errors = base + "errors"
         errorPayloads = base + "errors:payloads"
         errorRecords = base + "errors:records"
@@ -100,8 +103,10 @@ struct RedisKeys: Sendable {
     var pushKeys: [String] { [jobs, ready, delayed, markers] }
     /// Keys of the main queue.
     var queueKeys: [String] { [jobs, ready, delayed, inflight, leases, reclaims, inbox, markers] }
+    /// Keys of the push-if-absent script, in its KEYS order.
+    var pushIfAbsentKeys: [String] { pushKeys + [holds] }
     /// Keys the flush script deletes.
-    var flushKeys: [String] { queueKeys + [settled] }
+    var flushKeys: [String] { queueKeys + [settled, holds] }
     /// Keys of the settle-and-pop script, in its KEYS order.
     var leaseKeys: [String] { queueKeys + errorKeys + [settled, results] }
     /// Keys of the error queue.

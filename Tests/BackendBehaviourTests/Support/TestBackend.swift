@@ -52,6 +52,11 @@ enum TestBackend: Sendable, CustomTestStringConvertible {
         all.filter { !$0.isSQS }
     }
 
+    /// The backends whose queue can push a job only if its id is free (``IdempotentJobQueue``): all but SQS.
+    static var idempotent: [TestBackend] {
+        all.filter { !$0.isSQS }
+    }
+
     /// The backends whose error queue keeps at most `maxEntries` entries: all but SQS, which cannot trim a queue by
     /// count.
     static var trimmingErrorsByCount: [TestBackend] {
